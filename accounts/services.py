@@ -1,0 +1,23 @@
+"""Creating accounts.  Nobody signs up: staff create leader, staff and organization accounts;
+organization admins create accounts for their own organization's members."""
+from allauth.account.forms import ResetPasswordForm
+from django.db import transaction
+
+from .models import User
+
+
+def user_create(*, email, full_name, role, password=None, request=None, phone=""):
+    """Creates an active account.  Without a password, the new user gets an email with a link
+    to set one (sent after the transaction commits)."""
+    user = User.objects.create_user(
+        email=email, password=password or None, full_name=full_name, role=role, phone=phone
+    )
+    if not password and request is not None:
+        transaction.on_commit(lambda: send_set_password_email(request=request, email=user.email))
+    return user
+
+
+def send_set_password_email(*, request, email):
+    form = ResetPasswordForm(data={"email": email})
+    if form.is_valid():
+        form.save(request)

@@ -1,0 +1,185 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from organizations.access import ScopedQuerySet
+from organizations.models import Organization, Town
+
+
+class BeneficiaryCategory(models.Model):
+    """A fixed category (rows made by a data migration) so a person can have several."""
+
+    class Code(models.TextChoices):
+        OLD_WOMEN_DIRECTOR = "old_women_director", _("老妇女主任")
+        CHILD_IN_DIFFICULTY = "child_in_difficulty", _("困境儿童")
+        WOMAN_IN_DIFFICULTY = "woman_in_difficulty", _("困难女性")
+        SINGLE_MOTHER = "single_mother", _("独抚女性")
+        BEREAVED_FAMILY = "bereaved_family", _("失独家庭")
+        ELDERLY = "elderly", _("高龄老人")
+
+    code = models.CharField(_("代码"), max_length=30, choices=Code.choices, unique=True)
+
+    class Meta:
+        verbose_name = _("服务对象类别")
+        verbose_name_plural = _("服务对象类别")
+        ordering = ["id"]
+
+    def __str__(self):
+        return str(self.get_code_display())
+
+
+class BeneficiaryQuerySet(ScopedQuerySet):
+    scope_path = "organization"
+
+    def active(self):
+        return self.filter(active=True)
+
+    def key_care(self):
+        return self.filter(key_care=True, active=True)
+
+
+class Beneficiary(models.Model):
+    class Gender(models.TextChoices):
+        FEMALE = "F", _("女")
+        MALE = "M", _("男")
+
+    class ConsentMethod(models.TextChoices):
+        WRITTEN = "written", _("书面签字")
+        VERBAL = "verbal", _("口头同意")
+        ONLINE = "online", _("线上确认")
+
+    name = models.CharField(_("姓名"), max_length=50)
+    # Pinyin initials of the name ("zs" for 张三), kept so a search for "zs" finds 张三.
+    name_initials = models.CharField(_("姓名拼音首字母"), max_length=50, blank=True, db_index=True)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
+    id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
+    birth_date = models.DateField(_("出生日期"))
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    town = models.ForeignKey(Town, verbose_name=_("所属镇街"), on_delete=models.PROTECT, related_name="beneficiaries")
+    village = models.CharField(_("村社区"), max_length=50)
+    address = models.CharField(_("住址"), max_length=200, blank=True)
+    categories = models.ManyToManyField(BeneficiaryCategory, verbose_name=_("服务对象类别"), blank=True, related_name="beneficiaries")
+    key_care = models.BooleanField(_("重点关爱"), default=False)
+    key_care_since = models.DateField(_("列为重点关爱日期"), null=True, blank=True)
+    visit_cadence = models.PositiveSmallIntegerField(_("每月走访次数"), default=0)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("负责组织"), on_delete=models.PROTECT, related_name="beneficiaries"
+    )
+    consent_date = models.DateField(_("同意日期"), null=True, blank=True)
+    consent_method = models.CharField(_("同意方式"), max_length=10, choices=ConsentMethod.choices, blank=True)
+    guardian_name = models.CharField(_("监护人姓名"), max_length=50, blank=True)
+    guardian_consent_date = models.DateField(_("监护人同意日期"), null=True, blank=True)
+    active = models.BooleanField(_("在册"), default=True)
+    deactivated_on = models.DateField(_("停用日期"), null=True, blank=True)
+    deactivation_reason = models.CharField(_("停用原因"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[categories])
+    objects = BeneficiaryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("服务对象")
+        verbose_name_plural = _("服务对象")
+        ordering = ["town__order", "village", "name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(key_care=False) | Q(visit_cadence__gte=1), name="beneficiary_key_care_has_cadence"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "active"]),
+            models.Index(fields=["town", "village"]),
+            models.Index(fields=["key_care", "active"]),
+            models.Index(fields=["name"]),
+            models.Index(fields=["phone"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PersonalDataAccess(models.Model):
+    """Written each time a user reveals one masked field of one record."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="data_accesses")
+    field = models.CharField(_("字段"), max_length=20)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("个人信息查看记录")
+        verbose_name_plural = _("个人信息查看记录")
+        ordering = ["-at"]
+
+
+class VisitService(models.Model):
+    """A fixed service that a visit gives (rows made by a data migration)."""
+
+    class Code(models.TextChoices):
+        SUPPLIES = "supplies", _("物资慰问")
+        HEALTH = "health", _("健康检查")
+        COUNSELING = "counseling", _("心理疏导")
+        DAILY_CARE = "daily_care", _("生活照料")
+        POLICY = "policy", _("政策宣传")
+        LEGAL = "legal", _("法律咨询")
+        OTHER = "other", _("其他")
+
+    code = models.CharField(_("代码"), max_length=20, choices=Code.choices, unique=True)
+
+    class Meta:
+        verbose_name = _("服务内容")
+        verbose_name_plural = _("服务内容")
+        ordering = ["id"]
+
+    def __str__(self):
+        return str(self.get_code_display())
+
+
+class VisitQuerySet(ScopedQuerySet):
+    scope_path = "organization"
+
+    def in_period(self, start, end):
+        """Visits dated from ``start`` to ``end``, both included."""
+        return self.filter(visit_date__gte=start, visit_date__lte=end)
+
+
+class Visit(models.Model):
+    class Mode(models.TextChoices):
+        HOME = "home", _("入户走访")
+        PHONE = "phone", _("电话问候")
+        HEALTH_CHECK = "health_check", _("健康检查")
+        SUPPLIES = "supplies", _("送物资")
+        LECTURE = "lecture", _("讲座")
+
+    beneficiary = models.ForeignKey(Beneficiary, verbose_name=_("服务对象"), on_delete=models.PROTECT, related_name="visits")
+    organization = models.ForeignKey(Organization, verbose_name=_("走访组织"), on_delete=models.PROTECT, related_name="visits")
+    visit_date = models.DateField(_("走访日期"))
+    visitors = models.CharField(_("走访人"), max_length=100, blank=True)
+    mode = models.CharField(_("走访方式"), max_length=20, choices=Mode.choices, default=Mode.HOME)
+    services = models.ManyToManyField(VisitService, verbose_name=_("服务内容"), blank=True, related_name="visits")
+    supplies_value = models.DecimalField(_("物资价值（元）"), max_digits=10, decimal_places=2, default=0)
+    follow_up_needed = models.BooleanField(_("需要跟进"), default=False)
+    notes = models.TextField(_("备注"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("走访记录")
+        verbose_name_plural = _("走访记录")
+        ordering = ["-visit_date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(supplies_value__gte=0), name="visit_supplies_value_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["visit_date"]),
+            models.Index(fields=["organization", "visit_date"]),
+            models.Index(fields=["beneficiary", "visit_date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.visit_date} {self.get_mode_display()}"

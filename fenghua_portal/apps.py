@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "fenghua_portal"
+    verbose_name = "兰馨HUI"

@@ -1,0 +1,113 @@
+"""The one access rule.  Every scoped model's QuerySet derives from ``ScopedQuerySet`` and
+every view, export, autocomplete and download fetches through ``visible_to(user)``:
+
+* federation staff (and superusers) see everything;
+* leaders see aggregates only: no scoped rows unless the model says ``leader_visible``;
+* organization users see the rows of the organizations they belong to;
+* anonymous and inactive users see nothing.
+"""
+from django.http import Http404
+from django.db import models
+
+
+def role_of(user):
+    """'anonymous', 'staff', 'leader' or 'member'."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return "anonymous"
+    if user.is_superuser or user.role == "staff":
+        return "staff"
+    if user.role == "leader":
+        return "leader"
+    return "member"
+
+
+def is_staff(user):
+    return role_of(user) == "staff"
+
+
+def is_leader(user):
+    return role_of(user) == "leader"
+
+
+def member_org_ids(user):
+    """A lazy subquery of the ids of the organizations the user belongs to."""
+    from .models import Membership
+
+    return Membership.objects.filter(user=user, organization__active=True).values("organization_id")
+
+
+def admin_org_ids(user):
+    """A lazy subquery of the ids of the organizations the user administers."""
+    from .models import Membership
+
+    return Membership.objects.filter(
+        user=user, role=Membership.Role.ADMIN, organization__active=True
+    ).values("organization_id")
+
+
+def is_member_of(user, organization_id):
+    from .models import Membership
+
+    if role_of(user) != "member":
+        return False
+    return Membership.objects.filter(user=user, organization_id=organization_id, organization__active=True).exists()
+
+
+def is_admin_of(user, organization_id):
+    from .models import Membership
+
+    if role_of(user) != "member":
+        return False
+    return Membership.objects.filter(
+        user=user, organization_id=organization_id, role=Membership.Role.ADMIN, organization__active=True
+    ).exists()
+
+
+def can_manage_organization(user, organization_id):
+    """Staff manage every organization; an organization admin manages its own."""
+    return is_staff(user) or is_admin_of(user, organization_id)
+
+
+def can_see_personal_data(user, organization_id):
+    """Staff and members of the responsible organization may see (and reveal) personal data;
+    leaders never do."""
+    return is_staff(user) or is_member_of(user, organization_id)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Subclass and set ``scope_path`` to the lookup from the model to its organization's id
+    (``"organization"`` for a direct foreign key, ``"pk"`` for Organization itself)."""
+
+    scope_path = "organization"
+    leader_visible = False
+
+    def visible_to(self, user):
+        role = role_of(user)
+        if role == "staff":
+            return self
+        if role == "leader":
+            return self if self.leader_visible else self.none()
+        if role == "member":
+            return self.filter(**{f"{self.scope_path}__in": member_org_ids(user)})
+        return self.none()
+
+    def manageable_by(self, user):
+        """Rows the user may change as an administrator: staff all, organization admins their
+        organizations' rows."""
+        role = role_of(user)
+        if role == "staff":
+            return self
+        if role == "member":
+            return self.filter(**{f"{self.scope_path}__in": admin_org_ids(user)})
+        return self.none()
+
+
+def get_visible_or_404(queryset, user, **lookup):
+    """Fetches one row the user may see; 404 (never 403) for one they may not, so that the
+    existence of other organizations' records is not revealed."""
+    if isinstance(queryset, type) and issubclass(queryset, models.Model):
+        queryset = queryset.objects.all()
+    try:
+        return queryset.visible_to(user).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError):
+        raise Http404 from None

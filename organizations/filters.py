@@ -1,0 +1,25 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organization, ServiceArea, Town
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    town = django_filters.ModelChoiceFilter(label=_("所属镇街"), queryset=Town.objects.all())
+    service_area = django_filters.ModelChoiceFilter(
+        label=_("服务领域"), queryset=ServiceArea.objects.all(), field_name="service_areas"
+    )
+    kind = django_filters.ChoiceFilter(label=_("组织形式"), choices=Organization.Kind.choices)
+    active = django_filters.BooleanFilter(label=_("正常运行"))
+
+    class Meta:
+        model = Organization
+        fields = ["q", "town", "service_area", "kind", "active"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(leader_name__icontains=value) | Q(credit_code__iexact=value))

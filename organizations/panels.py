@@ -1,0 +1,25 @@
+"""Sections of the organization page contributed by the apps above this one.
+
+``organizations`` imports none of the domain apps; instead each app registers a function in
+its AppConfig.ready() that returns the panel for an organization (or None):
+
+    register_panel(order, func)  # func(request, organization) -> {"template": ..., **context}
+
+The function must fetch through ``visible_to(request.user)`` like any view.
+"""
+_panels = []
+
+
+def register_panel(order, func):
+    if func not in [f for _, f in _panels]:
+        _panels.append((order, func))
+        _panels.sort(key=lambda item: item[0])
+
+
+def panels_for(request, organization):
+    result = []
+    for _, func in _panels:
+        panel = func(request, organization)
+        if panel:
+            result.append(panel)
+    return result

@@ -1,0 +1,158 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from accounts.services import user_create
+from fenghua_portal.pagination import paginate
+
+from .access import can_manage_organization, get_visible_or_404, is_staff
+from .filters import OrganizationFilter
+from .forms import AccountCreateForm, MembershipAddForm, OrganizationForm
+from .models import Membership, Organization
+from .panels import panels_for
+from .services import membership_add, membership_remove, organization_save
+
+
+def staff_required(view):
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not is_staff(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+@login_required
+def organization_list(request):
+    base = (
+        Organization.objects.visible_to(request.user)
+        .select_related("town")
+        .prefetch_related("service_areas")
+        .annotate(member_count=Count("memberships", distinct=True))
+    )
+    filterset = OrganizationFilter(request.GET or None, queryset=base)
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    page, query = paginate(request, queryset.order_by("town__order", "name"))
+    return render(
+        request,
+        "organizations/organization_list.html",
+        {"filter": filterset, "page": page, "query": query, "can_create": is_staff(request.user)},
+    )
+
+
+@login_required
+def organization_detail(request, pk):
+    organization = get_visible_or_404(
+        Organization.objects.select_related("town").prefetch_related("service_areas"), request.user, pk=pk
+    )
+    can_manage = can_manage_organization(request.user, organization.pk)
+    show_members = is_staff(request.user) or Membership.objects.visible_to(request.user).filter(
+        organization=organization
+    ).exists()
+    memberships = (
+        organization.memberships.select_related("user").order_by("role", "user__email") if show_members else []
+    )
+    return render(
+        request,
+        "organizations/organization_detail.html",
+        {
+            "organization": organization,
+            "memberships": memberships,
+            "show_members": show_members,
+            "can_manage": can_manage,
+            "can_add_admin": is_staff(request.user),
+            "member_form": MembershipAddForm(can_add_admin=is_staff(request.user)) if can_manage else None,
+            "panels": panels_for(request, organization),
+        },
+    )
+
+
+@staff_required
+def organization_create(request):
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organization = organization_save(form=form, actor=request.user)
+        messages.success(request, _("组织“%(name)s”已创建。") % {"name": organization.name})
+        return redirect("organizations:detail", pk=organization.pk)
+    return render(request, "organizations/organization_form.html", {"form": form})
+
+
+@login_required
+def organization_edit(request, pk):
+    organization = get_visible_or_404(Organization, request.user, pk=pk)
+    if not can_manage_organization(request.user, organization.pk):
+        raise PermissionDenied
+    form = OrganizationForm(request.POST or None, instance=organization)
+    if not is_staff(request.user):
+        # Only staff decide whether an organization is active.
+        form.fields.pop("active")
+    if request.method == "POST" and form.is_valid():
+        organization_save(form=form, actor=request.user)
+        messages.success(request, _("组织信息已保存。"))
+        return redirect("organizations:detail", pk=organization.pk)
+    return render(request, "organizations/organization_form.html", {"form": form, "organization": organization})
+
+
+@login_required
+@require_POST
+def membership_create(request, pk):
+    organization = get_visible_or_404(Organization, request.user, pk=pk)
+    if not can_manage_organization(request.user, organization.pk):
+        raise PermissionDenied
+    form = MembershipAddForm(request.POST, can_add_admin=is_staff(request.user))
+    if form.is_valid():
+        try:
+            membership = membership_add(
+                organization=organization,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                role=form.cleaned_data["role"],
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        else:
+            messages.success(request, _("已添加成员 %(email)s。") % {"email": membership.user.email})
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}：{error}" if label else error)
+    return redirect("organizations:detail", pk=organization.pk)
+
+
+@login_required
+@require_POST
+def membership_delete(request, pk, membership_pk):
+    organization = get_visible_or_404(Organization, request.user, pk=pk)
+    membership = get_object_or_404(Membership.objects.visible_to(request.user), pk=membership_pk, organization=organization)
+    membership_remove(membership=membership, actor=request.user)
+    messages.success(request, _("已移除成员 %(email)s。") % {"email": membership.user.email})
+    return redirect("organizations:detail", pk=organization.pk)
+
+
+@staff_required
+def account_list(request):
+    """Staff manage staff and leader accounts here."""
+    form = AccountCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = user_create(
+            email=form.cleaned_data["email"],
+            full_name=form.cleaned_data["full_name"],
+            role=form.cleaned_data["role"],
+            request=request,
+        )
+        messages.success(request, _("账号 %(email)s 已创建，设置密码的邮件已发出。") % {"email": user.email})
+        return redirect("organizations:accounts")
+    users = User.objects.filter(Q(role__in=[User.Role.STAFF, User.Role.LEADER]) | Q(is_superuser=True)).order_by("role", "email")
+    return render(request, "organizations/account_list.html", {"form": form, "users": users})

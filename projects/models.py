@@ -1,0 +1,130 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from organizations.access import ScopedQuerySet
+from organizations.models import Organization
+
+
+class CharityProjectQuerySet(ScopedQuerySet):
+    """Visible to the undertaking organization (and staff).  Project figures hold no personal
+    data, so leaders may see projects."""
+
+    scope_path = "organization"
+    leader_visible = True
+
+    def overlapping(self, start, end):
+        """Projects whose period overlaps ``start``..``end`` (both included)."""
+        return self.filter(start_date__lte=end, end_date__gte=start)
+
+
+class CharityProject(models.Model):
+    class FundingSource(models.TextChoices):
+        GOVERNMENT = "government", _("政府")
+        SOCIAL = "social", _("社会")
+        ENTERPRISE = "enterprise", _("企业")
+
+    class Status(models.TextChoices):
+        DECLARED = "declared", _("申报")
+        APPROVED = "approved", _("立项")
+        IN_PROGRESS = "in_progress", _("实施中")
+        COMPLETED = "completed", _("结项")
+
+    name = models.CharField(_("项目名称"), max_length=100)
+    organization = models.ForeignKey(Organization, verbose_name=_("承接组织"), on_delete=models.PROTECT, related_name="projects")
+    funder = models.ForeignKey(
+        Organization, verbose_name=_("资助方"), null=True, blank=True, on_delete=models.PROTECT, related_name="funded_projects"
+    )
+    funding_source = models.CharField(_("资金来源"), max_length=20, choices=FundingSource.choices)
+    amount = models.DecimalField(_("资助金额（元）"), max_digits=12, decimal_places=2, default=0)
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"))
+    target_beneficiaries = models.PositiveIntegerField(_("目标人数"), default=0)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DECLARED)
+    description = models.TextField(_("项目简介"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = CharityProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("公益项目")
+        verbose_name_plural = _("公益项目")
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "organization"], name="project_unique_name_per_org"),
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="project_period_ordered"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="project_amount_not_negative"),
+        ]
+        indexes = [models.Index(fields=["start_date", "end_date"]), models.Index(fields=["status"])]
+
+    def __str__(self):
+        return self.name
+
+
+class ProjectReportQuerySet(ScopedQuerySet):
+    scope_path = "project__organization"
+
+
+class ProjectReport(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已提交")
+        APPROVED = "approved", _("已通过")
+        RETURNED = "returned", _("已退回")
+
+    project = models.ForeignKey(CharityProject, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="reports")
+    period_start = models.DateField(_("报告期开始"))
+    period_end = models.DateField(_("报告期结束"))
+    narrative = models.TextField(_("进展情况"), blank=True)
+    people_served = models.PositiveIntegerField(_("服务人数"), default=0)
+    funds_spent = models.DecimalField(_("资金支出（元）"), max_digits=12, decimal_places=2, default=0)
+    people_employed = models.PositiveIntegerField(_("带动就业人数"), default=0)
+    income_generated = models.DecimalField(_("带动增收（元）"), max_digits=12, decimal_places=2, default=0)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    review_comment = models.TextField(_("审核意见"), blank=True)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ProjectReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("项目进展报告")
+        verbose_name_plural = _("项目进展报告")
+        ordering = ["-period_end", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="report_period_ordered"),
+            models.CheckConstraint(condition=Q(funds_spent__gte=0) & Q(income_generated__gte=0), name="report_amounts_not_negative"),
+        ]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self):
+        return f"{self.project} {self.period_start}–{self.period_end}"
+
+
+class ReportAttachmentQuerySet(ScopedQuerySet):
+    scope_path = "report__project__organization"
+
+
+class ReportAttachment(models.Model):
+    report = models.ForeignKey(ProjectReport, on_delete=models.CASCADE, related_name="attachments")
+    file = models.CharField(_("存储路径"), max_length=200)  # relative to PRIVATE_STORAGE_ROOT
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = ReportAttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("报告附件")
+        verbose_name_plural = _("报告附件")

@@ -1,0 +1,65 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from organizations.access import member_org_ids, role_of
+from organizations.models import Organization, Town
+
+
+def new_token():
+    return secrets.token_urlsafe(24)
+
+
+class MonthlyReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff: all.  Leaders: district and town reports.  Organization users: their own
+        organizations' reports.  Nobody else: none."""
+        role = role_of(user)
+        if role == "staff":
+            return self
+        if role == "leader":
+            return self.filter(scope_kind__in=[MonthlyReport.ScopeKind.DISTRICT, MonthlyReport.ScopeKind.TOWN])
+        if role == "member":
+            return self.filter(scope_kind=MonthlyReport.ScopeKind.ORGANIZATION, organization__in=member_org_ids(user))
+        return self.none()
+
+
+class MonthlyReport(models.Model):
+    """One PDF per scope and month.  ``scope_key`` + ``month`` is unique, so building the same
+    report again replaces its file instead of adding a second report."""
+
+    class ScopeKind(models.TextChoices):
+        DISTRICT = "district", _("全区")
+        TOWN = "town", _("镇街")
+        ORGANIZATION = "organization", _("组织")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    scope_kind = models.CharField(_("范围"), max_length=20, choices=ScopeKind.choices)
+    scope_key = models.CharField(max_length=40)
+    town = models.ForeignKey(Town, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("月份"))  # first day of the month
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    file = models.CharField(max_length=200, blank=True)  # relative to REPORT_STORAGE_ROOT
+    error = models.TextField(_("失败原因"), blank=True)
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MonthlyReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("月度报告")
+        verbose_name_plural = _("月度报告")
+        ordering = ["-month", "scope_kind", "scope_key"]
+        constraints = [models.UniqueConstraint(fields=["scope_key", "month"], name="report_one_per_scope_month")]

@@ -1,0 +1,89 @@
+"""The access matrix: for every named URL pattern, what each role gets.
+
+Each app has a module here defining ``RULES`` (URL name -> Rule) and, if its URLs take ids, a
+``build(world)`` that creates organization A's records and stores them on ``world``.  The walker
+in tests/test_access_walker.py requests every URL pattern of the URLconf as every role and fails
+on a URL that no module classifies.
+
+Roles: anon, staff, leader, admin_a (admin of organization A), member_a, member_b (member of
+organization B).  Expected statuses: 200 (allowed), 302 (anonymous sent to login, or a redirect
+after a POST), 403 (role may never do this), 404 (not theirs: existence not revealed), 405.
+"""
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from typing import Callable
+
+ROLES = ["anon", "staff", "leader", "admin_a", "member_a", "member_b"]
+
+
+@dataclass
+class Rule:
+    expect: dict
+    kwargs: Callable = lambda world: {}
+    method: str = "get"
+    data: Callable = lambda world: {}
+    note: str = ""
+
+
+def login_only(kwargs=lambda world: {}, **overrides):
+    """Any signed-in role gets 200; anonymous is sent to the login page."""
+    expect = {role: 200 for role in ROLES}
+    expect["anon"] = 302
+    expect.update(overrides)
+    return Rule(expect=expect, kwargs=kwargs)
+
+
+def org_scoped(kwargs, leader=404, **overrides):
+    """A record of organization A: staff and A's users see it; B's users and leaders get 404."""
+    expect = {"anon": 302, "staff": 200, "leader": leader, "admin_a": 200, "member_a": 200, "member_b": 404}
+    expect.update(overrides)
+    return Rule(expect=expect, kwargs=kwargs)
+
+
+def staff_only(kwargs=lambda world: {}, **overrides):
+    expect = {"anon": 302, "staff": 200, "leader": 403, "admin_a": 403, "member_a": 403, "member_b": 403}
+    expect.update(overrides)
+    return Rule(expect=expect, kwargs=kwargs)
+
+
+def all_modules():
+    from tests import access_matrix
+
+    for info in pkgutil.iter_modules(access_matrix.__path__):
+        yield importlib.import_module(f"tests.access_matrix.{info.name}")
+
+
+def all_rules():
+    rules = {}
+    for module in all_modules():
+        for name, rule in getattr(module, "RULES", {}).items():
+            assert name not in rules, f"{name} is classified twice"
+            rules[name] = rule
+    return rules
+
+
+@dataclass
+class World:
+    org_a: object
+    org_b: object
+    users: dict
+    extra: dict = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__["extra"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def set(self, **values):
+        self.extra.update(values)
+
+
+def build_world(org_a, org_b, users):
+    world = World(org_a=org_a, org_b=org_b, users=users)
+    for module in all_modules():
+        build = getattr(module, "build", None)
+        if build:
+            build(world)
+    return world

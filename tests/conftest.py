@@ -1,0 +1,171 @@
+"""Shared fixtures: the six roles of the access rule and the services tests may need.
+
+Locally, tests that need PostgreSQL, Redis or a browser skip with a reason when the service is
+absent; under CI=true any skipped test fails the run (see pytest_sessionfinish)."""
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+os.environ.setdefault("ALLOW_INSECURE_SECRET", "1")
+
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory  # noqa: E402
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if not IN_CI:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        reporter.write_line(f"CI=true: {len(skipped)} test(s) skipped; in CI every test must run.", red=True)
+        session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def _private_dirs(settings, tmp_path):
+    """Each test writes private files (reports, attachments, uploads) to its own folder."""
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+    settings.REPORT_STORAGE_ROOT = tmp_path / "reports"
+    settings.AXES_ENABLED = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run in-process unless a test asks for the real worker (celery_worker_process).
+    from fenghua_portal.celery import app
+
+    app.conf.task_always_eager = True
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres") and not settings.DATABASES["default"]["ENGINE"].endswith(
+        ("postgresql", "postgis")
+    ):
+        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://...")
+    if item.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
+        pytest.skip("needs Redis and a Celery worker: set REDIS_URL=redis://...")
+    if item.get_closest_marker("browser") and not shutil.which("chromium") and not os.path.exists("/usr/bin/chromium"):
+        pytest.skip("needs Chromium at /usr/bin/chromium")
+
+
+@pytest.fixture
+def password():
+    return "Fenghua-test-2026"
+
+
+@pytest.fixture
+def org_a(db):
+    return OrganizationFactory(name="源为爱旗袍公益俱乐部")
+
+
+@pytest.fixture
+def org_b(db):
+    return OrganizationFactory(name="奉帮和事嫂家事调解服务队")
+
+
+@pytest.fixture
+def staff(db, password):
+    return UserFactory(email="staff@example.cn", role="staff", password=password, full_name="妇联小王")
+
+
+@pytest.fixture
+def leader(db, password):
+    return UserFactory(email="leader@example.cn", role="leader", password=password, full_name="领导老李")
+
+
+@pytest.fixture
+def admin_a(db, org_a, password):
+    user = UserFactory(email="admin-a@example.cn", role="member", password=password, full_name="组织A管理员")
+    MembershipFactory(user=user, organization=org_a, role="admin")
+    return user
+
+
+@pytest.fixture
+def member_a(db, org_a, password):
+    user = UserFactory(email="member-a@example.cn", role="member", password=password, full_name="组织A志愿者")
+    MembershipFactory(user=user, organization=org_a, role="member")
+    return user
+
+
+@pytest.fixture
+def member_b(db, org_b, password):
+    user = UserFactory(email="member-b@example.cn", role="member", password=password, full_name="组织B志愿者")
+    MembershipFactory(user=user, organization=org_b, role="member")
+    return user
+
+
+@pytest.fixture
+def roles(staff, leader, admin_a, member_a, member_b):
+    """The six roles of the access walker ("anon" is None)."""
+    return {"anon": None, "staff": staff, "leader": leader, "admin_a": admin_a, "member_a": member_a, "member_b": member_b}
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> a test client signed in as that user (None: anonymous)."""
+    from django.test import Client
+
+    def make(user):
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, settings):
+    """A real Celery worker (a separate process) against Redis and this test's database.
+
+    Tests using it must commit their data (transactional_db) so the worker sees it."""
+    import subprocess
+    import sys
+    import time
+
+    from django.db import connection
+
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        pytest.skip("needs Redis: set REDIS_URL=redis://...")
+    db = connection.settings_dict
+    if not db["ENGINE"].endswith("postgresql"):
+        pytest.skip("the worker test needs PostgreSQL (a worker cannot share an in-memory SQLite)")
+    database_url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, ALLOW_INSECURE_SECRET="1",
+               PRIVATE_STORAGE_ROOT=str(settings.PRIVATE_STORAGE_ROOT),
+               REPORT_STORAGE_ROOT=str(settings.REPORT_STORAGE_ROOT))
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    from fenghua_portal.celery import app
+
+    app.conf.task_always_eager = False
+    app.conf.broker_url = redis_url
+    app.conf.result_backend = redis_url
+    # A queue of this test's own, so that no other worker on the machine takes its tasks.
+    queue = f"test-{os.getpid()}-{time.monotonic_ns()}"
+    app.conf.task_default_queue = queue
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "fenghua_portal", "worker", "-Q", queue, "--pool", "solo",
+         "-l", "warning", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if app.send_task("fenghua_portal.ping", queue=queue).get(timeout=5) == "pong":
+                    break
+            except Exception:  # noqa: BLE001 - not up yet
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    output = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+                    pytest.fail(f"Celery worker did not start:\n{output[-3000:]}")
+        yield {"app": app, "queue": queue, "process": proc}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        app.conf.task_always_eager = True
+        app.conf.task_default_queue = "celery"
