@@ -76,7 +76,134 @@ class MembershipFactory(DjangoModelFactory):
     role = Membership.Role.MEMBER
 
 
+def _category(code):
+    from beneficiaries.models import BeneficiaryCategory
+
+    return BeneficiaryCategory.objects.get(code=code)
+
+
+class BeneficiaryFactory(DjangoModelFactory):
+    class Meta:
+        model = "beneficiaries.Beneficiary"
+
+    class Params:
+        birth = datetime.date(1958, 6, 15)
+
+    name = factory.Sequence(lambda n: "王" + "秀英桂英美华玉兰凤英"[n % 10] + "芳"[: n % 2])
+    gender = "F"
+    id_number = factory.LazyAttribute(lambda o: make_id_number(birth=o.birth, gender=o.gender))
+    birth_date = factory.LazyAttribute(lambda o: o.birth)
+    phone = factory.Sequence(lambda n: f"1385742{n:04d}")
+    town = factory.LazyFunction(town)
+    village = "东门村"
+    address = factory.Sequence(lambda n: f"锦屏街道东门村{n}号")
+    organization = factory.SubFactory(OrganizationFactory)
+    key_care = False
+    visit_cadence = 0
+    consent_date = datetime.date(2026, 1, 5)
+    consent_method = "written"
+
+
+class VisitFactory(DjangoModelFactory):
+    class Meta:
+        model = "beneficiaries.Visit"
+
+    beneficiary = factory.SubFactory(BeneficiaryFactory)
+    organization = factory.LazyAttribute(lambda o: o.beneficiary.organization)
+    visit_date = datetime.date(2026, 3, 10)
+    visitors = "志愿者小李"
+    mode = "home"
+    supplies_value = Decimal("0")
+
+
+class TrainingSessionFactory(DjangoModelFactory):
+    class Meta:
+        model = "training.TrainingSession"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"母婴护理培训第{n}期")
+    category = "vocational"
+    town = factory.LazyFunction(town)
+    date = datetime.date(2026, 3, 12)
+    hours = Decimal("4.0")
+    trainer = "张老师"
+
+
+class AttendanceFactory(DjangoModelFactory):
+    class Meta:
+        model = "training.Attendance"
+
+    session = factory.SubFactory(TrainingSessionFactory)
+    name = factory.Sequence(lambda n: f"学员{n}")
+    id_number = factory.LazyFunction(lambda: make_id_number(birth=datetime.date(1985, 2, 3)))
+    phone = ""
+    person_key = factory.LazyAttribute(lambda o: o.id_number or o.phone)
+    attended = True
+
+
+class CharityProjectFactory(DjangoModelFactory):
+    class Meta:
+        model = "projects.CharityProject"
+
+    name = factory.Sequence(lambda n: f"关爱老妇女主任项目{n}")
+    organization = factory.SubFactory(OrganizationFactory)
+    funding_source = "social"
+    amount = Decimal("50000.00")
+    start_date = datetime.date(2026, 1, 1)
+    end_date = datetime.date(2026, 12, 31)
+    target_beneficiaries = 100
+    status = "in_progress"
+
+
+class ProjectReportFactory(DjangoModelFactory):
+    class Meta:
+        model = "projects.ProjectReport"
+
+    project = factory.SubFactory(CharityProjectFactory)
+    period_start = datetime.date(2026, 3, 1)
+    period_end = datetime.date(2026, 3, 31)
+    narrative = "本月走访老妇女主任30人次。"
+    people_served = 30
+    funds_spent = Decimal("3000.00")
+    status = "draft"
+
+
+_case_seq = itertools.count(1)
+
+
+class MediationCaseFactory(DjangoModelFactory):
+    class Meta:
+        model = "cases.MediationCase"
+
+    number = factory.LazyFunction(lambda: f"TJ-T-{next(_case_seq):05d}")
+    organization = factory.SubFactory(OrganizationFactory)
+    category = "elder_support"
+    source = "walk_in"
+    received_date = datetime.date(2026, 3, 5)
+    status = "received"
+    summary = "王奶奶的四个子女互相推脱赡养义务。"
+
+
+class CasePartyFactory(DjangoModelFactory):
+    class Meta:
+        model = "cases.CaseParty"
+
+    case = factory.SubFactory(MediationCaseFactory)
+    role = "applicant"
+    name = "王奶奶"
+    phone = "13857420000"
+
+
 __all__ = [
+    "AttendanceFactory",
+    "BeneficiaryFactory",
+    "CasePartyFactory",
+    "CharityProjectFactory",
+    "MediationCaseFactory",
+    "ProjectReportFactory",
+    "TrainingSessionFactory",
+    "VisitFactory",
+    "_category",
     "Decimal",
     "MembershipFactory",
     "OrganizationFactory",
