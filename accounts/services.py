@@ -1,6 +1,7 @@
 """Creating accounts.  Nobody signs up: staff create leader, staff and organization accounts;
 organization admins create accounts for their own organization's members."""
 from allauth.account.forms import ResetPasswordForm
+from allauth.core.context import request_context
 from django.db import transaction
 
 from .models import User
@@ -18,6 +19,8 @@ def user_create(*, email, full_name, role, password=None, request=None, phone=""
 
 
 def send_set_password_email(*, request, email):
-    form = ResetPasswordForm(data={"email": email})
-    if form.is_valid():
-        form.save(request)
+    # Runs after commit, possibly outside allauth's request middleware: give it the request.
+    with request_context(request):
+        form = ResetPasswordForm(data={"email": email})
+        if form.is_valid():
+            form.save(request)

@@ -1,0 +1,15 @@
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY requirements.lock .
+RUN pip install --no-cache-dir -r requirements.lock
+COPY . .
+RUN ALLOW_INSECURE_SECRET=1 python manage.py compilemessages -v0 --ignore=.venv \
+ && ALLOW_INSECURE_SECRET=1 python manage.py collectstatic --noinput -v0
+RUN useradd --create-home lanxin && mkdir -p /data/private /data/reports && chown -R lanxin /data
+USER lanxin
+EXPOSE 8000
+CMD ["gunicorn", "fenghua_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--max-requests", "1000"]

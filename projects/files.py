@@ -1,0 +1,87 @@
+"""Private attachments: checked by content, stored under an unguessable name, served only by
+access-checked views.
+
+Lives in ``projects`` because it is the lower of the two apps that attach files (``cases``
+imports it).  Only PDF, JPEG and PNG are accepted, recognised by their first bytes (a renamed
+program is refused whatever its name says), at most 10 MB."""
+import os
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext_lazy as _
+
+MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024
+
+# (magic bytes, content type, stored extension, extensions a user's file may carry)
+SIGNATURES = [
+    (b"%PDF-", "application/pdf", ".pdf", {".pdf"}),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg", {".jpg", ".jpeg"}),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png", {".png"}),
+]
+
+
+def check_attachment(upload):
+    """Returns (content_type, stored_extension) of an acceptable upload or raises
+    ValidationError naming the field 附件."""
+    if upload is None:
+        raise ValidationError({"file": _("请选择要上传的文件。")})
+    if upload.size > MAX_ATTACHMENT_SIZE:
+        raise ValidationError({"file": _("附件不能超过10MB。")})
+    if upload.size == 0:
+        raise ValidationError({"file": _("附件是空文件。")})
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    extension = os.path.splitext(upload.name or "")[1].lower()
+    for magic, content_type, stored_extension, extensions in SIGNATURES:
+        if head.startswith(magic):
+            if extension not in extensions:
+                raise ValidationError({"file": _("附件的扩展名与文件内容不符。")})
+            return content_type, stored_extension
+    raise ValidationError({"file": _("附件只能是PDF、JPEG或PNG文件。")})
+
+
+def store_attachment(upload, folder):
+    """Checks and writes an upload under PRIVATE_STORAGE_ROOT/folder with a random name.
+    Returns (relative_path, content_type)."""
+    content_type, extension = check_attachment(upload)
+    root = Path(settings.PRIVATE_STORAGE_ROOT)
+    relative = f"{folder}/{secrets.token_urlsafe(24)}{extension}"
+    target = root / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "xb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return relative, content_type
+
+
+def delete_attachment_file(relative):
+    """Removes a stored file (after a failed save); missing files are ignored."""
+    try:
+        _resolve(relative).unlink()
+    except (FileNotFoundError, Http404):
+        pass
+
+
+def _resolve(relative):
+    root = Path(settings.PRIVATE_STORAGE_ROOT).resolve()
+    path = (root / relative).resolve()
+    if root not in path.parents:
+        raise Http404
+    return path
+
+
+def attachment_response(attachment):
+    """A download of an attachment row (``file``, ``original_name``, ``content_type``) that the
+    caller has already fetched through ``visible_to``."""
+    path = _resolve(attachment.file)
+    if not path.is_file():
+        raise Http404
+    response = FileResponse(
+        open(path, "rb"), as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
