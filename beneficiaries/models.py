@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, DateField, ExpressionWrapper, F, Func, IntegerField, Max, Q, Value
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -30,6 +32,28 @@ class BeneficiaryCategory(models.Model):
         return str(self.get_code_display())
 
 
+class DaysBetween(Func):
+    """Whole days from ``earlier`` to ``later`` (two date expressions), as an integer."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra):
+        # PostgreSQL: date - date is an integer number of days.
+        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(", **extra
+        )
+
+
+def due_interval_days(cadence):
+    """A key-care beneficiary visited ``cadence`` times a month is due every floor(30 / cadence) days."""
+    return 30 // cadence if cadence else None
+
+
 class BeneficiaryQuerySet(ScopedQuerySet):
     scope_path = "organization"
 
@@ -37,7 +61,71 @@ class BeneficiaryQuerySet(ScopedQuerySet):
         return self.filter(active=True)
 
     def key_care(self):
+        """Key-care beneficiaries (重点关爱对象) still on the register."""
         return self.filter(key_care=True, active=True)
+
+    def search(self, text):
+        """Name (part), pinyin initials ("wxy" finds 王秀英), ID-number tail or phone digits."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        condition = Q(name__icontains=text)
+        if text.isascii() and text.isalpha():
+            condition |= Q(name_initials__startswith=text.lower())
+        digits = text.upper()
+        if len(digits) >= 3 and (digits.isdigit() or (digits[:-1].isdigit() and digits.endswith("X"))):
+            condition |= Q(id_number__endswith=digits)
+            if digits.isdigit():
+                condition |= Q(phone__contains=digits)
+        return self.filter(condition)
+
+    def with_last_contact(self, today):
+        """Annotates ``last_contact``: the latest visit dated up to ``today``; if none, the day
+        the person became key-care; if that is empty, the day the record was created."""
+        return self.annotate(
+            last_visit=Max("visits__visit_date", filter=Q(visits__visit_date__lte=today)),
+            last_contact=Coalesce(
+                "last_visit", "key_care_since", TruncDate("created_at"), output_field=DateField()
+            ),
+        )
+
+    def overdue(self, today=None):
+        """Key-care beneficiaries behind their visit cadence on ``today`` (computed when read,
+        never stored).
+
+        Rule: with a cadence of N visits a month a person is due every floor(30 / N) days (15 for
+        twice a month, 30 for once); overdue when ``last_contact`` (see ``with_last_contact``) is
+        further back than that: ``today - last_contact > floor(30 / N)``.  Annotates
+        ``last_contact``, ``due_every`` and ``days_overdue`` (days past the due date, >= 1), ordered
+        by days overdue, most first.  Example: cadence 2, last visit 31 January: due 15 February,
+        overdue from 16 February."""
+        today = today or timezone.localdate()
+        return (
+            self.key_care()
+            .filter(visit_cadence__gte=1)
+            .with_last_contact(today)
+            .annotate(
+                due_every=ExpressionWrapper(Value(30) / F("visit_cadence"), output_field=IntegerField()),
+                days_overdue=ExpressionWrapper(
+                    DaysBetween(Value(today, output_field=DateField()), F("last_contact")) - F("due_every"),
+                    output_field=IntegerField(),
+                ),
+            )
+            .filter(days_overdue__gt=0)
+            .order_by("-days_overdue", "town__order", "name", "id")
+        )
+
+    def counts_by_town(self):
+        """[{"town": name, "count": n}] over the rows of this queryset (which may be grouped,
+        such as ``overdue()``), in the towns' order."""
+        model = self.model
+        rows = (
+            model.objects.filter(pk__in=self.values("pk"))
+            .values("town__name", "town__order")
+            .annotate(count=Count("id"))
+            .order_by("town__order")
+        )
+        return [{"town": row["town__name"], "count": row["count"]} for row in rows]
 
 
 class Beneficiary(models.Model):
@@ -99,6 +187,13 @@ class Beneficiary(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def due_every_days(self):
+        return due_interval_days(self.visit_cadence) if self.key_care else None
+
+    def age_on(self, day):
+        return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
 
 
 class PersonalDataAccess(models.Model):

@@ -1,0 +1,61 @@
+"""The mediation workflow, in one place.
+
+    from \\ to        mediating  succeeded  failed  referred  withdrawn
+    received             yes        -         -       yes       yes
+    mediating             -        yes       yes      yes       yes
+    succeeded/failed/referred/withdrawn: ended; only staff may reopen (back to mediating).
+
+A case may be referred or withdrawn straight from 受理: a party may withdraw before any session,
+and a case outside the organization's remit is passed on at once.  Succeeded, failed and
+referred are *closed*: they need a closing date (not before the received date, not in the
+future) and an outcome.  Withdrawn ends a case without closing it (no closing date), with a
+reason.  Reopening needs a reason and clears the closing date.
+"""
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import MediationCase
+
+S = MediationCase.Status
+
+TRANSITIONS = {
+    S.RECEIVED: (S.MEDIATING, S.REFERRED, S.WITHDRAWN),
+    S.MEDIATING: (S.SUCCEEDED, S.FAILED, S.REFERRED, S.WITHDRAWN),
+    S.SUCCEEDED: (),
+    S.FAILED: (),
+    S.REFERRED: (),
+    S.WITHDRAWN: (),
+}
+
+CLOSING = frozenset(MediationCase.CLOSED_STATUSES)
+ENDED = frozenset(MediationCase.ENDED_STATUSES)
+
+# The words on the buttons that lead to each status.
+ACTION_LABELS = {
+    S.MEDIATING: _("开始调解"),
+    S.SUCCEEDED: _("调解成功结案"),
+    S.FAILED: _("调解失败结案"),
+    S.REFERRED: _("转介"),
+    S.WITHDRAWN: _("撤回"),
+}
+
+
+def allowed_targets(status):
+    return TRANSITIONS.get(status, ())
+
+
+def check_transition(from_status, to_status):
+    """Raises ValidationError (in Chinese, naming both statuses) for a step not in the table."""
+    if to_status not in S.values:
+        raise ValidationError({"status": _("未知的案件状态“%(s)s”。") % {"s": to_status}})
+    if to_status not in allowed_targets(from_status):
+        raise ValidationError(
+            {
+                "status": _("案件状态不能从“%(a)s”变为“%(b)s”。")
+                % {"a": S(from_status).label, "b": S(to_status).label}
+            }
+        )
+
+
+def can_reopen(status):
+    return status in ENDED
