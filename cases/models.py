@@ -14,6 +14,18 @@ class MediationCaseQuerySet(ScopedQuerySet):
 
     scope_path = "organization"
 
+    def countable_by(self, user):
+        """Cases the user may *count* (never list): the rows of ``visible_to`` and, for leaders,
+        every case, since leaders see aggregates.  Use only under an aggregate."""
+        from organizations.access import is_leader
+
+        return self if is_leader(user) else self.visible_to(user)
+
+    def counts_by_status(self):
+        """{status: number of cases}, one aggregate query."""
+        rows = self.order_by().values("status").annotate(n=models.Count("id"))
+        return {row["status"]: row["n"] for row in rows}
+
 
 class MediationCase(models.Model):
     class Category(models.TextChoices):

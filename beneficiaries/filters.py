@@ -1,0 +1,61 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from organizations.forms import DateInput
+from organizations.models import Organization, Town
+
+from .models import Beneficiary, BeneficiaryCategory, Visit
+
+
+def _organizations(request):
+    if request is None:
+        return Organization.objects.none()
+    return Organization.objects.visible_to(request.user).order_by("name")
+
+
+class BeneficiaryFilter(django_filters.FilterSet):
+    """Filters that carry no personal data (they appear in the URL).  The free-text search by
+    name, pinyin initials, ID-number tail or phone is posted, never put in the URL."""
+
+    town = django_filters.ModelChoiceFilter(label=_("所属镇街"), queryset=Town.objects.all())
+    village = django_filters.CharFilter(label=_("村社区"), lookup_expr="icontains")
+    category = django_filters.ModelChoiceFilter(
+        label=_("服务对象类别"), queryset=BeneficiaryCategory.objects.all(), field_name="categories"
+    )
+    key_care = django_filters.BooleanFilter(label=_("重点关爱"))
+    organization = django_filters.ModelChoiceFilter(label=_("负责组织"), queryset=_organizations)
+    active = django_filters.BooleanFilter(label=_("在册"))
+
+    class Meta:
+        model = Beneficiary
+        fields = ["town", "village", "category", "key_care", "organization", "active"]
+
+
+class VisitFilter(django_filters.FilterSet):
+    start = django_filters.DateFilter(label=_("开始日期"), field_name="visit_date", lookup_expr="gte", widget=DateInput())
+    end = django_filters.DateFilter(label=_("结束日期"), field_name="visit_date", lookup_expr="lte", widget=DateInput())
+    organization = django_filters.ModelChoiceFilter(label=_("走访组织"), queryset=_organizations)
+    town = django_filters.ModelChoiceFilter(label=_("所属镇街"), queryset=Town.objects.all(), field_name="beneficiary__town")
+    mode = django_filters.ChoiceFilter(label=_("走访方式"), choices=Visit.Mode.choices)
+    follow_up_needed = django_filters.BooleanFilter(label=_("需要跟进"))
+
+    class Meta:
+        model = Visit
+        fields = ["start", "end", "organization", "town", "mode", "follow_up_needed"]
+
+
+class OverdueFilter(django_filters.FilterSet):
+    organization = django_filters.ModelChoiceFilter(label=_("负责组织"), queryset=_organizations)
+    town = django_filters.ModelChoiceFilter(label=_("所属镇街"), queryset=Town.objects.all())
+
+    class Meta:
+        model = Beneficiary
+        fields = ["organization", "town"]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("姓名 / 拼音首字母 / 身份证号后几位 / 电话"), max_length=30, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "type": "search", "autofocus": True}),
+    )

@@ -1,0 +1,256 @@
+"""Writes about mediation cases.  The workflow table lives in ``workflow.py``; every status
+change goes through ``case_transition`` or ``case_reopen`` here and leaves a timeline entry."""
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from organizations.access import is_member_of, is_staff, member_org_ids
+from organizations.models import Organization
+from organizations.validators import normalize_id_number
+from projects.files import delete_attachment_file, store_attachment
+
+from . import workflow
+from .models import CaseAttachment, CaseEvent, CaseNumberSequence, CaseParty, MediationCase
+
+STALE_MESSAGE = gettext_lazy("该案件已被他人修改，请刷新页面后再编辑")
+EDITABLE_FIELDS = ("category", "source", "received_date", "summary")
+
+
+def can_work_on_case(user, case):
+    """Staff and members of the handling organization record and change a case."""
+    return is_staff(user) or is_member_of(user, case.organization_id)
+
+
+def _require_worker(user, case):
+    if not can_work_on_case(user, case):
+        raise PermissionDenied
+
+
+def organizations_for_new_case(user):
+    """Organizations the user may open a case for: staff any active one, members their own."""
+    orgs = Organization.objects.active()
+    if is_staff(user):
+        return orgs
+    return orgs.filter(pk__in=member_org_ids(user))
+
+
+@transaction.atomic
+def next_case_number(*, year):
+    """The next number of ``year`` (TJ-YYYY-NNNN).  The year's counter row is created if
+    missing (get_or_create copes with two creators racing on the primary key) and then locked
+    with SELECT ... FOR UPDATE, so two cases opened at once wait for each other and never get
+    the same number.  Call it inside the transaction that saves the case."""
+    CaseNumberSequence.objects.get_or_create(year=year)
+    sequence = CaseNumberSequence.objects.select_for_update().get(year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"TJ-{year}-{sequence.last:04d}"
+
+
+def _check_received_date(received_date):
+    if received_date > timezone.localdate():
+        raise ValidationError({"received_date": _("受理日期不能晚于今天。")})
+
+
+@transaction.atomic
+def case_create(*, organization, actor, category, received_date, source=MediationCase.Source.WALK_IN, summary="",
+                applicant_name="", applicant_phone="", respondent_names="", respondent_phone=""):
+    """Opens a case (status 受理) with a number from ``next_case_number`` and its parties.
+    Staff may open a case for any active organization, members for their own."""
+    if not organizations_for_new_case(actor).filter(pk=organization.pk).exists():
+        raise PermissionDenied
+    _check_received_date(received_date)
+    case = MediationCase(
+        number=next_case_number(year=received_date.year),
+        organization=organization,
+        category=category,
+        source=source,
+        received_date=received_date,
+        summary=summary,
+        created_by=actor,
+    )
+    case._history_user = actor
+    case.full_clean(exclude=["number"])
+    case.save()
+    if applicant_name.strip():
+        CaseParty.objects.create(case=case, role=CaseParty.Role.APPLICANT, name=applicant_name.strip(), phone=applicant_phone.strip())
+    for name in _split_names(respondent_names):
+        CaseParty.objects.create(case=case, role=CaseParty.Role.RESPONDENT, name=name, phone=respondent_phone.strip())
+    CaseEvent.objects.create(
+        case=case, kind=CaseEvent.Kind.STATUS, at=timezone.now(), author=actor,
+        text=_("受理案件 %(number)s") % {"number": case.number},
+    )
+    return case
+
+
+def _split_names(value):
+    for sep in "，、;；":
+        value = value.replace(sep, ",")
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+@transaction.atomic
+def case_update(*, case, version, actor, **changes):
+    """Saves an edit made on a form that was loaded at ``version``.
+
+    The save is a conditional UPDATE ... WHERE pk = ? AND version = ? that bumps the version;
+    when another person saved (or the status changed) in between, no row matches and the edit
+    is refused with STALE_MESSAGE: nothing is overwritten."""
+    _require_worker(actor, case)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    if "received_date" in changes:
+        _check_received_date(changes["received_date"])
+    updated = MediationCase.objects.filter(pk=case.pk, version=version).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        raise ValidationError(STALE_MESSAGE, code="stale")
+    # Our UPDATE holds the row lock until commit; the full save below records the history.
+    fresh = MediationCase.objects.get(pk=case.pk)
+    for field, value in changes.items():
+        setattr(fresh, field, value)
+    if fresh.closed_date and fresh.received_date > fresh.closed_date:
+        raise ValidationError({"received_date": _("受理日期不能晚于结案日期。")})
+    fresh._history_user = actor
+    fresh.full_clean(exclude=["number"])
+    fresh.save()
+    return fresh
+
+
+def _lock(case):
+    return MediationCase.objects.select_for_update().get(pk=case.pk)
+
+
+@transaction.atomic
+def case_transition(*, case, to_status, actor, closed_date=None, outcome="", note=""):
+    """Moves a case along the workflow table (see workflow.py).  Closing (调解成功, 调解失败,
+    转介) needs a closing date between the received date and today and an outcome; withdrawing
+    needs a reason.  Writes a 状态变更 timeline entry and bumps the version, so that an edit
+    form opened before the change is refused."""
+    _require_worker(actor, case)
+    locked = _lock(case)
+    workflow.check_transition(locked.status, to_status)
+    outcome = (outcome or "").strip()
+    note = (note or "").strip()
+    errors = {}
+    if to_status in workflow.CLOSING:
+        if closed_date is None:
+            errors["closed_date"] = _("结案需要填写结案日期。")
+        elif closed_date < locked.received_date:
+            errors["closed_date"] = _("结案日期不能早于受理日期（%(d)s）。") % {"d": locked.received_date.isoformat()}
+        elif closed_date > timezone.localdate():
+            errors["closed_date"] = _("结案日期不能晚于今天。")
+        if not outcome:
+            errors["outcome"] = _("结案需要填写调解结果。")
+    if to_status == MediationCase.Status.WITHDRAWN and not (note or outcome):
+        errors["note"] = _("撤回需要说明原因。")
+    if errors:
+        raise ValidationError(errors)
+    before = locked.get_status_display()
+    locked.status = to_status
+    if to_status in workflow.CLOSING:
+        locked.closed_date = closed_date
+        locked.outcome = outcome
+    locked.version += 1  # the row is locked: a plain increment is safe
+    locked._history_user = actor
+    locked.save()
+    text = _("状态：%(a)s → %(b)s") % {"a": before, "b": locked.get_status_display()}
+    details = [d for d in (outcome if to_status in workflow.CLOSING else "", note) if d]
+    if details:
+        text += "。" + "；".join(details)
+    CaseEvent.objects.create(case=locked, kind=CaseEvent.Kind.STATUS, at=timezone.now(), author=actor, text=text)
+    return locked
+
+
+@transaction.atomic
+def case_reopen(*, case, actor, reason):
+    """Staff reopen an ended case with a reason: back to 调解中, closing date and outcome
+    cleared, the reason kept on the timeline; the organization's admins are told by email."""
+    if not is_staff(actor):
+        raise PermissionDenied
+    locked = _lock(case)
+    if not workflow.can_reopen(locked.status):
+        raise ValidationError({"status": _("只有已结束的案件可以重新打开，本案状态为“%(s)s”。") % {"s": locked.get_status_display()}})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("重新打开案件需要填写原因。")})
+    before = locked.get_status_display()
+    locked.status = MediationCase.Status.MEDIATING
+    locked.closed_date = None
+    locked.outcome = ""
+    locked.version += 1  # the row is locked: a plain increment is safe
+    locked._history_user = actor
+    locked.save()
+    CaseEvent.objects.create(
+        case=locked, kind=CaseEvent.Kind.STATUS, at=timezone.now(), author=actor,
+        text=_("重新打开：%(a)s → %(b)s。原因：%(r)s") % {"a": before, "b": locked.get_status_display(), "r": reason},
+    )
+    from .tasks import notify_case_reopened
+
+    notify_case_reopened.delay_on_commit(locked.pk)
+    return locked
+
+
+@transaction.atomic
+def event_add(*, case, actor, kind, at, text):
+    """Adds a timeline entry (session, call, home visit, note); status entries come only from
+    the workflow."""
+    _require_worker(actor, case)
+    if kind == CaseEvent.Kind.STATUS or kind not in CaseEvent.Kind.values:
+        raise ValidationError({"kind": _("请选择记录类型。")})
+    if at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError({"at": _("记录时间不能晚于现在。")})
+    if not (text or "").strip():
+        raise ValidationError({"text": _("请填写记录内容。")})
+    return CaseEvent.objects.create(case=case, kind=kind, at=at, author=actor, text=text.strip())
+
+
+@transaction.atomic
+def party_add(*, case, actor, role, name, phone="", beneficiary_id_number=""):
+    """Adds a party; the optional link to a beneficiary is by ID number and only to a
+    beneficiary the actor may see."""
+    from beneficiaries.models import Beneficiary
+
+    _require_worker(actor, case)
+    if not (name or "").strip():
+        raise ValidationError({"name": _("请填写当事人姓名。")})
+    beneficiary = None
+    number = normalize_id_number(beneficiary_id_number)
+    if number:
+        beneficiary = Beneficiary.objects.visible_to(actor).filter(id_number=number).first()
+        if beneficiary is None:
+            raise ValidationError({"beneficiary_id_number": _("没有找到您可以查看的、身份证号为该号码的服务对象。")})
+    return CaseParty.objects.create(case=case, role=role, name=name.strip(), phone=(phone or "").strip(), beneficiary=beneficiary)
+
+
+@transaction.atomic
+def party_remove(*, party, actor):
+    _require_worker(actor, party.case)
+    party.delete()
+
+
+@transaction.atomic
+def attachment_add(*, case, actor, upload, description=""):
+    """Stores an agreement or other document (PDF, JPEG, PNG; 10 MB at most) privately."""
+    _require_worker(actor, case)
+    relative, content_type = store_attachment(upload, "cases")
+    try:
+        attachment = CaseAttachment.objects.create(
+            case=case, file=relative, original_name=(upload.name or "")[-200:], content_type=content_type,
+            size=upload.size, description=(description or "").strip()[:100], uploaded_by=actor,
+        )
+    except Exception:
+        delete_attachment_file(relative)
+        raise
+    CaseEvent.objects.create(
+        case=case, kind=CaseEvent.Kind.NOTE, at=timezone.now(), author=actor,
+        text=_("上传附件：%(name)s") % {"name": attachment.description or attachment.original_name},
+    )
+    return attachment
