@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class BeneficiariesConfig(AppConfig):
     name = "beneficiaries"
     verbose_name = _("服务对象")
+
+    def ready(self):
+        from organizations.panels import register_panel
+
+        from .panels import beneficiaries_panel
+
+        register_panel(20, beneficiaries_panel)

@@ -209,6 +209,13 @@ class PersonalDataAccess(models.Model):
         verbose_name_plural = _("个人信息查看记录")
         ordering = ["-at"]
 
+    @property
+    def field_label(self):
+        try:
+            return Beneficiary._meta.get_field(self.field).verbose_name
+        except Exception:  # noqa: BLE001 - a field that no longer exists keeps its code
+            return self.field
+
 
 class VisitService(models.Model):
     """A fixed service that a visit gives (rows made by a data migration)."""

@@ -167,17 +167,6 @@ def beneficiary_deactivate(*, beneficiary, actor, reason):
 
 
 @transaction.atomic
-def beneficiary_reactivate(*, beneficiary, actor):
-    if not Beneficiary.objects.manageable_by(actor).filter(pk=beneficiary.pk).exists():
-        raise PermissionDenied
-    beneficiary.active = True
-    beneficiary.deactivated_on = None
-    beneficiary.deactivation_reason = ""
-    beneficiary.save(update_fields=["active", "deactivated_on", "deactivation_reason", "updated_at"])
-    return beneficiary
-
-
-@transaction.atomic
 def personal_data_reveal(*, beneficiary, field, actor):
     """Returns the full value of one masked field of one record and writes who saw it, when.
     Staff and members of the responsible organization only; leaders never."""

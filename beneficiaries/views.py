@@ -1,1 +1,297 @@
-"""Views; see urls.py."""
+"""Beneficiaries, visits and the key-care overdue list.  Leaders see none of these pages (they
+hold personal data); organization users see their own organizations' records."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fenghua_portal.pagination import paginate
+from organizations.access import can_see_personal_data, get_visible_or_404, is_staff, role_of
+
+from .filters import BeneficiaryFilter, OverdueFilter, SearchForm, VisitFilter
+from .forms import BeneficiaryForm, DeactivateForm, VisitForm
+from .history import history_entries
+from .models import Beneficiary, Visit
+from .services import (
+    REVEALABLE, DuplicateIdNumber, PossibleDuplicate, beneficiary_deactivate, beneficiary_save, can_record_for,
+    personal_data_reveal, visit_create,
+)
+
+SEARCH_LIMIT = 20
+
+
+def field_worker_required(view):
+    """Staff and organization users; leaders (aggregates only) get 403."""
+
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if role_of(request.user) not in ("staff", "member"):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def filtered(filter_class, request, base):
+    filterset = filter_class(request.GET or None, queryset=base, request=request)
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    return filterset, queryset
+
+
+def _list_rows(queryset):
+    return queryset.select_related("town", "organization").prefetch_related("categories")
+
+
+@field_worker_required
+def beneficiary_list(request):
+    """The register.  Filters are in the URL; the free-text search is posted so that names,
+    ID-number tails and phones never appear in URLs or logs."""
+    base = Beneficiary.objects.visible_to(request.user)
+    if not request.GET.get("active"):
+        base = base.active()
+    filterset, queryset = filtered(BeneficiaryFilter, request, base)
+    search = SearchForm(request.POST or None)
+    searched = request.method == "POST" and search.is_valid() and search.cleaned_data["q"].strip()
+    if searched:
+        queryset = queryset.search(search.cleaned_data["q"])
+    page, query = paginate(request, _list_rows(queryset).order_by("town__order", "village", "name", "id"))
+    return render(
+        request,
+        "beneficiaries/beneficiary_list.html",
+        {"filter": filterset, "search": search, "searched": searched, "page": page, "query": query},
+    )
+
+
+def _masked(beneficiary):
+    return [
+        {"field": field, "label": Beneficiary._meta.get_field(field).verbose_name, "masked": mask(getattr(beneficiary, field))}
+        for field, mask in REVEALABLE.items()
+    ]
+
+
+@field_worker_required
+def beneficiary_detail(request, pk):
+    beneficiary = get_visible_or_404(
+        Beneficiary.objects.select_related("town", "organization").prefetch_related("categories"), request.user, pk=pk
+    )
+    today = timezone.localdate()
+    overdue = Beneficiary.objects.filter(pk=beneficiary.pk).overdue(today).values("days_overdue", "last_contact").first()
+    visits = list(
+        beneficiary.visits.select_related("organization", "created_by").prefetch_related("services")[:100]
+    )
+    return render(
+        request,
+        "beneficiaries/beneficiary_detail.html",
+        {
+            "beneficiary": beneficiary,
+            "personal": _masked(beneficiary),
+            "can_reveal": can_see_personal_data(request.user, beneficiary.organization_id),
+            "can_edit": can_record_for(request.user, beneficiary.organization_id),
+            "can_deactivate": beneficiary.active
+            and Beneficiary.objects.manageable_by(request.user).filter(pk=beneficiary.pk).exists(),
+            "deactivate_form": DeactivateForm(),
+            "show_history": is_staff(request.user),
+            "overdue": overdue,
+            "visits": visits,
+            "visit_count": beneficiary.visits.count() if len(visits) == 100 else len(visits),
+            "is_minor": beneficiary.age_on(today) < 14,
+        },
+    )
+
+
+def _save_form(request, form, template, context):
+    """Validates, saves through the service, and turns its refusals into form errors."""
+    context = {**context, "form": form}
+    if request.method == "POST" and form.is_valid():
+        beneficiary = form.save(commit=False)
+        try:
+            beneficiary = beneficiary_save(
+                beneficiary=beneficiary,
+                actor=request.user,
+                categories=form.cleaned_data["categories"],
+                confirm_similar=form.cleaned_data.get("confirm_similar", False),
+            )
+        except DuplicateIdNumber as exc:
+            form.add_error(None, exc)
+            visible = Beneficiary.objects.visible_to(request.user).filter(pk=exc.existing.pk).exists()
+            context["duplicate_of"] = exc.existing if visible else None
+            context["duplicate_hidden"] = not visible
+        except PossibleDuplicate as exc:
+            form.add_error(None, exc)
+            form.fields["confirm_similar"].widget = BeneficiaryForm.base_fields["confirm_similar"].widget
+            visible_ids = set(
+                Beneficiary.objects.visible_to(request.user)
+                .filter(pk__in=[m.pk for m in exc.matches])
+                .values_list("pk", flat=True)
+            )
+            context["similar"] = [m for m in exc.matches if m.pk in visible_ids]
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("服务对象“%(name)s”已保存。") % {"name": beneficiary.name})
+            return redirect("beneficiaries:detail", pk=beneficiary.pk)
+    return render(request, template, context)
+
+
+@field_worker_required
+def beneficiary_create(request):
+    form = BeneficiaryForm(request.POST or None, user=request.user)
+    return _save_form(request, form, "beneficiaries/beneficiary_form.html", {})
+
+
+@field_worker_required
+def beneficiary_edit(request, pk):
+    beneficiary = get_visible_or_404(Beneficiary, request.user, pk=pk)
+    if not can_record_for(request.user, beneficiary.organization_id):
+        raise PermissionDenied
+    form = BeneficiaryForm(request.POST or None, instance=beneficiary, user=request.user)
+    return _save_form(request, form, "beneficiaries/beneficiary_form.html", {"beneficiary": beneficiary})
+
+
+@field_worker_required
+@require_POST
+def beneficiary_deactivate_view(request, pk):
+    beneficiary = get_visible_or_404(Beneficiary, request.user, pk=pk)
+    form = DeactivateForm(request.POST)
+    try:
+        beneficiary_deactivate(
+            beneficiary=beneficiary, actor=request.user, reason=form.data.get("reason", "")
+        )
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        messages.success(request, _("服务对象已停用，走访记录和修改历史仍然保留。"))
+    return redirect("beneficiaries:detail", pk=beneficiary.pk)
+
+
+@field_worker_required
+@require_POST
+def beneficiary_reveal(request, pk, field):
+    """Shows one masked field of one record and records the access (who, when, which field)."""
+    if field not in REVEALABLE:
+        raise Http404
+    beneficiary = get_visible_or_404(Beneficiary, request.user, pk=pk)
+    value = personal_data_reveal(beneficiary=beneficiary, field=field, actor=request.user)
+    context = {
+        "beneficiary": beneficiary, "value": value, "label": Beneficiary._meta.get_field(field).verbose_name,
+    }
+    template = "beneficiaries/_revealed.html" if request.htmx else "beneficiaries/reveal.html"
+    return render(request, template, context)
+
+
+@field_worker_required
+def beneficiary_history(request, pk):
+    beneficiary = get_visible_or_404(Beneficiary, request.user, pk=pk)
+    if not is_staff(request.user):
+        raise PermissionDenied
+    accesses = beneficiary.data_accesses.select_related("user")[:50]
+    return render(
+        request,
+        "beneficiaries/beneficiary_history.html",
+        {"beneficiary": beneficiary, "entries": history_entries(beneficiary), "accesses": accesses},
+    )
+
+
+@field_worker_required
+def visit_list(request):
+    base = Visit.objects.visible_to(request.user)
+    filterset, queryset = filtered(VisitFilter, request, base)
+    queryset = queryset.select_related("beneficiary", "beneficiary__town", "organization").prefetch_related("services")
+    page, query = paginate(request, queryset.order_by("-visit_date", "-id"))
+    return render(request, "beneficiaries/visit_list.html", {"filter": filterset, "page": page, "query": query})
+
+
+@field_worker_required
+def visit_detail(request, pk):
+    visit = get_visible_or_404(
+        Visit.objects.select_related("beneficiary", "beneficiary__town", "organization", "created_by").prefetch_related(
+            "services"
+        ),
+        request.user,
+        pk=pk,
+    )
+    return render(request, "beneficiaries/visit_detail.html", {"visit": visit})
+
+
+def _pickable(user):
+    return Beneficiary.objects.visible_to(user).active().select_related("town", "organization")
+
+
+@field_worker_required
+def visit_start(request):
+    """Screen 1 of "log a visit": type a few characters (name, pinyin initials, ID-number tail,
+    phone) and tap the person.  The search is posted (by htmx as one types, or by the button),
+    so what is typed never appears in a URL."""
+    search = SearchForm(request.POST or None)
+    results = None
+    if request.method == "POST" and search.is_valid():
+        text = search.cleaned_data["q"].strip()
+        results = list(_pickable(request.user).search(text).order_by("name", "id")[:SEARCH_LIMIT]) if text else []
+        if request.htmx:
+            return render(
+                request, "beneficiaries/_pick_results.html", {"results": results, "limit": SEARCH_LIMIT, "searched": bool(text)}
+            )
+    due = list(_pickable(request.user).overdue(timezone.localdate())[:8]) if results is None else []
+    return render(
+        request,
+        "beneficiaries/visit_start.html",
+        {"search": search, "results": results, "due": due, "limit": SEARCH_LIMIT, "searched": results is not None},
+    )
+
+
+@field_worker_required
+def visit_create_view(request, pk):
+    """Screen 2: the visit form for one beneficiary; saving leads to screen 3, the person's page."""
+    beneficiary = get_visible_or_404(Beneficiary.objects.select_related("town", "organization"), request.user, pk=pk)
+    if not can_record_for(request.user, beneficiary.organization_id):
+        raise PermissionDenied
+    form = VisitForm(request.POST or None, user=request.user, beneficiary=beneficiary)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            visit_create(
+                beneficiary=beneficiary, actor=request.user, visit_date=data["visit_date"], mode=data["mode"],
+                organization=data.get("organization"), services=data["services"],
+                supplies_value=data["supplies_value"], visitors=data["visitors"],
+                follow_up_needed=data["follow_up_needed"], notes=data["notes"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "beneficiary" in exc.error_dict:
+                for error in exc.error_dict.pop("beneficiary"):
+                    form.add_error(None, error)
+            if not hasattr(exc, "error_dict") or exc.error_dict:
+                form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("已登记对“%(name)s”的走访。") % {"name": beneficiary.name}
+            )
+            return redirect(reverse("beneficiaries:detail", kwargs={"pk": beneficiary.pk}) + "#visits")
+    return render(request, "beneficiaries/visit_form.html", {"form": form, "beneficiary": beneficiary})
+
+
+@field_worker_required
+def overdue_list(request):
+    """Key-care beneficiaries behind their cadence: staff the whole district, organization users
+    their own; with days overdue and counts by town."""
+    today = timezone.localdate()
+    base = Beneficiary.objects.visible_to(request.user)
+    filterset, queryset = filtered(OverdueFilter, request, base)
+    overdue = queryset.overdue(today)
+    by_town = overdue.counts_by_town()
+    page, query = paginate(request, overdue.select_related("town", "organization"))
+    return render(
+        request,
+        "beneficiaries/overdue_list.html",
+        {
+            "filter": filterset, "page": page, "query": query, "by_town": by_town,
+            "total": sum(row["count"] for row in by_town), "today": today,
+        },
+    )

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("家事调解")
+
+    def ready(self):
+        from organizations.panels import register_panel
+
+        from .panels import case_panel
+
+        register_panel(40, case_panel)

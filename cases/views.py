@@ -1,1 +1,277 @@
-"""Views; see urls.py."""
+"""Mediation case pages.  Cases are confidential: every page fetches through
+``visible_to`` (handling organization and staff); leaders get 404 on every case page, and
+the statistics give them counts."""
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fenghua_portal.pagination import paginate
+from organizations.access import get_visible_or_404, is_leader, is_staff
+from organizations.views import staff_required
+from projects.files import attachment_response
+
+from . import services, workflow
+from .filters import CaseFilter
+from .forms import AttachmentForm, CaseCreateForm, CaseEditForm, EventForm, PartyForm, ReopenForm, TransitionForm
+from .models import CaseAttachment, CaseParty, MediationCase
+
+
+def case_pages(view):
+    """Signed-in users other than leaders; a leader gets 404 as if no case existed."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if is_leader(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _case_or_404(request, pk):
+    return get_visible_or_404(MediationCase.objects.select_related("organization"), request.user, pk=pk)
+
+
+def _error_messages(request, exc):
+    for error in exc.messages:
+        messages.error(request, error)
+
+
+def _form_errors(request, form):
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else error)
+
+
+def _apply_service_errors(form, exc):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@case_pages
+def case_list(request):
+    base = MediationCase.objects.visible_to(request.user).select_related("organization")
+    filterset = CaseFilter(request.GET or None, queryset=base, user=request.user)
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    page, query = paginate(request, queryset.order_by("-received_date", "-number"))
+    can_create = services.organizations_for_new_case(request.user).exists()
+    return render(request, "cases/case_list.html", {"filter": filterset, "page": page, "query": query, "can_create": can_create})
+
+
+@case_pages
+def case_create(request):
+    organizations = services.organizations_for_new_case(request.user)
+    if not organizations.exists():
+        raise PermissionDenied
+    form = CaseCreateForm(request.POST or None, organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_create(
+                organization=data["organization"], actor=request.user, category=data["category"],
+                received_date=data["received_date"], source=data["source"], summary=data["summary"],
+                applicant_name=data["applicant_name"], applicant_phone=data["applicant_phone"],
+                respondent_names=data["respondent_names"], respondent_phone=data["respondent_phone"],
+            )
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("案件 %(number)s 已受理登记。") % {"number": case.number})
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/case_form.html", {"form": form})
+
+
+@case_pages
+def case_detail(request, pk):
+    case = _case_or_404(request, pk)
+    can_work = services.can_work_on_case(request.user, case)
+    parties = case.parties.select_related("beneficiary").order_by("role", "id")
+    events = case.events.select_related("author").order_by("at", "id")
+    attachments = case.attachments.select_related("uploaded_by").order_by("uploaded_at", "id")
+    context = {
+        "case": case,
+        "parties": parties,
+        "events": events,
+        "attachments": attachments,
+        "can_work": can_work,
+        "is_staff": is_staff(request.user),
+        "ended": case.status in workflow.ENDED,
+    }
+    if can_work:
+        if workflow.allowed_targets(case.status):
+            context["transition_form"] = TransitionForm(case=case)
+        context.update(event_form=EventForm(), party_form=PartyForm(), attachment_form=AttachmentForm())
+    if context["is_staff"] and workflow.can_reopen(case.status):
+        context["reopen_form"] = ReopenForm()
+    return render(request, "cases/case_detail.html", context)
+
+
+@case_pages
+def case_edit(request, pk):
+    case = _case_or_404(request, pk)
+    if not services.can_work_on_case(request.user, case):
+        raise PermissionDenied
+    form = CaseEditForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.case_update(case=case, version=version, actor=request.user, **data)
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("案件信息已保存。"))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/case_form.html", {"form": form, "case": case})
+
+
+@case_pages
+@require_POST
+def case_transition(request, pk):
+    case = _case_or_404(request, pk)
+    if not services.can_work_on_case(request.user, case):
+        raise PermissionDenied
+    form = TransitionForm(request.POST)  # all statuses: the workflow refuses with its own message
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("cases:detail", pk=case.pk)
+    data = form.cleaned_data
+    try:
+        case = services.case_transition(
+            case=case, to_status=data["status"], actor=request.user, closed_date=data["closed_date"],
+            outcome=data["outcome"], note=data["note"],
+        )
+    except ValidationError as exc:
+        _error_messages(request, exc)
+    else:
+        messages.success(request, _("案件状态已变更为“%(s)s”。") % {"s": case.get_status_display()})
+    return redirect("cases:detail", pk=case.pk)
+
+
+@case_pages
+@require_POST
+def case_reopen(request, pk):
+    case = _case_or_404(request, pk)
+    if not is_staff(request.user):
+        raise PermissionDenied
+    form = ReopenForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("重新打开案件需要填写原因。"))
+        services.case_reopen(case=case, actor=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        _error_messages(request, exc)
+    else:
+        messages.success(request, _("案件已重新打开，状态为“调解中”。"))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@case_pages
+@require_POST
+def event_create(request, pk):
+    case = _case_or_404(request, pk)
+    if not services.can_work_on_case(request.user, case):
+        raise PermissionDenied
+    form = EventForm(request.POST)
+    if form.is_valid():
+        try:
+            services.event_add(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _error_messages(request, exc)
+        else:
+            messages.success(request, _("记录已添加。"))
+    else:
+        _form_errors(request, form)
+    return redirect("cases:detail", pk=case.pk)
+
+
+@case_pages
+@require_POST
+def party_create(request, pk):
+    case = _case_or_404(request, pk)
+    if not services.can_work_on_case(request.user, case):
+        raise PermissionDenied
+    form = PartyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.party_add(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _error_messages(request, exc)
+        else:
+            messages.success(request, _("当事人已添加。"))
+    else:
+        _form_errors(request, form)
+    return redirect("cases:detail", pk=case.pk)
+
+
+@case_pages
+@require_POST
+def party_delete(request, pk, party_pk):
+    case = _case_or_404(request, pk)
+    party = get_object_or_404(CaseParty.objects.visible_to(request.user), pk=party_pk, case=case)
+    services.party_remove(party=party, actor=request.user)
+    messages.success(request, _("当事人已移除。"))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@case_pages
+@require_POST
+def attachment_upload(request, pk):
+    case = _case_or_404(request, pk)
+    if not services.can_work_on_case(request.user, case):
+        raise PermissionDenied
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(
+                case=case, actor=request.user, upload=form.cleaned_data["file"], description=form.cleaned_data["description"]
+            )
+        except ValidationError as exc:
+            _error_messages(request, exc)
+        else:
+            messages.success(request, _("附件已上传。"))
+    else:
+        _form_errors(request, form)
+    return redirect("cases:detail", pk=case.pk)
+
+
+@case_pages
+def attachment_download(request, pk, attachment_pk):
+    attachment = get_object_or_404(CaseAttachment.objects.visible_to(request.user), pk=attachment_pk, case_id=pk)
+    return attachment_response(attachment)
+
+
+@staff_required
+def case_history(request, pk):
+    """Edit history of a case (staff): each saved version with what changed."""
+    case = _case_or_404(request, pk)
+    records = list(case.history.select_related("history_user").order_by("history_date", "history_id"))
+    rows = []
+    previous = None
+    for record in records:
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                field = MediationCase._meta.get_field(change.field)
+                labels = dict(field.flatchoices)
+                changes.append({
+                    "field": field.verbose_name,
+                    "old": labels.get(change.old, change.old),
+                    "new": labels.get(change.new, change.new),
+                })
+        rows.append({"record": record, "changes": changes})
+        previous = record
+    rows.reverse()
+    return render(request, "cases/case_history.html", {"case": case, "rows": rows})

@@ -12,11 +12,16 @@ class OrganizationFilter(django_filters.FilterSet):
         label=_("服务领域"), queryset=ServiceArea.objects.all(), field_name="service_areas"
     )
     kind = django_filters.ChoiceFilter(label=_("组织形式"), choices=Organization.Kind.choices)
-    active = django_filters.BooleanFilter(label=_("正常运行"))
+    active = django_filters.ChoiceFilter(
+        label=_("状态"), choices=[("1", _("正常运行")), ("0", _("已停止"))], method="filter_active"
+    )
 
     class Meta:
         model = Organization
         fields = ["q", "town", "service_area", "kind", "active"]
+
+    def filter_active(self, queryset, name, value):
+        return queryset.filter(active=value == "1")
 
     def search(self, queryset, name, value):
         value = value.strip()

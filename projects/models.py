@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from organizations.access import ScopedQuerySet
+from organizations.access import ScopedQuerySet, is_leader, member_org_ids, role_of
 from organizations.models import Organization
 
 
@@ -15,9 +15,35 @@ class CharityProjectQuerySet(ScopedQuerySet):
     scope_path = "organization"
     leader_visible = True
 
+    def visible_to(self, user):
+        """The access rule, plus: an organization's members also see (read only) the projects
+        their organization funds."""
+        visible = super().visible_to(user)
+        if role_of(user) == "member":
+            visible = visible | self.funded_by_organizations_of(user)
+        return visible
+
+    def funded_by_organizations_of(self, user):
+        """Projects whose funder is an organization the user belongs to."""
+        return self.filter(funder__in=member_org_ids(user))
+
     def overlapping(self, start, end):
         """Projects whose period overlaps ``start``..``end`` (both included)."""
         return self.filter(start_date__lte=end, end_date__gte=start)
+
+    def missing_report_for(self, month_start, month_end):
+        """Projects in progress (实施中, period overlapping the month) with no submitted or
+        approved report whose period overlaps the month.  A draft or a returned report does not
+        count: the federation has nothing to read yet."""
+        covering = ProjectReport.objects.filter(
+            project=OuterRef("pk"),
+            status__in=[ProjectReport.Status.SUBMITTED, ProjectReport.Status.APPROVED],
+            period_start__lte=month_end,
+            period_end__gte=month_start,
+        )
+        return self.filter(status=CharityProject.Status.IN_PROGRESS).overlapping(month_start, month_end).filter(
+            ~Exists(covering)
+        )
 
 
 class CharityProject(models.Model):
@@ -66,10 +92,40 @@ class CharityProject(models.Model):
 
 
 class ProjectReportQuerySet(ScopedQuerySet):
+    """Reports are visible to the undertaking organization and staff in every state; leaders
+    and the members of the funding organization see approved reports (their figures: pages
+    show the narrative and attachments only to the undertaker and staff)."""
+
     scope_path = "project__organization"
+
+    def visible_to(self, user):
+        role = role_of(user)
+        if role == "leader":
+            return self.approved()
+        visible = super().visible_to(user)
+        if role == "member":
+            visible = visible | self.approved().filter(project__funder__in=member_org_ids(user))
+        return visible
+
+    def countable_by(self, user):
+        """Reports the user may *count*: ``visible_to`` and, for leaders, all (aggregates only)."""
+        return self if is_leader(user) else self.visible_to(user)
+
+    def approved(self):
+        return self.filter(status=ProjectReport.Status.APPROVED)
+
+    def awaiting_review(self):
+        return self.filter(status=ProjectReport.Status.SUBMITTED)
+
+    def counts_by_status(self):
+        """{status: number of reports}, one aggregate query."""
+        rows = self.order_by().values("status").annotate(n=models.Count("id"))
+        return {row["status"]: row["n"] for row in rows}
 
 
 class ProjectReport(models.Model):
+    EDITABLE_STATUSES = ("draft", "returned")
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
         SUBMITTED = "submitted", _("已提交")
@@ -103,6 +159,7 @@ class ProjectReport(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="report_period_ordered"),
             models.CheckConstraint(condition=Q(funds_spent__gte=0) & Q(income_generated__gte=0), name="report_amounts_not_negative"),
+            models.UniqueConstraint(fields=["project", "period_start", "period_end"], name="report_unique_period_per_project"),
         ]
         indexes = [models.Index(fields=["status"])]
 

@@ -1,1 +1,84 @@
-"""Views; see urls.py."""
+"""Statistics dashboard and monthly PDF reports.  Reports are fetched through
+``MonthlyReport.objects.visible_to(user)`` on every request, downloads included."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fenghua_portal.pagination import paginate
+from organizations.access import get_visible_or_404, role_of
+
+from .forms import ScopeForm
+from .models import MonthlyReport
+from .services import organizations_of, report_context, report_path, request_report
+from .statistics import Scope, month_start
+
+
+def _default_scope(user):
+    if role_of(user) in ("staff", "leader"):
+        return Scope.district()
+    organization = organizations_of(user).first()
+    if organization is None:
+        raise PermissionDenied
+    return Scope.for_organization(organization)
+
+
+@login_required
+def dashboard(request):
+    """Headline figures, 12-month trends, the by-town table and the overdue key-care count."""
+    today = timezone.localdate()
+    form = ScopeForm(request.GET or None, user=request.user)
+    if form.is_bound and form.is_valid():
+        month, scope = form.cleaned_data["month"], form.cleaned_data["scope"]
+    else:
+        month, scope = month_start(today), _default_scope(request.user)
+    context = report_context(month, scope, with_overdue_on=today)
+    context.update(form=form, headline=context["rows"], can_request=role_of(request.user) != "anonymous")
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+def report_list(request):
+    """Ask for a monthly PDF (any month and scope the role may have) and list the reports."""
+    form = ScopeForm(request.POST or None, user=request.user, purpose="report", default_month=_last_month())
+    if request.method == "POST" and form.is_valid():
+        report = request_report(month=form.cleaned_data["month"], scope=form.cleaned_data["scope"], user=request.user)
+        messages.success(request, _("已开始生成报告，完成后可在本页下载。"))
+        return redirect("reports:report_status", pk=report.pk)
+    reports = MonthlyReport.objects.visible_to(request.user).select_related("town", "organization")
+    page, query = paginate(request, reports)
+    return render(request, "reports/report_list.html", {"form": form, "page": page, "query": query})
+
+
+def _last_month():
+    from .services import last_month
+
+    return last_month()
+
+
+@login_required
+def report_status(request, pk):
+    report = get_visible_or_404(MonthlyReport.objects.select_related("town", "organization"), request.user, pk=pk)
+    return render(request, "reports/report_status.html", {"report": report})
+
+
+@login_required
+def report_progress(request, pk):
+    """The status fragment that the status page polls (static/js/portal.js, data-poll)."""
+    report = get_visible_or_404(MonthlyReport.objects.select_related("town", "organization"), request.user, pk=pk)
+    return render(request, "reports/includes/report_progress.html", {"report": report})
+
+
+@login_required
+def report_download(request, pk):
+    report = get_visible_or_404(MonthlyReport.objects.select_related("town", "organization"), request.user, pk=pk)
+    if report.status != MonthlyReport.Status.DONE or not report.file:
+        raise Http404
+    path = report_path(report)
+    if not path.is_file():
+        raise Http404
+    name = f"{_('月报')}-{report.month:%Y-%m}-{report.scope_key.replace(':', '-')}.pdf"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")

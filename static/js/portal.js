@@ -22,6 +22,10 @@
       });
   }
   document.addEventListener("DOMContentLoaded", function () {
+    // Filters start open on a wide screen; on a phone they stay folded above the list.
+    if (window.matchMedia && window.matchMedia("(min-width: 701px)").matches) {
+      document.querySelectorAll("details.filters-box").forEach(function (d) { d.open = true; });
+    }
     var el = document.querySelector("[data-poll]");
     if (el) { setTimeout(function () { poll(el); }, 1500); }
   });

@@ -1,0 +1,100 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organizations.forms import DateInput
+from organizations.models import Organization
+
+from . import workflow
+from .models import CaseEvent, CaseParty, MediationCase
+
+
+class CaseCreateForm(forms.ModelForm):
+    organization = forms.ModelChoiceField(label=_("承办组织"), queryset=Organization.objects.none())
+    applicant_name = forms.CharField(label=_("申请人"), max_length=50)
+    applicant_phone = forms.CharField(label=_("申请人电话"), max_length=20, required=False)
+    respondent_names = forms.CharField(
+        label=_("被申请人"), max_length=200, required=False, help_text=_("多人用顿号或逗号分隔。")
+    )
+    respondent_phone = forms.CharField(label=_("被申请人电话"), max_length=20, required=False)
+
+    class Meta:
+        model = MediationCase
+        fields = ["organization", "category", "source", "received_date", "summary"]
+        widgets = {"received_date": DateInput()}
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+        if organizations.count() == 1:
+            self.fields["organization"].initial = organizations.first()
+        self.fields["received_date"].initial = timezone.localdate()
+
+
+class CaseEditForm(forms.ModelForm):
+    """The version the form was loaded at travels with it; a save against a newer version is
+    refused (see services.case_update)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = MediationCase
+        fields = ["category", "source", "received_date", "summary"]
+        widgets = {"received_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["version"].initial = self.instance.version
+
+    def _post_clean(self):
+        # Validation of the row happens in the service, against the row as it is then.
+        pass
+
+
+class TransitionForm(forms.Form):
+    status = forms.ChoiceField(label=_("变更为"), choices=MediationCase.Status.choices)
+    closed_date = forms.DateField(label=_("结案日期"), required=False, widget=DateInput())
+    outcome = forms.CharField(label=_("调解结果"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(label=_("说明"), required=False, max_length=500)
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is not None:
+            targets = workflow.allowed_targets(case.status)
+            self.fields["status"].choices = [(s, workflow.ACTION_LABELS[s]) for s in targets]
+            self.fields["closed_date"].initial = timezone.localdate()
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("重新打开原因"), max_length=500)
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = CaseEvent
+        fields = ["kind", "at", "text"]
+        widgets = {
+            "at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "text": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [c for c in CaseEvent.Kind.choices if c[0] != CaseEvent.Kind.STATUS]
+        self.fields["at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+
+class PartyForm(forms.ModelForm):
+    beneficiary_id_number = forms.CharField(
+        label=_("关联服务对象身份证号"), max_length=18, required=False, help_text=_("可选：填写后关联到本组织的服务对象。")
+    )
+
+    class Meta:
+        model = CaseParty
+        fields = ["role", "name", "phone"]
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("附件"), help_text=_("PDF、JPEG 或 PNG，不超过10MB，例如签字的赡养承诺书。"))
+    description = forms.CharField(label=_("说明"), max_length=100, required=False)

@@ -1,0 +1,32 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Organization
+
+from .models import CharityProject
+
+DATE = {"type": "date"}
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("项目名称"), field_name="name", lookup_expr="icontains")
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=CharityProject.Status.choices)
+    organization = django_filters.ModelChoiceFilter(label=_("承接组织"), queryset=Organization.objects.all())
+    funder = django_filters.ModelChoiceFilter(label=_("资助方"), queryset=Organization.objects.all())
+    funding_source = django_filters.ChoiceFilter(label=_("资金来源"), choices=CharityProject.FundingSource.choices)
+    active_from = django_filters.DateFilter(
+        label=_("执行期间从"), field_name="end_date", lookup_expr="gte", widget=django_filters.widgets.forms.DateInput(attrs=DATE)
+    )
+    active_to = django_filters.DateFilter(
+        label=_("执行期间至"), field_name="start_date", lookup_expr="lte", widget=django_filters.widgets.forms.DateInput(attrs=DATE)
+    )
+
+    class Meta:
+        model = CharityProject
+        fields = ["q", "status", "organization", "funder", "funding_source", "active_from", "active_to"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        organizations = Organization.objects.visible_to(user)
+        self.filters["organization"].queryset = organizations
+        self.filters["funder"].queryset = organizations

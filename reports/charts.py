@@ -1,0 +1,111 @@
+"""Charts as SVG text, drawn on the server so the dashboard and the PDF use the same code.
+
+No JavaScript library, no inline ``style=`` (the CSP forbids it): presentation attributes only.
+Every text is escaped here, so the result may be marked safe in a template.
+"""
+from html import escape
+
+from django.utils.safestring import mark_safe
+
+PALETTE = ["#b03a6a", "#2a6fb0", "#2e8b57", "#d08a16", "#6b4fa0"]
+FONT = "Noto Sans CJK SC, Noto Sans CJK, sans-serif"
+
+
+def _nice_max(value):
+    """A round upper bound for the axis (1, 2, 2.5 or 5 times a power of ten)."""
+    if value <= 0:
+        return 1
+    magnitude = 1
+    while magnitude * 10 <= value:
+        magnitude *= 10
+    for step in (1, 2, 2.5, 5, 10):
+        if step * magnitude >= value:
+            return step * magnitude
+    return 10 * magnitude
+
+
+def _fmt(value, percent):
+    if percent:
+        return f"{value * 100:.0f}%"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _frame(title, width, height, body):
+    title = escape(str(title))
+    return mark_safe(
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{title}" font-family="{FONT}" font-size="12">'
+        f"<title>{title}</title>"
+        f'<text x="8" y="16" font-size="14" font-weight="bold" fill="#333">{title}</text>'
+        f"{body}</svg>"
+    )
+
+
+def _axes(top, percent, left, right, bottom):
+    """Horizontal grid lines with their values, and the category labels below."""
+    parts = []
+    for i in range(5):
+        value = top * i / 4
+        y = bottom - (bottom - 28) * i / 4
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="#e5e5e5"/>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#666">{_fmt(value, percent)}</text>')
+    return parts
+
+
+def line_chart(title, labels, series, *, percent=False, width=640, height=240):
+    """``series``: ``[(name, values), ...]``, values may be ``None`` (a gap).  ``percent``
+    draws values of 0..1 as percentages."""
+    left, right, bottom = 52, width - 12, height - 44
+    values = [v for _name, vals in series for v in vals if v is not None]
+    top = 1 if percent else _nice_max(max(values, default=0))
+    n = max(len(labels), 1)
+    step = (right - left) / max(n - 1, 1)
+
+    def point(i, v):
+        return left + step * i, bottom - (bottom - 28) * (v / top if top else 0)
+
+    parts = _axes(top, percent, left, right, bottom)
+    for i, label in enumerate(labels):
+        x = left + step * i
+        parts.append(f'<text x="{x:.1f}" y="{bottom + 16}" text-anchor="middle" fill="#666">{escape(str(label))}</text>')
+    for k, (name, vals) in enumerate(series):
+        color = PALETTE[k % len(PALETTE)]
+        segments, current = [], []
+        for i, v in enumerate(vals):
+            if v is None:
+                if current:
+                    segments.append(current)
+                current = []
+                continue
+            current.append(point(i, v))
+        if current:
+            segments.append(current)
+        for seg in segments:
+            coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in seg)
+            parts.append(f'<polyline points="{coords}" fill="none" stroke="{color}" stroke-width="2"/>')
+            for x, y in seg:
+                parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}"/>')
+        lx = left + k * 150
+        parts.append(f'<rect x="{lx}" y="{height - 14}" width="10" height="10" fill="{color}"/>')
+        parts.append(f'<text x="{lx + 14}" y="{height - 5}" fill="#333">{escape(str(name))}</text>')
+    return _frame(title, width, height, "".join(parts))
+
+
+def bar_chart(title, labels, values, *, width=640, height=260):
+    """One bar per label (e.g. visits per town)."""
+    left, right, bottom = 52, width - 12, height - 44
+    top = _nice_max(max(values, default=0))
+    n = max(len(labels), 1)
+    slot = (right - left) / n
+    parts = _axes(top, False, left, right, bottom)
+    for i, (label, value) in enumerate(zip(labels, values)):
+        h = (bottom - 28) * (value / top if top else 0)
+        x = left + slot * i + slot * 0.15
+        parts.append(
+            f'<rect x="{x:.1f}" y="{bottom - h:.1f}" width="{slot * 0.7:.1f}" height="{h:.1f}" fill="{PALETTE[0]}"/>'
+        )
+        cx = left + slot * i + slot / 2
+        parts.append(f'<text x="{cx:.1f}" y="{bottom - h - 3:.1f}" text-anchor="middle" fill="#333">{value}</text>')
+        short = escape(str(label)[:4])
+        parts.append(f'<text x="{cx:.1f}" y="{bottom + 16}" text-anchor="middle" fill="#666">{short}</text>')
+    return _frame(title, width, height, "".join(parts))

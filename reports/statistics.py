@@ -1,0 +1,489 @@
+"""The monthly figures of DESIGN.md ("Monthly statistics"), computed by the database.
+
+``compute(month, scope)`` is the one function behind the dashboard, the PDF and
+``monthly_report --json``.  Each domain costs one aggregate query for the scope, one grouped by
+town and one grouped by organization; every period (the month, the previous month and the year
+to date) is a ``Count(..., filter=Q(...))`` column of the same query, so the number of queries
+is fixed whatever the amount of data.
+
+Scope rules: an organization scope counts the records of that organization (visits it made,
+beneficiaries it is responsible for, sessions it held, cases it handles, projects it
+undertakes).  A town scope counts organizations, projects and cases whose organization is in
+the town, beneficiaries (their visits and key care) by the beneficiary's own town, and training
+sessions by the session's town.  The by-town and by-organization breakdowns follow the same
+rules.
+"""
+import calendar
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils.translation import gettext_lazy as _
+
+from beneficiaries.models import Beneficiary, Visit
+from cases.models import MediationCase
+from organizations.models import Organization, Town
+from projects.models import CharityProject
+from training.models import Attendance, TrainingSession
+
+FIGURE_KEYS = [
+    "organizations_active",
+    "projects_in_progress",
+    "project_funds",
+    "beneficiaries_served",
+    "visits",
+    "key_care_total",
+    "key_care_on_cadence",
+    "key_care_coverage",
+    "training_sessions",
+    "training_person_times",
+    "trainees_distinct",
+    "certificates",
+    "cases_received",
+    "cases_closed",
+    "cases_resolved",
+    "cases_open",
+    "mediation_success_rate",
+]
+
+# Chinese labels of the figures, in the order pages and the PDF show them.
+FIGURE_LABELS = {
+    "organizations_active": _("在运行组织"),
+    "projects_in_progress": _("实施中项目"),
+    "project_funds": _("项目资金（元）"),
+    "beneficiaries_served": _("服务对象（人）"),
+    "visits": _("走访（次）"),
+    "key_care_total": _("重点关爱对象"),
+    "key_care_on_cadence": _("按期走访到位"),
+    "key_care_coverage": _("重点关爱覆盖率"),
+    "training_sessions": _("培训场次"),
+    "training_person_times": _("培训人次"),
+    "trainees_distinct": _("培训人数"),
+    "certificates": _("获证人数"),
+    "cases_received": _("受理案件"),
+    "cases_closed": _("结案"),
+    "cases_resolved": _("调解成功"),
+    "cases_open": _("月末未结"),
+    "mediation_success_rate": _("调解成功率"),
+}
+RATE_KEYS = {"key_care_coverage", "mediation_success_rate"}
+
+PERIODS = ("month", "ytd", "prev")
+
+
+def month_start(day):
+    return day.replace(day=1)
+
+
+def month_end(day):
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def add_months(day, n):
+    index = day.year * 12 + day.month - 1 + n
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def parse_month(text):
+    """'2021-07' -> date(2021, 7, 1); ValueError with a Chinese message otherwise."""
+    try:
+        year, month = str(text).strip().split("-")
+        return datetime.date(int(year), int(month), 1)
+    except (ValueError, TypeError):
+        raise ValueError(_("月份格式应为 YYYY-MM，例如 2021-07，收到“%(text)s”。") % {"text": text}) from None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The district, one town or one organization."""
+
+    kind: str  # "district" | "town" | "organization"
+    town: Town | None = None
+    organization: Organization | None = None
+
+    @classmethod
+    def district(cls):
+        return cls("district")
+
+    @classmethod
+    def for_town(cls, town):
+        return cls("town", town=town)
+
+    @classmethod
+    def for_organization(cls, organization):
+        return cls("organization", organization=organization)
+
+    @property
+    def key(self):
+        """The ``MonthlyReport.scope_key``: one report per key and month."""
+        if self.kind == "town":
+            return f"town:{self.town.pk}"
+        if self.kind == "organization":
+            return f"org:{self.organization.pk}"
+        return "district"
+
+    @property
+    def name(self):
+        if self.kind == "town":
+            return self.town.name
+        if self.kind == "organization":
+            return self.organization.name
+        return str(_("奉化区"))
+
+    def q(self, org_path, town_path=None):
+        """A filter limiting rows to the scope: ``org_path`` leads to the organization id,
+        ``town_path`` (default: the organization's town) to the town id."""
+        if self.kind == "organization":
+            return Q(**{org_path: self.organization.pk})
+        if self.kind == "town":
+            return Q(**{town_path or f"{org_path}__town": self.town.pk})
+        return Q()
+
+
+@dataclass(frozen=True)
+class Periods:
+    month: tuple
+    ytd: tuple
+    prev: tuple
+
+    @classmethod
+    def for_month(cls, month):
+        start = month_start(month)
+        end = month_end(start)
+        prev_start = add_months(start, -1)
+        return cls(month=(start, end), ytd=(start.replace(month=1), end), prev=(prev_start, month_end(prev_start)))
+
+    @property
+    def earliest(self):
+        return min(self.ytd[0], self.prev[0])
+
+    @property
+    def latest(self):
+        return self.month[1]
+
+    def items(self):
+        return [("month", self.month), ("ytd", self.ytd), ("prev", self.prev)]
+
+
+def _in(field, period):
+    return Q(**{f"{field}__gte": period[0], f"{field}__lte": period[1]})
+
+
+def _grouped(queryset, group, aggregates):
+    """One query: ``{None: {...}}`` for the scope, or ``{group id: {...}}`` per group."""
+    if group is None:
+        return {None: queryset.aggregate(**aggregates)}
+    return {row.pop("group"): row for row in queryset.values(group=F(group)).order_by().annotate(**aggregates)}
+
+
+# --- one function per domain; each returns {group: {period: {figure: value}}} -----------------
+
+
+def _organizations(periods, scope, group_paths):
+    def active_at(end):
+        return (Q(founded__isnull=True) | Q(founded__lte=end)) & (Q(active=True) | Q(deactivated_on__gt=end))
+
+    qs = Organization.objects.filter(scope.q("pk", "town"))
+    aggregates = {p: Count("pk", filter=active_at(period[1])) for p, period in periods.items()}
+    rows = _grouped(qs, group_paths.get("organization"), aggregates)
+    return {g: {p: {"organizations_active": row[p]} for p in PERIODS} for g, row in rows.items()}
+
+
+def _projects(periods, scope, group_paths):
+    def overlaps(period):
+        return Q(start_date__lte=period[1], end_date__gte=period[0])
+
+    qs = CharityProject.objects.filter(scope.q("organization")).filter(
+        start_date__lte=periods.latest, end_date__gte=periods.earliest
+    )
+    aggregates = {}
+    for p, period in periods.items():
+        aggregates[f"{p}_n"] = Count("pk", filter=overlaps(period))
+        aggregates[f"{p}_sum"] = Sum("amount", filter=overlaps(period))
+    rows = _grouped(qs, group_paths.get("project"), aggregates)
+    return {
+        g: {
+            p: {"projects_in_progress": row[f"{p}_n"], "project_funds": row[f"{p}_sum"] or Decimal("0")}
+            for p in PERIODS
+        }
+        for g, row in rows.items()
+    }
+
+
+def _visits(periods, scope, group_paths):
+    qs = Visit.objects.filter(scope.q("organization", "beneficiary__town")).filter(
+        visit_date__gte=periods.earliest, visit_date__lte=periods.latest
+    )
+    aggregates = {}
+    for p, period in periods.items():
+        aggregates[f"{p}_visits"] = Count("pk", filter=_in("visit_date", period))
+        aggregates[f"{p}_served"] = Count("beneficiary", distinct=True, filter=_in("visit_date", period))
+    rows = _grouped(qs, group_paths.get("visit"), aggregates)
+    return {
+        g: {p: {"visits": row[f"{p}_visits"], "beneficiaries_served": row[f"{p}_served"]} for p in PERIODS}
+        for g, row in rows.items()
+    }
+
+
+def key_care_months(months, scope, group=None):
+    """For each month (first days), the key-care beneficiaries of the scope (active, flagged,
+    listed by the end of that month) and how many of them had at least their cadence of visits
+    in that month.  One query (a correlated count of visits per month for the few key-care
+    beneficiaries): ``{group: [(total, on_cadence), ...]}``."""
+    qs = Beneficiary.objects.key_care().filter(scope.q("organization", "town"))
+    annotations, aggregates = {}, {}
+    for i, start in enumerate(months):
+        end = month_end(start)
+        visits = (
+            Visit.objects.filter(beneficiary=OuterRef("pk"), visit_date__gte=start, visit_date__lte=end)
+            .order_by()
+            .values("beneficiary")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        annotations[f"v{i}"] = Coalesce(Subquery(visits, output_field=IntegerField()), Value(0))
+        listed = Q(key_care_since__isnull=True) | Q(key_care_since__lte=end)
+        aggregates[f"t{i}"] = Count("pk", filter=listed)
+        aggregates[f"o{i}"] = Count("pk", filter=listed & Q(**{f"v{i}__gte": F("visit_cadence")}))
+    rows = _grouped(qs.annotate(**annotations), group, aggregates)
+    return {g: [(row[f"t{i}"], row[f"o{i}"]) for i in range(len(months))] for g, row in rows.items()}
+
+
+def _key_care(periods, scope, group_paths):
+    ytd_months = []
+    day = periods.ytd[0]
+    while day <= periods.month[0]:
+        ytd_months.append(day)
+        day = add_months(day, 1)
+    months = ytd_months + [periods.prev[0]]
+    rows = key_care_months(months, scope, group_paths.get("beneficiary"))
+    result = {}
+    for g, counts in rows.items():
+        ytd = counts[: len(ytd_months)]
+        result[g] = {
+            "month": _coverage(*counts[len(ytd_months) - 1]),
+            "prev": _coverage(*counts[-1]),
+            "ytd": _coverage(sum(t for t, _o in ytd), sum(o for _t, o in ytd)),
+        }
+    return result
+
+
+def _coverage(total, on):
+    return {"key_care_total": total, "key_care_on_cadence": on, "key_care_coverage": _rate(on, total)}
+
+
+def _rate(part, whole):
+    return round(part / whole, 4) if whole else None
+
+
+def _training(periods, scope, group_paths):
+    sessions = TrainingSession.objects.filter(scope.q("organization", "town")).filter(
+        date__gte=periods.earliest, date__lte=periods.latest
+    )
+    session_rows = _grouped(
+        sessions, group_paths.get("session"), {p: Count("pk", filter=_in("date", period)) for p, period in periods.items()}
+    )
+    # A certificate without its own date counts on the session's date.
+    attendance = (
+        Attendance.objects.filter(scope.q("session__organization", "session__town"))
+        .annotate(certified_on=Coalesce("certificate_date", "session__date"))
+        .filter(
+            Q(session__date__gte=periods.earliest, session__date__lte=periods.latest)
+            | Q(certified_on__gte=periods.earliest, certified_on__lte=periods.latest, certificate_obtained=True)
+        )
+    )
+    aggregates = {}
+    for p, period in periods.items():
+        attended = _in("session__date", period) & Q(attended=True)
+        aggregates[f"{p}_times"] = Count("pk", filter=attended)
+        aggregates[f"{p}_people"] = Count("person_key", distinct=True, filter=attended)
+        aggregates[f"{p}_certs"] = Count("pk", filter=_in("certified_on", period) & Q(certificate_obtained=True))
+    attendance_rows = _grouped(attendance, group_paths.get("attendance"), aggregates)
+    result = {}
+    for g in set(session_rows) | set(attendance_rows):
+        s, a = session_rows.get(g, {}), attendance_rows.get(g, {})
+        result[g] = {
+            p: {
+                "training_sessions": s.get(p, 0),
+                "training_person_times": a.get(f"{p}_times", 0),
+                "trainees_distinct": a.get(f"{p}_people", 0),
+                "certificates": a.get(f"{p}_certs", 0),
+            }
+            for p in PERIODS
+        }
+    return result
+
+
+def _cases(periods, scope, group_paths):
+    closed = MediationCase.CLOSED_STATUSES
+    qs = MediationCase.objects.filter(scope.q("organization")).filter(received_date__lte=periods.latest)
+    aggregates = {}
+    for p, period in periods.items():
+        end = period[1]
+        closed_in = _in("closed_date", period) & Q(status__in=closed)
+        # 撤回 ends a case without closing it; one withdrawn without a date counts as ended.
+        ended_by_end = Q(status__in=MediationCase.ENDED_STATUSES) & (Q(closed_date__isnull=True) | Q(closed_date__lte=end))
+        aggregates[f"{p}_received"] = Count("pk", filter=_in("received_date", period))
+        aggregates[f"{p}_closed"] = Count("pk", filter=closed_in)
+        aggregates[f"{p}_resolved"] = Count("pk", filter=closed_in & Q(status=MediationCase.Status.SUCCEEDED))
+        aggregates[f"{p}_open"] = Count("pk", filter=Q(received_date__lte=end) & ~ended_by_end)
+    rows = _grouped(qs, group_paths.get("case"), aggregates)
+    return {
+        g: {
+            p: {
+                "cases_received": row[f"{p}_received"],
+                "cases_closed": row[f"{p}_closed"],
+                "cases_resolved": row[f"{p}_resolved"],
+                "cases_open": row[f"{p}_open"],
+                "mediation_success_rate": _rate(row[f"{p}_resolved"], row[f"{p}_closed"]),
+            }
+            for p in PERIODS
+        }
+        for g, row in rows.items()
+    }
+
+
+DOMAINS = [_organizations, _projects, _visits, _key_care, _training, _cases]
+
+# How each domain's rows reach a town or an organization (see the module docstring).
+GROUP_PATHS = {
+    "town": {
+        "organization": "town",
+        "project": "organization__town",
+        "visit": "beneficiary__town",
+        "beneficiary": "town",
+        "session": "town",
+        "attendance": "session__town",
+        "case": "organization__town",
+    },
+    "organization": {
+        "organization": "pk",
+        "project": "organization",
+        "visit": "organization",
+        "beneficiary": "organization",
+        "session": "organization",
+        "attendance": "session__organization",
+        "case": "organization",
+    },
+}
+
+EMPTY = {
+    "organizations_active": 0, "projects_in_progress": 0, "project_funds": Decimal("0"), "beneficiaries_served": 0,
+    "visits": 0, "key_care_total": 0, "key_care_on_cadence": 0, "key_care_coverage": None, "training_sessions": 0,
+    "training_person_times": 0, "trainees_distinct": 0, "certificates": 0, "cases_received": 0, "cases_closed": 0,
+    "cases_resolved": 0, "cases_open": 0, "mediation_success_rate": None,
+}
+
+
+def _figures(periods, scope, grouping=None):
+    """``{group: {period: figures}}`` (group ``None`` without a grouping)."""
+    paths = GROUP_PATHS.get(grouping, {})
+    merged = {}
+    for domain in DOMAINS:
+        for g, by_period in domain(periods, scope, paths).items():
+            slot = merged.setdefault(g, {p: dict(EMPTY) for p in PERIODS})
+            for p in PERIODS:
+                slot[p].update(by_period[p])
+    return merged
+
+
+def _serialize(figures):
+    out = {key: figures[key] for key in FIGURE_KEYS}
+    out["project_funds"] = f"{Decimal(figures['project_funds']):.2f}"
+    return out
+
+
+def _is_empty(figures):
+    return all(not figures[k] for k in FIGURE_KEYS if k not in RATE_KEYS and k != "project_funds") and not Decimal(
+        figures["project_funds"]
+    )
+
+
+def compute(month, scope):
+    """The figures of ``month`` (any day of it) for ``scope``, in the JSON shape of DESIGN.md:
+    month, year to date and previous month, with the month's and year's figures by town and by
+    organization.  A fixed number of aggregate queries."""
+    periods = Periods.for_month(month)
+    totals = _figures(periods, scope).get(None) or {p: dict(EMPTY) for p in PERIODS}
+
+    towns = Town.objects.all() if scope.kind == "district" else [scope.town] if scope.kind == "town" else [scope.organization.town]
+    by_town_rows = _figures(periods, scope, "town")
+    by_town = []
+    for town in towns:
+        row = by_town_rows.get(town.pk) or {p: dict(EMPTY) for p in PERIODS}
+        by_town.append({"town": town.name, **_serialize(row["month"]), "ytd": _serialize(row["ytd"])})
+
+    by_org_rows = _figures(periods, scope, "organization")
+    names = dict(
+        Organization.objects.filter(pk__in=list(by_org_rows)).values_list("pk", "name")
+    ) if by_org_rows else {}
+    by_organization = []
+    for pk, row in by_org_rows.items():
+        if pk not in names or (_is_empty(row["month"]) and _is_empty(row["ytd"])):
+            continue
+        by_organization.append(
+            {"organization": names[pk], **_serialize(row["month"]), "ytd": _serialize(row["ytd"])}
+        )
+    by_organization.sort(key=lambda r: (-r["visits"], -r["ytd"]["visits"], r["organization"]))
+
+    return {
+        "month": f"{periods.month[0]:%Y-%m}",
+        "scope": {"kind": scope.kind, "name": scope.name},
+        "month_figures": _serialize(totals["month"]),
+        "ytd_figures": _serialize(totals["ytd"]),
+        "previous_month_figures": _serialize(totals["prev"]),
+        "by_town": by_town,
+        "by_organization": by_organization,
+    }
+
+
+def trend(month, scope, months=12):
+    """Month-by-month series for the charts, the ``months`` months ending with ``month``:
+    ``{"months": ["2021-02", ...], "visits": [...], "beneficiaries_served": [...],
+    "training_person_times": [...], "cases_received": [...], "cases_closed": [...],
+    "key_care_coverage": [...]}``.  Five grouped queries."""
+    last = month_start(month)
+    starts = [add_months(last, -i) for i in range(months - 1, -1, -1)]
+    first, end = starts[0], month_end(last)
+    index = {start: i for i, start in enumerate(starts)}
+
+    def series(queryset, date_field, **aggregates):
+        values = {name: [0] * months for name in aggregates}
+        rows = (
+            queryset.filter(**{f"{date_field}__gte": first, f"{date_field}__lte": end})
+            .annotate(m=TruncMonth(date_field))
+            .values("m")
+            .order_by()
+            .annotate(**aggregates)
+        )
+        for row in rows:
+            m = row["m"]
+            m = m.date() if isinstance(m, datetime.datetime) else m
+            for name in aggregates:
+                values[name][index[m]] = row[name]
+        return values
+
+    result = {"months": [f"{s:%Y-%m}" for s in starts]}
+    result.update(
+        series(
+            Visit.objects.filter(scope.q("organization", "beneficiary__town")),
+            "visit_date",
+            visits=Count("pk"),
+            beneficiaries_served=Count("beneficiary", distinct=True),
+        )
+    )
+    result.update(
+        series(
+            Attendance.objects.filter(scope.q("session__organization", "session__town"), attended=True),
+            "session__date",
+            training_person_times=Count("pk"),
+        )
+    )
+    cases = MediationCase.objects.filter(scope.q("organization"))
+    result.update(series(cases, "received_date", cases_received=Count("pk")))
+    result.update(series(cases.filter(status__in=MediationCase.CLOSED_STATUSES), "closed_date", cases_closed=Count("pk")))
+    coverage = key_care_months(starts, scope).get(None, [(0, 0)] * months)
+    result["key_care_coverage"] = [_rate(on, total) for total, on in coverage]
+    return result

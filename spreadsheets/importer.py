@@ -1,0 +1,288 @@
+"""The import engine, shared by the web import, its Celery task and ``manage.py import_xlsx``.
+
+All rows or none: every row is cleaned and validated; rows are written chunk by chunk inside
+one transaction only while no row has been rejected, and the transaction is rolled back at the
+end if any was.  A dry run (the preview) validates without writing.  Memory stays bounded as
+sheets grow: rows are streamed from the file and handled a chunk at a time; across chunks only
+a hash per match key is kept (to find a key repeated in the sheet).  Foreign keys are resolved
+from dictionaries loaded once per import (towns, organizations, categories) or once per chunk
+(the existing records matched by key), never with a query per row."""
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from organizations.access import admin_org_ids, role_of
+
+from .files import FileRejected, open_sheet
+
+CHUNK_SIZE = 1000
+MAX_STORED_ERRORS = 2000
+IGNORED_HEADERS = {"错误原因", "error", "errors", "行号"}
+
+
+@dataclass
+class ImportResult:
+    resource: str
+    total: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    errors: list = field(default_factory=list)  # [row, header, reason], the first MAX_STORED_ERRORS
+    saved: bool = False
+    dry_run: bool = True
+
+    def summary(self):
+        return {
+            "total": self.total, "new": self.new, "updated": self.updated, "unchanged": self.unchanged,
+            "rejected": self.rejected, "saved": self.saved, "errors_shown": len(self.errors),
+        }
+
+
+class _Rollback(Exception):
+    pass
+
+
+class ImportContext:
+    """What every row of one import looks up: loaded once, by one query per table."""
+
+    def __init__(self, user):
+        from organizations.models import Organization, Town
+
+        self.user = user
+        self.today = timezone.localdate()
+        self.now = timezone.now()
+        # None: any organization (staff, or the shell command); else the ids the user administers.
+        if user is None or role_of(user) == "staff":
+            self.scope_org_ids = None
+        elif role_of(user) == "member":
+            self.scope_org_ids = set(admin_org_ids(user).values_list("organization_id", flat=True))
+        else:
+            self.scope_org_ids = set()
+        self.towns = dict(Town.objects.values_list("name", "id"))
+        self.orgs_by_name = {}
+        self.orgs_by_code = {}
+        for pk, name, code in Organization.objects.values_list("id", "name", "credit_code"):
+            self.orgs_by_name[name] = pk
+            if code:
+                self.orgs_by_code[code] = pk
+        self._codes = {}
+
+    def code_ids(self, model):
+        """{code: id} of a fixed-choice table (service areas, categories, visit services)."""
+        if model not in self._codes:
+            self._codes[model] = dict(model.objects.values_list("code", "id"))
+        return self._codes[model]
+
+    def town_id(self, name, header):
+        from .resources.base import RowError
+
+        if not name:
+            return None
+        try:
+            return self.towns[name]
+        except KeyError:
+            raise RowError(header, _("未找到镇街“%(name)s”。") % {"name": name}) from None
+
+    def organization_id(self, name, header, *, scoped=True):
+        """The id of the organization named (by name or credit code); with ``scoped`` the
+        user must administer it."""
+        from .resources.base import RowError
+
+        if not name:
+            return None
+        pk = self.orgs_by_name.get(name) or self.orgs_by_code.get(name.upper())
+        if pk is None:
+            raise RowError(header, _("未找到组织“%(name)s”。") % {"name": name})
+        if scoped and not self.may_write_for(pk):
+            raise RowError(header, _("只能导入本组织的数据，不能导入“%(name)s”的数据。") % {"name": name})
+        return pk
+
+    def may_write_for(self, organization_id):
+        return self.scope_org_ids is None or organization_id in self.scope_org_ids
+
+
+def match_headers(resource, headers):
+    """[(cell index, column)] for the sheet's header row; raises FileRejected naming the
+    missing and the unknown columns."""
+    by_name = {}
+    for column in resource.columns:
+        by_name[column.header] = column
+        for alias in column.aliases:
+            by_name[alias.lower()] = column
+    mapping, unknown, seen = [], [], set()
+    for index, header in enumerate(headers):
+        if not header:
+            continue
+        key = header.replace(" ", "").replace("\u3000", "")
+        column = by_name.get(key) or by_name.get(header.strip().lower())
+        if column is None:
+            if key not in IGNORED_HEADERS and key.lower() not in IGNORED_HEADERS:
+                unknown.append(header)
+            continue
+        if column.header in seen:
+            raise FileRejected(_("表头中“%(h)s”列出现了两次。") % {"h": column.header})
+        seen.add(column.header)
+        mapping.append((index, column))
+    missing = [column.header for column in resource.columns if column.required and column.header not in seen]
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append(_("缺少必需的列：%(cols)s") % {"cols": "、".join(missing)})
+        if unknown:
+            parts.append(_("无法识别的列：%(cols)s") % {"cols": "、".join(unknown)})
+        expected = "、".join(column.header for column in resource.columns)
+        raise FileRejected(_("表头与模板不符。%(parts)s。应为：%(expected)s。") % {"parts": "；".join(parts), "expected": expected})
+    return mapping
+
+
+def import_sheet(resource, path, *, user, dry_run, progress=None, rejected_sink=None, chunk_size=CHUNK_SIZE):
+    """Imports the file at ``path`` as ``resource`` for ``user`` (None: the shell, with staff
+    rights).  Returns an ImportResult; raises FileRejected for a file refused as a whole.
+
+    ``rejected_sink(headers)`` may return a callable(row values, reasons) that receives every
+    rejected row (to write the rejected-rows sheet)."""
+    sheet = open_sheet(path)
+    mapping = match_headers(resource, sheet.headers)
+    ctx = ImportContext(user)
+    result = ImportResult(resource=resource.name, dry_run=dry_run)
+    sink = rejected_sink(sheet.headers) if rejected_sink else None
+    state = {"seen": {}, "writing": not dry_run}
+    if dry_run:
+        _run(resource, sheet, mapping, ctx, result, state, progress, sink, chunk_size)
+        return result
+    try:
+        with transaction.atomic():
+            _run(resource, sheet, mapping, ctx, result, state, progress, sink, chunk_size)
+            if result.rejected:
+                raise _Rollback
+    except _Rollback:
+        pass
+    else:
+        result.saved = True
+    return result
+
+
+def _run(resource, sheet, mapping, ctx, result, state, progress, sink, chunk_size):
+    chunk = []
+    for number, row in sheet.rows():
+        chunk.append((number, row))
+        if len(chunk) >= chunk_size:
+            _process_chunk(resource, chunk, mapping, ctx, result, state, sink)
+            chunk = []
+            if progress:
+                progress(result.total)
+    if chunk:
+        _process_chunk(resource, chunk, mapping, ctx, result, state, sink)
+    if progress:
+        progress(result.total)
+    if result.total == 0:
+        raise FileRejected(_("工作表中只有表头，没有数据行。"))
+
+
+def _reject(result, sink, number, row, errors):
+    result.rejected += 1
+    for header, reason in errors:
+        if len(result.errors) < MAX_STORED_ERRORS:
+            result.errors.append([number, header, reason])
+    if sink:
+        sink(row, errors)
+
+
+def _clean_row(resource, row, mapping, ctx):
+    from .resources.base import RowError
+
+    values, errors = {}, []
+    for index, column in mapping:
+        raw = row[index] if index < len(row) else None
+        try:
+            value = column.widget.clean(raw)
+        except ValueError as exc:
+            errors.append((column.header, str(exc)))
+            continue
+        if column.required and value in (None, "", ()):
+            errors.append((column.header, _("必填，不能为空。")))
+            continue
+        values[column.attribute] = value
+    if errors:
+        return None, errors
+    attrs = resource.prepare(values, ctx, errors)
+    if errors:
+        return None, errors
+    try:
+        resource.validate(attrs, ctx)
+    except RowError as exc:
+        return None, [(exc.header, exc.reason)]
+    return attrs, errors
+
+
+def _process_chunk(resource, chunk, mapping, ctx, result, state, sink):
+    from .resources.base import RowError
+
+    pending = []
+    seen = state["seen"]
+    for number, row in chunk:
+        result.total += 1
+        attrs, errors = _clean_row(resource, row, mapping, ctx)
+        if errors:
+            _reject(result, sink, number, row, errors)
+            continue
+        key = resource.key(attrs)
+        digest = hash(key)
+        if digest in seen:
+            _reject(result, sink, number, row, [(resource.key_header, _("与第%(n)d行重复（同一条记录出现两次）。") % {"n": seen[digest]})])
+            continue
+        seen[digest] = number
+        pending.append((number, row, key, attrs))
+    if not pending:
+        return
+    existing = resource.fetch_existing([key for _, _, key, _ in pending], ctx)
+    related = resource.related_sets(list(existing.values())) if existing else {}
+    new, changed, related_writes = [], [], []
+    for number, row, key, attrs in pending:
+        instance = existing.get(key)
+        plain = {name: value for name, value in attrs.items() if name not in resource.related_attrs}
+        rel = {name: value for name, value in attrs.items() if name in resource.related_attrs}
+        if instance is None:
+            try:
+                instance = resource.build(plain, ctx)
+            except RowError as exc:
+                _reject(result, sink, number, row, [(exc.header, exc.reason)])
+                continue
+            result.new += 1
+            new.append(instance)
+            for name, value in rel.items():
+                if value:
+                    related_writes.append((name, instance, value, False))
+            continue
+        try:
+            resource.check_existing(instance, plain, ctx)
+        except RowError as exc:
+            _reject(result, sink, number, row, [(exc.header, exc.reason)])
+            continue
+        fields = [name for name, value in plain.items() if getattr(instance, name) != value]
+        rel_changed = [name for name, value in rel.items() if related.get(name, {}).get(instance.pk, frozenset()) != value]
+        if not fields and not rel_changed:
+            result.unchanged += 1
+            continue
+        result.updated += 1
+        for name in fields:
+            setattr(instance, name, plain[name])
+        if fields:
+            changed.append((instance, fields))
+        for name in rel_changed:
+            related_writes.append((name, instance, rel[name], True))
+    if state["writing"] and not result.rejected:
+        resource.save_chunk(new, changed, related_writes, ctx)
+
+
+def import_file(resource_name, path, *, user, dry_run, **kwargs):
+    from .resources import get_resource
+
+    return import_sheet(get_resource(resource_name), path, user=user, dry_run=dry_run, **kwargs)
+
+
+__all__ = ["ImportContext", "ImportResult", "import_file", "import_sheet", "match_headers", "datetime"]

@@ -1,0 +1,304 @@
+"""The building blocks of the sheet resources: columns (django-import-export ``Field``s that
+also know their Chinese header, English aliases, whether they are required, the drop-down
+list of a template and an example value) and widgets that read what staff type into Excel.
+
+A widget's ``clean`` raises ``ValueError`` with a Chinese reason; the importer turns it into
+a row error naming the row and the column.  ``render`` gives the value written to a sheet
+(dates and numbers stay native so that xlsx cells are real dates and numbers)."""
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from import_export import fields, resources, widgets
+
+from organizations.validators import normalize_id_number
+
+MULTI_SEPARATORS = re.compile(r"[、，,;；\n]+")
+YES = {"是", "y", "yes", "true", "1", "√", "有"}
+NO = {"否", "n", "no", "false", "0", "×", "无", ""}
+# A cell beginning with one of these is taken as a formula by spreadsheet programs.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+
+
+def text_of(value):
+    """A cell as stripped text.  Whole numbers typed into number cells (phones, ID numbers
+    without the X) come back from Excel as int or float: give their digits, not '1.38e10'."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.strftime("%Y-%m-%d")
+    text = str(value).strip()
+    # Undo the apostrophe that exports put before formula-like text.
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+        text = text[1:]
+    return text
+
+
+class TextWidget(widgets.Widget):
+    def __init__(self, max_length=None):
+        super().__init__()
+        self.max_length = max_length
+
+    def clean(self, value, row=None, **kwargs):
+        text = text_of(value)
+        if self.max_length and len(text) > self.max_length:
+            raise ValueError(f"内容过长：最多{self.max_length}个字，当前{len(text)}个字。")
+        return text
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class IdNumberWidget(TextWidget):
+    def __init__(self):
+        super().__init__(max_length=18)
+
+    def clean(self, value, row=None, **kwargs):
+        return normalize_id_number(super().clean(value))
+
+
+class IntegerWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        text = text_of(value)
+        if text == "":
+            return None
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"“{text}”不是整数。") from None
+        if number != number.to_integral_value():
+            raise ValueError(f"“{text}”不是整数。")
+        if number < 0:
+            raise ValueError("不能为负数。")
+        if number > 2_000_000_000:
+            raise ValueError("数值过大。")
+        return int(number)
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class AmountWidget(widgets.Widget):
+    """Non-negative amounts (yuan, hours): '1,200.50', '¥500' and '500元' are accepted."""
+
+    def __init__(self, places=2, max_digits=12):
+        super().__init__()
+        self.quantum = Decimal(1).scaleb(-places)
+        self.limit = Decimal(10) ** (max_digits - places)
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, float):
+            value = repr(value)
+        text = text_of(value).replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").rstrip("元")
+        if text == "":
+            return None
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"“{text}”不是数字。") from None
+        if not number.is_finite():
+            raise ValueError(f"“{text}”不是数字。")
+        if number < 0:
+            raise ValueError("不能为负数。")
+        if number >= self.limit:
+            raise ValueError("数值过大。")
+        rounded = number.quantize(self.quantum)
+        if rounded != number:
+            raise ValueError(f"最多{-self.quantum.as_tuple().exponent}位小数。")
+        return rounded
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class DateWidget(widgets.Widget):
+    """2021-08-12, 2021/8/12, 2021.8.12, 2021年8月12日, an Excel date cell or its serial number."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or value == "":
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if 1 <= value < 2958466:
+                return EXCEL_EPOCH + datetime.timedelta(days=int(value))
+            raise ValueError(f"“{value}”不是有效日期。")
+        text = text_of(value)
+        if text == "":
+            return None
+        text = text.split(" ")[0].split("T")[0] if re.match(r"^\d{4}-\d{1,2}-\d{1,2}[ T]", text) else text
+        match = _DATE_TEXT.match(text)
+        if not match:
+            raise ValueError(f"“{text}”不是有效日期，请写作 2021-08-12 或 2021/8/12。")
+        try:
+            return datetime.date(*(int(part) for part in match.groups()))
+        except ValueError:
+            raise ValueError(f"“{text}”不是有效日期。") from None
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class BooleanWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        text = text_of(value).lower()
+        if text in YES:
+            return True
+        if text in NO:
+            return False
+        raise ValueError(f"“{text}”无法识别，请填写“是”或“否”。")
+
+    def render(self, value, obj=None, **kwargs):
+        return "是" if value else "否"
+
+
+class ChoiceWidget(widgets.Widget):
+    """A fixed choice by its Chinese label (or its stored value, e.g. 'home')."""
+
+    def __init__(self, choices):
+        super().__init__()
+        self.choices = choices
+        self.by_text = {}
+        for value, label in choices.choices:
+            self.by_text[str(label)] = value
+            self.by_text[value.lower()] = value
+            self.by_text[str(value).lower()] = value
+
+    @property
+    def labels(self):
+        return [str(label) for _, label in self.choices.choices]
+
+    def clean(self, value, row=None, **kwargs):
+        text = text_of(value)
+        if text == "":
+            return None
+        try:
+            return self.by_text.get(text) or self.by_text[text.lower()]
+        except KeyError:
+            raise ValueError(f"“{text}”不是可选值（可选：{'、'.join(self.labels)}）。") from None
+
+    def render(self, value, obj=None, **kwargs):
+        if not value:
+            return ""
+        return str(self.choices(value).label)
+
+
+class MultiChoiceWidget(ChoiceWidget):
+    """Several fixed choices in one cell, separated by 、 or ，(also , and ;).  Cleans to a
+    sorted tuple of codes; renders the labels of a prefetched many-to-many manager."""
+
+    def clean(self, value, row=None, **kwargs):
+        codes = set()
+        for part in MULTI_SEPARATORS.split(text_of(value)):
+            part = part.strip()
+            if part:
+                codes.add(super().clean(part))
+        return tuple(sorted(codes))
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        if hasattr(value, "all"):
+            value = [item.code for item in value.all()]
+        order = {code: i for i, (code, _) in enumerate(self.choices.choices)}
+        return "、".join(str(self.choices(code).label) for code in sorted(value, key=order.get))
+
+
+class NameListWidget(TextWidget):
+    """Several names in one cell (case parties), separated like multi-choice cells."""
+
+    def clean(self, value, row=None, **kwargs):
+        names = [part.strip() for part in MULTI_SEPARATORS.split(text_of(value)) if part.strip()]
+        for name in names:
+            if len(name) > 50:
+                raise ValueError("姓名过长：最多50个字。")
+        return tuple(names)
+
+    def render(self, value, obj=None, **kwargs):
+        return "、".join(value or ())
+
+
+class NameWidget(TextWidget):
+    """A town or an organization named by its name; resources resolve the name with a
+    dictionary loaded once per import, never with a query per row."""
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else getattr(value, "name", str(value))
+
+
+class Column(fields.Field):
+    """One column of a sheet: the header is ``column_name``."""
+
+    def __init__(self, header, attribute=None, widget=None, *, aliases=(), required=False, example="",
+                 dropdown=None, getter=None, help_text=""):
+        super().__init__(attribute=attribute, column_name=header, widget=widget or TextWidget())
+        self.header = header
+        self.aliases = tuple(aliases)
+        self.required = required
+        self.example = example
+        # A list of labels for the template's drop-down, or a callable(user) giving one.
+        self.dropdown = dropdown if dropdown is not None else getattr(self.widget, "labels", None)
+        self.getter = getter
+        self.help_text = help_text
+        self.multi = isinstance(self.widget, (MultiChoiceWidget, NameListWidget))
+
+    def export_value(self, obj):
+        value = self.getter(obj) if self.getter else self.get_value(obj)
+        return self.widget.render(value)
+
+
+class SheetResource(resources.Resource):
+    """A record type's sheet.  Subclasses declare ``columns`` (in the contract's order) and
+    implement the row hooks used by ``spreadsheets.importer``:
+
+    * ``prepare(values, ctx)``: cleaned cell values (by column attribute) -> model attribute
+      values; raises ``RowError`` for a reason tied to a column;
+    * ``key(attrs)``: the match key of a row;
+    * ``fetch_existing(keys, ctx)``: {key: instance} for one chunk, in one or two queries;
+    * ``check_existing(instance, attrs, ctx)``: refuse an update the user may not make;
+    * ``save_chunk(new, changed, ctx)``.
+    """
+
+    name = ""
+    label = ""
+    model = None
+    columns = ()
+    m2m = {}  # attribute -> (through model, fk to the row, fk to the choice)
+    export_related = ()
+    export_prefetch = ()
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        for column in self.columns:
+            self.fields[column.header] = column
+
+    def get_export_headers(self, selected_fields=None):
+        return [column.header for column in self.columns]
+
+    def export_queryset(self, user):
+        return (
+            self.model.objects.visible_to(user)
+            .select_related(*self.export_related)
+            .prefetch_related(*self.export_prefetch)
+            .order_by("pk")
+        )
+
+    def example_row(self):
+        return [column.example for column in self.columns]
+
+
+class RowError(Exception):
+    def __init__(self, header, reason):
+        super().__init__(reason)
+        self.header = header
+        self.reason = str(reason)
