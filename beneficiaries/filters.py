@@ -8,7 +8,7 @@ from organizations.models import Organization, Town
 from .models import Beneficiary, BeneficiaryCategory, Visit
 
 
-def _organizations(request):
+def visible_organizations(request):
     if request is None:
         return Organization.objects.none()
     return Organization.objects.visible_to(request.user).order_by("name")
@@ -24,7 +24,7 @@ class BeneficiaryFilter(django_filters.FilterSet):
         label=_("服务对象类别"), queryset=BeneficiaryCategory.objects.all(), field_name="categories"
     )
     key_care = django_filters.BooleanFilter(label=_("重点关爱"))
-    organization = django_filters.ModelChoiceFilter(label=_("负责组织"), queryset=_organizations)
+    organization = django_filters.ModelChoiceFilter(label=_("负责组织"), queryset=visible_organizations)
     active = django_filters.BooleanFilter(label=_("在册"))
 
     class Meta:
@@ -35,7 +35,7 @@ class BeneficiaryFilter(django_filters.FilterSet):
 class VisitFilter(django_filters.FilterSet):
     start = django_filters.DateFilter(label=_("开始日期"), field_name="visit_date", lookup_expr="gte", widget=DateInput())
     end = django_filters.DateFilter(label=_("结束日期"), field_name="visit_date", lookup_expr="lte", widget=DateInput())
-    organization = django_filters.ModelChoiceFilter(label=_("走访组织"), queryset=_organizations)
+    organization = django_filters.ModelChoiceFilter(label=_("走访组织"), queryset=visible_organizations)
     town = django_filters.ModelChoiceFilter(label=_("所属镇街"), queryset=Town.objects.all(), field_name="beneficiary__town")
     mode = django_filters.ChoiceFilter(label=_("走访方式"), choices=Visit.Mode.choices)
     follow_up_needed = django_filters.BooleanFilter(label=_("需要跟进"))
@@ -46,7 +46,7 @@ class VisitFilter(django_filters.FilterSet):
 
 
 class OverdueFilter(django_filters.FilterSet):
-    organization = django_filters.ModelChoiceFilter(label=_("负责组织"), queryset=_organizations)
+    organization = django_filters.ModelChoiceFilter(label=_("负责组织"), queryset=visible_organizations)
     town = django_filters.ModelChoiceFilter(label=_("所属镇街"), queryset=Town.objects.all())
 
     class Meta:

@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
@@ -15,10 +16,10 @@ class ProjectFilter(django_filters.FilterSet):
     funder = django_filters.ModelChoiceFilter(label=_("资助方"), queryset=Organization.objects.all())
     funding_source = django_filters.ChoiceFilter(label=_("资金来源"), choices=CharityProject.FundingSource.choices)
     active_from = django_filters.DateFilter(
-        label=_("执行期间从"), field_name="end_date", lookup_expr="gte", widget=django_filters.widgets.forms.DateInput(attrs=DATE)
+        label=_("执行期间从"), field_name="end_date", lookup_expr="gte", widget=forms.DateInput(attrs=DATE)
     )
     active_to = django_filters.DateFilter(
-        label=_("执行期间至"), field_name="start_date", lookup_expr="lte", widget=django_filters.widgets.forms.DateInput(attrs=DATE)
+        label=_("执行期间至"), field_name="start_date", lookup_expr="lte", widget=forms.DateInput(attrs=DATE)
     )
 
     class Meta:

@@ -12,16 +12,13 @@ FONT = "Noto Sans CJK SC, Noto Sans CJK, sans-serif"
 
 
 def _nice_max(value):
-    """A round upper bound for the axis (1, 2, 2.5 or 5 times a power of ten)."""
-    if value <= 0:
-        return 1
+    """A round upper bound for the axis, divisible by its 4 grid steps (4, 8, 12, 16, 20, 40...)."""
     magnitude = 1
-    while magnitude * 10 <= value:
+    while True:
+        for step in (4, 8, 12, 16, 20):
+            if step * magnitude >= value:
+                return step * magnitude
         magnitude *= 10
-    for step in (1, 2, 2.5, 5, 10):
-        if step * magnitude >= value:
-            return step * magnitude
-    return 10 * magnitude
 
 
 def _fmt(value, percent):

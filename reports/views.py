@@ -13,7 +13,7 @@ from organizations.access import get_visible_or_404, role_of
 
 from .forms import ScopeForm
 from .models import MonthlyReport
-from .services import organizations_of, report_context, report_path, request_report
+from .services import last_month, organizations_of, report_context, report_path, request_report
 from .statistics import Scope, month_start
 
 
@@ -43,7 +43,7 @@ def dashboard(request):
 @login_required
 def report_list(request):
     """Ask for a monthly PDF (any month and scope the role may have) and list the reports."""
-    form = ScopeForm(request.POST or None, user=request.user, purpose="report", default_month=_last_month())
+    form = ScopeForm(request.POST or None, user=request.user, purpose="report", default_month=last_month())
     if request.method == "POST" and form.is_valid():
         report = request_report(month=form.cleaned_data["month"], scope=form.cleaned_data["scope"], user=request.user)
         messages.success(request, _("已开始生成报告，完成后可在本页下载。"))
@@ -51,12 +51,6 @@ def report_list(request):
     reports = MonthlyReport.objects.visible_to(request.user).select_related("town", "organization")
     page, query = paginate(request, reports)
     return render(request, "reports/report_list.html", {"form": form, "page": page, "query": query})
-
-
-def _last_month():
-    from .services import last_month
-
-    return last_month()
 
 
 @login_required

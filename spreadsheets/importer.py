@@ -7,7 +7,6 @@ sheets grow: rows are streamed from the file and handled a chunk at a time; acro
 a hash per match key is kept (to find a key repeated in the sheet).  Foreign keys are resolved
 from dictionaries loaded once per import (towns, organizations, categories) or once per chunk
 (the existing records matched by key), never with a query per row."""
-import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -231,15 +230,17 @@ def _process_chunk(resource, chunk, mapping, ctx, result, state, sink):
             _reject(result, sink, number, row, errors)
             continue
         key = resource.key(attrs)
-        digest = hash(key)
-        if digest in seen:
-            _reject(result, sink, number, row, [(resource.key_header, _("与第%(n)d行重复（同一条记录出现两次）。") % {"n": seen[digest]})])
+        digests = [hash(k) for k in resource.unique_keys(attrs, key)]
+        first = next((seen[d] for d in digests if d in seen), None)
+        if first is not None:
+            _reject(result, sink, number, row, [(resource.key_header, _("与第%(n)d行重复（同一条记录出现两次）。") % {"n": first})])
             continue
-        seen[digest] = number
+        for digest in digests:
+            seen[digest] = number
         pending.append((number, row, key, attrs))
     if not pending:
         return
-    existing = resource.fetch_existing([key for _, _, key, _ in pending], ctx)
+    existing = resource.fetch_existing([item[2] for item in pending], ctx)
     related = resource.related_sets(list(existing.values())) if existing else {}
     new, changed, related_writes = [], [], []
     for number, row, key, attrs in pending:
@@ -263,7 +264,9 @@ def _process_chunk(resource, chunk, mapping, ctx, result, state, sink):
         except RowError as exc:
             _reject(result, sink, number, row, [(exc.header, exc.reason)])
             continue
-        fields = [name for name, value in plain.items() if getattr(instance, name) != value]
+        # Names beginning with "_" are row data that is not a model field (e.g. the ID number
+        # naming a visit's beneficiary).
+        fields = [name for name, value in plain.items() if name[0] != "_" and getattr(instance, name) != value]
         rel_changed = [name for name, value in rel.items() if related.get(name, {}).get(instance.pk, frozenset()) != value]
         if not fields and not rel_changed:
             result.unchanged += 1
@@ -285,4 +288,4 @@ def import_file(resource_name, path, *, user, dry_run, **kwargs):
     return import_sheet(get_resource(resource_name), path, user=user, dry_run=dry_run, **kwargs)
 
 
-__all__ = ["ImportContext", "ImportResult", "import_file", "import_sheet", "match_headers", "datetime"]
+__all__ = ["ImportContext", "ImportResult", "import_file", "import_sheet", "match_headers"]

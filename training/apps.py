@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("培训活动")
+
+    def ready(self):
+        from organizations.panels import register_panel
+
+        from .panels import training_panel
+
+        register_panel(30, training_panel)

@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from organizations.access import ScopedQuerySet
@@ -10,7 +10,18 @@ class TrainingSessionQuerySet(ScopedQuerySet):
     scope_path = "organization"
 
     def in_period(self, start, end):
+        """Sessions dated from ``start`` to ``end``, both included."""
         return self.filter(date__gte=start, date__lte=end)
+
+    def with_figures(self):
+        """Annotates each session with ``person_times`` (attended rows), ``distinct_people``
+        (distinct person keys among them) and ``certificates`` (certificates obtained)."""
+        attended = Q(attendances__attended=True)
+        return self.annotate(
+            person_times=Count("attendances", filter=attended),
+            distinct_people=Count("attendances__person_key", filter=attended, distinct=True),
+            certificates=Count("attendances", filter=Q(attendances__certificate_obtained=True)),
+        )
 
 
 class TrainingSession(models.Model):
@@ -48,6 +59,17 @@ class TrainingSession(models.Model):
 
 class AttendanceQuerySet(ScopedQuerySet):
     scope_path = "session__organization"
+
+    def figures(self):
+        """{"person_times", "distinct_people", "certificates"} over these rows: person-times
+        count attended rows, so one woman at three sessions is three person-times and one
+        distinct person (identified by ID number, else phone)."""
+        attended = Q(attended=True)
+        return self.aggregate(
+            person_times=Count("id", filter=attended),
+            distinct_people=Count("person_key", filter=attended, distinct=True),
+            certificates=Count("id", filter=Q(certificate_obtained=True)),
+        )
 
 
 class Attendance(models.Model):

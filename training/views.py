@@ -1,1 +1,135 @@
-"""Views; see urls.py."""
+"""Training sessions, their participants and certificates.  Leaders see only the organization
+page's counts; lists and participants are for staff and the organization's own users."""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from beneficiaries.services import can_record_for
+from beneficiaries.views import field_worker_required, filtered
+from fenghua_portal.pagination import paginate
+from organizations.access import get_visible_or_404
+
+from .filters import TrainingSessionFilter
+from .forms import AttendanceForm, TrainingSessionForm
+from .models import Attendance, TrainingSession
+from .services import attendance_remove, attendance_save, session_save
+
+
+@field_worker_required
+def session_list(request):
+    base = TrainingSession.objects.visible_to(request.user)
+    filterset, queryset = filtered(TrainingSessionFilter, request, base)
+    figures = Attendance.objects.filter(session__in=queryset.values("pk")).figures()
+    figures["sessions"] = queryset.count()
+    rows = queryset.select_related("organization", "town").with_figures().order_by("-date", "-id")
+    page, query = paginate(request, rows)
+    return render(
+        request, "training/session_list.html", {"filter": filterset, "page": page, "query": query, "figures": figures}
+    )
+
+
+def _session(request, pk):
+    return get_visible_or_404(TrainingSession.objects.select_related("organization", "town"), request.user, pk=pk)
+
+
+def _apply_errors(form, exc):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@field_worker_required
+def session_detail(request, pk, attendance_form=None):
+    session = _session(request, pk)
+    attendances = session.attendances.select_related("beneficiary").order_by("id")
+    can_edit = can_record_for(request.user, session.organization_id)
+    return render(
+        request,
+        "training/session_detail.html",
+        {
+            "session": session,
+            "attendances": attendances,
+            "figures": session.attendances.all().figures(),
+            "can_edit": can_edit,
+            "attendance_form": (attendance_form or AttendanceForm()) if can_edit else None,
+        },
+    )
+
+
+def _session_form(request, form, session=None):
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = session_save(session=form.save(commit=False), actor=request.user)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("培训“%(title)s”已保存。") % {"title": saved.title})
+            return redirect("training:detail", pk=saved.pk)
+    return render(request, "training/session_form.html", {"form": form, "session": session})
+
+
+@field_worker_required
+def session_create(request):
+    return _session_form(request, TrainingSessionForm(request.POST or None, user=request.user))
+
+
+@field_worker_required
+def session_edit(request, pk):
+    session = _session(request, pk)
+    if not can_record_for(request.user, session.organization_id):
+        raise PermissionDenied
+    return _session_form(request, TrainingSessionForm(request.POST or None, instance=session, user=request.user), session)
+
+
+@field_worker_required
+@require_POST
+def attendance_add(request, pk):
+    session = _session(request, pk)
+    if not can_record_for(request.user, session.organization_id):
+        raise PermissionDenied
+    form = AttendanceForm(request.POST, instance=Attendance(session=session))
+    if form.is_valid():
+        try:
+            attendance = attendance_save(attendance=form.save(commit=False), actor=request.user)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("已添加学员“%(name)s”。") % {"name": attendance.name})
+            return redirect("training:detail", pk=session.pk)
+    return session_detail(request, pk, attendance_form=form)
+
+
+def _attendance(request, pk):
+    attendance = get_visible_or_404(Attendance.objects.select_related("session", "session__organization"), request.user, pk=pk)
+    if not can_record_for(request.user, attendance.session.organization_id):
+        raise PermissionDenied
+    return attendance
+
+
+@field_worker_required
+def attendance_edit(request, pk):
+    """Attendance and certificate of one participant."""
+    attendance = _attendance(request, pk)
+    form = AttendanceForm(request.POST or None, instance=attendance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attendance_save(attendance=form.save(commit=False), actor=request.user)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("学员信息已保存。"))
+            return redirect("training:detail", pk=attendance.session_id)
+    return render(request, "training/attendance_form.html", {"form": form, "attendance": attendance})
+
+
+@field_worker_required
+@require_POST
+def attendance_delete(request, pk):
+    attendance = _attendance(request, pk)
+    attendance_remove(attendance=attendance, actor=request.user)
+    messages.success(request, _("已从名单中移除“%(name)s”。") % {"name": attendance.name})
+    return redirect("training:detail", pk=attendance.session_id)

@@ -302,3 +302,117 @@ class RowError(Exception):
         super().__init__(reason)
         self.header = header
         self.reason = str(reason)
+
+
+BATCH_SIZE = 500
+
+
+class ModelSheetResource(SheetResource):
+    """Generic row hooks for a model with a direct organization foreign key."""
+
+    key_header = ""
+    scope_attr = "organization_id"  # the organization an existing row belongs to
+    related_attrs = ()  # many-to-many attributes (sets of ids), compared and written apart
+
+    def unique_keys(self, attrs, key):
+        return [key]
+
+    def validate(self, attrs, ctx):
+        """Cross-column rules; raise RowError."""
+
+    def build(self, attrs, ctx):
+        return self.model(**{name: value for name, value in attrs.items() if name[0] != "_"})
+
+    def check_existing(self, instance, attrs, ctx):
+        if not ctx.may_write_for(getattr(instance, self.scope_attr)):
+            raise RowError(self.key_header, "该记录属于其他组织，不能修改。")
+
+    def related_sets(self, instances):
+        """{attribute: {pk: frozenset of ids}} for the many-to-many columns, one query each."""
+        out = {}
+        pks = [instance.pk for instance in instances]
+        for attr in self.related_attrs:
+            field = self.model._meta.get_field(attr)
+            through = field.remote_field.through
+            src, dst = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+            sets = {}
+            for pk, target in through.objects.filter(**{f"{src}__in": pks}).values_list(src, dst):
+                sets.setdefault(pk, set()).add(target)
+            out[attr] = {pk: frozenset(ids) for pk, ids in sets.items()}
+        return out
+
+    def write_related(self, attr, items):
+        """items: [(instance, ids, replace)]."""
+        field = self.model._meta.get_field(attr)
+        through = field.remote_field.through
+        src, dst = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+        replaced = [instance.pk for instance, _, replace in items if replace]
+        if replaced:
+            through.objects.filter(**{f"{src}__in": replaced}).delete()
+        through.objects.bulk_create(
+            [through(**{src: instance.pk, dst: target}) for instance, ids, _ in items for target in ids],
+            batch_size=BATCH_SIZE,
+        )
+
+    def save_chunk(self, new, changed, related_writes, ctx):
+        from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+        model = self.model
+        tracked = hasattr(model, "history")
+        if new:
+            if tracked:
+                bulk_create_with_history(new, model, batch_size=BATCH_SIZE, default_user=ctx.user)
+            else:
+                model.objects.bulk_create(new, batch_size=BATCH_SIZE)
+        if changed:
+            names = sorted({name for _, fields in changed for name in fields})
+            instances = [instance for instance, _ in changed]
+            names += self.touch(instances, ctx)
+            if tracked:
+                bulk_update_with_history(instances, model, names, batch_size=BATCH_SIZE, default_user=ctx.user)
+            else:
+                model.objects.bulk_update(instances, names, batch_size=BATCH_SIZE)
+        by_attr = {}
+        for attr, instance, ids, replace in related_writes:
+            by_attr.setdefault(attr, []).append((instance, ids, replace))
+        for attr, items in by_attr.items():
+            self.write_related(attr, items)
+
+    def touch(self, instances, ctx):
+        """Fields to set on every updated row (bulk_update skips auto_now)."""
+        if any(field.name == "updated_at" for field in self.model._meta.concrete_fields):
+            for instance in instances:
+                instance.updated_at = ctx.now
+            return ["updated_at"]
+        return []
+
+    @staticmethod
+    def pick(values, attrs, names, defaults=None):
+        """Copies the present columns; a blank cell of a non-null field takes its default."""
+        defaults = defaults or {}
+        for name in names:
+            if name in values:
+                value = values[name]
+                attrs[name] = defaults[name] if value is None and name in defaults else value
+        return attrs
+
+
+def town_names(user):
+    from organizations.models import Town
+
+    return list(Town.objects.values_list("name", flat=True))
+
+
+def organization_names(user):
+    """The organizations a user may name in a template: theirs, or all for staff."""
+    from organizations.access import admin_org_ids, role_of
+    from organizations.models import Organization
+
+    organizations = Organization.objects.filter(active=True)
+    if role_of(user) != "staff":
+        organizations = organizations.filter(pk__in=admin_org_ids(user))
+    return list(organizations.order_by("name").values_list("name", flat=True)[:500])
+
+
+def id_error(header, exc):
+    return RowError(header, exc.messages[0] if hasattr(exc, "messages") else str(exc))

@@ -1,0 +1,85 @@
+"""组织: matched by credit code, or else by name.  Staff only (see spreadsheets.permissions)."""
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from organizations.models import Organization, ServiceArea
+from organizations.validators import normalize_credit_code, validate_credit_code
+
+from .base import (
+    ChoiceWidget, Column, DateWidget, IntegerWidget, ModelSheetResource, MultiChoiceWidget, NameWidget, RowError,
+    TextWidget, id_error, town_names,
+)
+
+
+class OrganizationResource(ModelSheetResource):
+    name = "organizations"
+    label = "组织"
+    model = Organization
+    key_header = "组织名称"
+    scope_attr = "pk"
+    related_attrs = ("service_areas",)
+    export_related = ("town",)
+    export_prefetch = ("service_areas",)
+    columns = (
+        Column("组织名称", "name", TextWidget(100), aliases=("name", "organization"), required=True, example="源为爱旗袍公益俱乐部"),
+        Column("统一社会信用代码", "credit_code", TextWidget(18), aliases=("credit_code", "credit code"), example="52330283000000001Y"),
+        Column("服务领域", "service_areas", MultiChoiceWidget(ServiceArea.Code), aliases=("service_areas", "service areas"), example="关爱帮扶、志愿服务"),
+        Column("组织形式", "kind", ChoiceWidget(Organization.Kind), aliases=("kind",), example="社会组织"),
+        Column("所属镇街", "town", NameWidget(20), aliases=("town",), required=True, dropdown=town_names, example="锦屏街道"),
+        Column("负责人", "leader_name", TextWidget(50), aliases=("leader", "leader_name"), example="李芳"),
+        Column("联系电话", "phone", TextWidget(20), aliases=("phone",), example="0574-88881234"),
+        Column("成立日期", "founded", DateWidget(), aliases=("founded",), example="2018-03-08"),
+        Column("志愿者人数", "volunteer_count", IntegerWidget(), aliases=("volunteer_count", "volunteers"), example=20),
+    )
+
+    def prepare(self, values, ctx, errors):
+        attrs = self.pick(values, {}, ["name", "leader_name", "phone", "founded", "volunteer_count", "kind"],
+                          {"volunteer_count": 0, "kind": Organization.Kind.REGISTERED})
+        if "credit_code" in values:
+            code = normalize_credit_code(values["credit_code"])
+            if code:
+                try:
+                    validate_credit_code(code)
+                except ValidationError as exc:
+                    errors.append(("统一社会信用代码", id_error("统一社会信用代码", exc).reason))
+            attrs["credit_code"] = code
+        try:
+            attrs["town_id"] = ctx.town_id(values.get("town"), "所属镇街")
+        except RowError as exc:
+            errors.append((exc.header, exc.reason))
+        if "service_areas" in values:
+            ids = ctx.code_ids(ServiceArea)
+            attrs["service_areas"] = frozenset(ids[code] for code in values["service_areas"] if code in ids)
+        return attrs
+
+    def key(self, attrs):
+        code = attrs.get("credit_code")
+        return ("code", code) if code else ("name", attrs["name"])
+
+    def unique_keys(self, attrs, key):
+        keys = [("name", attrs["name"])]
+        if attrs.get("credit_code"):
+            keys.append(("code", attrs["credit_code"]))
+        return keys
+
+    def fetch_existing(self, keys, ctx):
+        codes = [value for kind, value in keys if kind == "code"]
+        names = [value for kind, value in keys if kind == "name"]
+        found = {}
+        for org in Organization.objects.filter(Q(credit_code__in=codes) | Q(name__in=names)):
+            if org.credit_code:
+                found[("code", org.credit_code)] = org
+            found.setdefault(("name", org.name), org)
+        return found
+
+    def build(self, attrs, ctx):
+        other = ctx.orgs_by_name.get(attrs["name"])
+        if other is not None:
+            raise RowError("统一社会信用代码", "已有同名组织，但统一社会信用代码不同，请核对。")
+        return super().build(attrs, ctx)
+
+    def check_existing(self, instance, attrs, ctx):
+        other = ctx.orgs_by_name.get(attrs["name"])
+        if other is not None and other != instance.pk:
+            raise RowError("组织名称", "该名称已被另一家组织使用。")
+        super().check_existing(instance, attrs, ctx)

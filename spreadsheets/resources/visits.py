@@ -1,0 +1,72 @@
+"""走访记录: matched by the beneficiary's ID number, the date and the visiting organization."""
+from beneficiaries.models import Beneficiary, Visit, VisitService
+
+from .base import (
+    AmountWidget, ChoiceWidget, Column, DateWidget, IdNumberWidget, ModelSheetResource, MultiChoiceWidget, NameWidget,
+    RowError, TextWidget, organization_names,
+)
+
+
+class VisitResource(ModelSheetResource):
+    name = "visits"
+    label = "走访记录"
+    model = Visit
+    key_header = "身份证号"
+    related_attrs = ("services",)
+    export_related = ("beneficiary", "organization")
+    export_prefetch = ("services",)
+    columns = (
+        Column("身份证号", "beneficiary__id_number", IdNumberWidget(), aliases=("id_number", "id number"), required=True, example="330283195806150028"),
+        Column("走访日期", "visit_date", DateWidget(), aliases=("visit_date", "date"), required=True, example="2021-08-12"),
+        Column("走访组织", "organization", NameWidget(100), aliases=("organization",), required=True, dropdown=organization_names, example="源为爱旗袍公益俱乐部"),
+        Column("走访方式", "mode", ChoiceWidget(Visit.Mode), aliases=("mode",), example="入户走访"),
+        Column("服务内容", "services", MultiChoiceWidget(VisitService.Code), aliases=("services",), example="物资慰问、健康检查"),
+        Column("物资价值", "supplies_value", AmountWidget(2, 10), aliases=("supplies_value", "supplies value"), example=200),
+        Column("走访人", "visitors", TextWidget(100), aliases=("visitors",), example="志愿者小李"),
+        Column("备注", "notes", TextWidget(2000), aliases=("notes",), example="身体状况良好"),
+    )
+
+    def prepare(self, values, ctx, errors):
+        attrs = self.pick(values, {"_id_number": values["beneficiary__id_number"]},
+                          ["visit_date", "mode", "supplies_value", "visitors", "notes"],
+                          {"mode": Visit.Mode.HOME, "supplies_value": 0})
+        if "supplies_value" in attrs:
+            attrs["supplies_value"] = attrs["supplies_value"] or 0
+        try:
+            attrs["organization_id"] = ctx.organization_id(values.get("organization"), "走访组织")
+        except RowError as exc:
+            errors.append((exc.header, exc.reason))
+        if "services" in values:
+            ids = ctx.code_ids(VisitService)
+            attrs["services"] = frozenset(ids[code] for code in values["services"] if code in ids)
+        return attrs
+
+    def validate(self, attrs, ctx):
+        if attrs["visit_date"] > ctx.today:
+            raise RowError("走访日期", "走访日期不能晚于今天。")
+
+    def key(self, attrs):
+        return (attrs["_id_number"], attrs["visit_date"], attrs["organization_id"])
+
+    def fetch_existing(self, keys, ctx):
+        # The beneficiaries the user may see, by ID number: one query per chunk.
+        numbers = {key[0] for key in keys}
+        ctx.beneficiaries = dict(
+            Beneficiary.objects.visible_to(ctx.user).filter(id_number__in=numbers).values_list("id_number", "id")
+            if ctx.user is not None else Beneficiary.objects.filter(id_number__in=numbers).values_list("id_number", "id")
+        )
+        by_pk = {pk: number for number, pk in ctx.beneficiaries.items()}
+        found = {}
+        visits = Visit.objects.filter(beneficiary_id__in=by_pk, visit_date__in={key[1] for key in keys}).order_by("id")
+        for visit in visits:
+            found.setdefault((by_pk[visit.beneficiary_id], visit.visit_date, visit.organization_id), visit)
+        return found
+
+    def build(self, attrs, ctx):
+        beneficiary_id = ctx.beneficiaries.get(attrs["_id_number"])
+        if beneficiary_id is None:
+            raise RowError("身份证号", "未找到该身份证号的服务对象，请先导入服务对象。")
+        instance = super().build(attrs, ctx)
+        instance.beneficiary_id = beneficiary_id
+        instance.created_by = ctx.user
+        return instance

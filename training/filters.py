@@ -1,0 +1,26 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from beneficiaries.filters import visible_organizations
+from organizations.forms import DateInput
+from organizations.models import Town
+
+from .models import TrainingSession
+
+
+class TrainingSessionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("培训名称 / 老师"), method="search")
+    category = django_filters.ChoiceFilter(label=_("培训类别"), choices=TrainingSession.Category.choices)
+    organization = django_filters.ModelChoiceFilter(label=_("主办组织"), queryset=visible_organizations)
+    town = django_filters.ModelChoiceFilter(label=_("所属镇街"), queryset=Town.objects.all())
+    start = django_filters.DateFilter(label=_("开始日期"), field_name="date", lookup_expr="gte", widget=DateInput())
+    end = django_filters.DateFilter(label=_("结束日期"), field_name="date", lookup_expr="lte", widget=DateInput())
+
+    class Meta:
+        model = TrainingSession
+        fields = ["q", "category", "organization", "town", "start", "end"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(title__icontains=value) | Q(trainer__icontains=value)) if value else queryset
