@@ -24,10 +24,11 @@ def make_credit_code(n=None):
 def make_id_number(birth=datetime.date(1960, 5, 1), gender="F", n=None, region="330283"):
     """A valid ID card number (GB 11643): women have an even 17th digit."""
     n = next(_id_seq) if n is None else n
-    serial = (n % 100) * 10 + (n // 100) % 10  # three digits, the last carries the gender
-    serial = serial - serial % 2 + (1 if gender == "M" else 0)
-    seq = f"{serial % 1000:03d}"
-    first17 = f"{region}{birth:%Y%m%d}{seq}"
+    # 500 serials per birth date and region (the last digit carries the gender); past that, the
+    # next region code, so the birth date asked for is kept.
+    region = f"{int(region) + n // 500:06d}"
+    serial = (n % 500) * 2 + (1 if gender == "M" else 0)
+    first17 = f"{region}{birth:%Y%m%d}{serial:03d}"
     return first17 + id_check_char(first17)
 
 
