@@ -27,8 +27,11 @@ def env_list(name, default=""):
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Command-line tools (migrate, monthly_report, import_xlsx, ...) run without it; serving pages or
+# running a worker with DEBUG off needs a real key.
+_CLI = os.path.basename(sys.argv[0]) == "manage.py" and sys.argv[1:2] != ["runserver"]
 if not SECRET_KEY:
-    if not DEBUG and not env_bool("ALLOW_INSECURE_SECRET", False) and "pytest" not in sys.modules:
+    if not (DEBUG or _CLI or env_bool("ALLOW_INSECURE_SECRET", False) or "pytest" in sys.modules):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "insecure-development-key-only-for-debug-and-tests"
 
