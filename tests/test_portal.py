@@ -116,3 +116,17 @@ def test_docker_compose_defines_the_services():
         assert service in text
     assert "gunicorn" in text and "celery" in text and "volumes:" in text
     assert pathlib.Path("Dockerfile").exists()
+
+
+def test_serving_without_secret_key_is_refused_when_debug_is_off():
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "ALLOW_INSECURE_SECRET")}
+    env["DJANGO_SETTINGS_MODULE"] = "fenghua_portal.settings"
+    code = "import fenghua_portal.wsgi"
+    refused = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert refused.returncode != 0 and "SECRET_KEY must be set" in refused.stderr
+    allowed = subprocess.run([sys.executable, "-c", code], env=dict(env, SECRET_KEY="x" * 50), capture_output=True, text=True)
+    assert allowed.returncode == 0, allowed.stderr
