@@ -38,6 +38,34 @@ def _private_dirs(settings, tmp_path):
     app.conf.task_always_eager = True
 
 
+def ensure_fixed_rows():
+    """Rows made by data migrations (towns, service areas, categories, visit services).  A
+    transactional test empties every table when it ends; the next one gets them back here."""
+    from beneficiaries.models import BeneficiaryCategory, VisitService
+    from organizations.models import ServiceArea, Town
+
+    if Town.objects.count() < 12:
+        import importlib
+
+        towns = importlib.import_module("organizations.migrations.0002_towns_and_service_areas").TOWNS
+        for order, name in enumerate(towns, start=1):
+            Town.objects.update_or_create(name=name, defaults={"order": order})
+    for model in (ServiceArea, BeneficiaryCategory, VisitService):
+        if model.objects.count() < len(model.Code.values):
+            for code in model.Code.values:
+                model.objects.get_or_create(code=code)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_rows(request):
+    names = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    if transactional or "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+        ensure_fixed_rows()
+
+
 def pytest_runtest_setup(item):
     if item.get_closest_marker("postgres") and not settings.DATABASES["default"]["ENGINE"].endswith(
         ("postgresql", "postgis")
