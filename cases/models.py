@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from organizations.access import ScopedQuerySet
+from organizations.access import ScopedQuerySet, is_leader
 from organizations.models import Organization
 
 
@@ -17,8 +17,6 @@ class MediationCaseQuerySet(ScopedQuerySet):
     def countable_by(self, user):
         """Cases the user may *count* (never list): the rows of ``visible_to`` and, for leaders,
         every case, since leaders see aggregates.  Use only under an aggregate."""
-        from organizations.access import is_leader
-
         return self if is_leader(user) else self.visible_to(user)
 
     def counts_by_status(self):

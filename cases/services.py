@@ -47,9 +47,14 @@ def next_case_number(*, year):
     the same number.  Call it inside the transaction that saves the case."""
     CaseNumberSequence.objects.get_or_create(year=year)
     sequence = CaseNumberSequence.objects.select_for_update().get(year=year)
-    sequence.last += 1
+    while True:
+        sequence.last += 1
+        number = f"TJ-{year}-{sequence.last:04d}"
+        # A number may already be taken by a case imported from a sheet with its own number.
+        if not MediationCase.objects.filter(number=number).exists():
+            break
     sequence.save(update_fields=["last"])
-    return f"TJ-{year}-{sequence.last:04d}"
+    return number
 
 
 def _check_received_date(received_date):
@@ -132,7 +137,7 @@ def _lock(case):
 def case_transition(*, case, to_status, actor, closed_date=None, outcome="", note=""):
     """Moves a case along the workflow table (see workflow.py).  Closing (调解成功, 调解失败,
     转介) needs a closing date between the received date and today and an outcome; withdrawing
-    needs a reason.  Writes a 状态变更 timeline entry and bumps the version, so that an edit
+    needs a reason and keeps the date it ended when one is given.  Writes a 状态变更 timeline entry and bumps the version, so that an edit
     form opened before the change is refused."""
     _require_worker(actor, case)
     locked = _lock(case)
@@ -140,15 +145,14 @@ def case_transition(*, case, to_status, actor, closed_date=None, outcome="", not
     outcome = (outcome or "").strip()
     note = (note or "").strip()
     errors = {}
-    if to_status in workflow.CLOSING:
-        if closed_date is None:
-            errors["closed_date"] = _("结案需要填写结案日期。")
-        elif closed_date < locked.received_date:
-            errors["closed_date"] = _("结案日期不能早于受理日期（%(d)s）。") % {"d": locked.received_date.isoformat()}
-        elif closed_date > timezone.localdate():
-            errors["closed_date"] = _("结案日期不能晚于今天。")
-        if not outcome:
-            errors["outcome"] = _("结案需要填写调解结果。")
+    if to_status in workflow.CLOSING and closed_date is None:
+        errors["closed_date"] = _("结案需要填写结案日期。")
+    elif closed_date is not None and closed_date < locked.received_date:
+        errors["closed_date"] = _("结案日期不能早于受理日期（%(d)s）。") % {"d": locked.received_date.isoformat()}
+    elif closed_date is not None and closed_date > timezone.localdate():
+        errors["closed_date"] = _("结案日期不能晚于今天。")
+    if to_status in workflow.CLOSING and not outcome:
+        errors["outcome"] = _("结案需要填写调解结果。")
     if to_status == MediationCase.Status.WITHDRAWN and not (note or outcome):
         errors["note"] = _("撤回需要说明原因。")
     if errors:
@@ -158,6 +162,9 @@ def case_transition(*, case, to_status, actor, closed_date=None, outcome="", not
     if to_status in workflow.CLOSING:
         locked.closed_date = closed_date
         locked.outcome = outcome
+    elif to_status == MediationCase.Status.WITHDRAWN:
+        # The day the case ended, when given: the statistics count it open until then.
+        locked.closed_date = closed_date
     locked.version += 1  # the row is locked: a plain increment is safe
     locked._history_user = actor
     locked.save()

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from organizations.models import Membership
 
 
-@shared_task(acks_late=True, time_limit=60)
+@shared_task(acks_late=True, soft_time_limit=50, time_limit=60)
 def notify_case_reopened(case_id):
     """Tells the handling organization's admins that staff reopened one of their cases.  The
     mail names the case number only: narratives stay in the portal."""

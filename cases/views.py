@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from fenghua_portal.pagination import paginate
 from organizations.access import get_visible_or_404, is_leader, is_staff
-from organizations.views import staff_required
+from projects.feedback import add_service_errors, error_messages, form_error_messages
 from projects.files import attachment_response
 
 from . import services, workflow
@@ -37,26 +37,6 @@ def case_pages(view):
 
 def _case_or_404(request, pk):
     return get_visible_or_404(MediationCase.objects.select_related("organization"), request.user, pk=pk)
-
-
-def _error_messages(request, exc):
-    for error in exc.messages:
-        messages.error(request, error)
-
-
-def _form_errors(request, form):
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}：{error}" if label else error)
-
-
-def _apply_service_errors(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @case_pages
@@ -85,7 +65,7 @@ def case_create(request):
                 respondent_names=data["respondent_names"], respondent_phone=data["respondent_phone"],
             )
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("案件 %(number)s 已受理登记。") % {"number": case.number})
             return redirect("cases:detail", pk=case.pk)
@@ -129,90 +109,74 @@ def case_edit(request, pk):
         try:
             services.case_update(case=case, version=version, actor=request.user, **data)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("案件信息已保存。"))
             return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/case_form.html", {"form": form, "case": case})
 
 
-@case_pages
-@require_POST
-def case_transition(request, pk):
+def _post_to_case(request, pk, form, action, success):
+    """The case's POST actions: a form whose cleaned data goes to a service; the outcome is
+    shown as a message on the case page."""
     case = _case_or_404(request, pk)
     if not services.can_work_on_case(request.user, case):
         raise PermissionDenied
-    form = TransitionForm(request.POST)  # all statuses: the workflow refuses with its own message
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("cases:detail", pk=case.pk)
-    data = form.cleaned_data
-    try:
-        case = services.case_transition(
-            case=case, to_status=data["status"], actor=request.user, closed_date=data["closed_date"],
-            outcome=data["outcome"], note=data["note"],
-        )
-    except ValidationError as exc:
-        _error_messages(request, exc)
+    if form.is_valid():
+        try:
+            result = action(case, form.cleaned_data)
+        except ValidationError as exc:
+            error_messages(request, exc)
+        else:
+            messages.success(request, success(result) if callable(success) else success)
     else:
-        messages.success(request, _("案件状态已变更为“%(s)s”。") % {"s": case.get_status_display()})
+        form_error_messages(request, form)
     return redirect("cases:detail", pk=case.pk)
+
+
+@case_pages
+@require_POST
+def case_transition(request, pk):
+    # Every status is offered to the form: the workflow refuses a wrong step with its own message.
+    return _post_to_case(
+        request, pk, TransitionForm(request.POST),
+        lambda case, data: services.case_transition(
+            case=case, actor=request.user, to_status=data["status"], closed_date=data["closed_date"],
+            outcome=data["outcome"], note=data["note"],
+        ),
+        lambda case: _("案件状态已变更为“%(s)s”。") % {"s": case.get_status_display()},
+    )
 
 
 @case_pages
 @require_POST
 def case_reopen(request, pk):
-    case = _case_or_404(request, pk)
     if not is_staff(request.user):
+        _case_or_404(request, pk)  # 404 before 403: another organization's case stays unrevealed
         raise PermissionDenied
-    form = ReopenForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("重新打开案件需要填写原因。"))
-        services.case_reopen(case=case, actor=request.user, reason=form.cleaned_data["reason"])
-    except ValidationError as exc:
-        _error_messages(request, exc)
-    else:
-        messages.success(request, _("案件已重新打开，状态为“调解中”。"))
-    return redirect("cases:detail", pk=case.pk)
+    return _post_to_case(
+        request, pk, ReopenForm(request.POST),
+        lambda case, data: services.case_reopen(case=case, actor=request.user, reason=data["reason"]),
+        _("案件已重新打开，状态为“调解中”。"),
+    )
 
 
 @case_pages
 @require_POST
 def event_create(request, pk):
-    case = _case_or_404(request, pk)
-    if not services.can_work_on_case(request.user, case):
-        raise PermissionDenied
-    form = EventForm(request.POST)
-    if form.is_valid():
-        try:
-            services.event_add(case=case, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _error_messages(request, exc)
-        else:
-            messages.success(request, _("记录已添加。"))
-    else:
-        _form_errors(request, form)
-    return redirect("cases:detail", pk=case.pk)
+    return _post_to_case(
+        request, pk, EventForm(request.POST),
+        lambda case, data: services.event_add(case=case, actor=request.user, **data), _("记录已添加。"),
+    )
 
 
 @case_pages
 @require_POST
 def party_create(request, pk):
-    case = _case_or_404(request, pk)
-    if not services.can_work_on_case(request.user, case):
-        raise PermissionDenied
-    form = PartyForm(request.POST)
-    if form.is_valid():
-        try:
-            services.party_add(case=case, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _error_messages(request, exc)
-        else:
-            messages.success(request, _("当事人已添加。"))
-    else:
-        _form_errors(request, form)
-    return redirect("cases:detail", pk=case.pk)
+    return _post_to_case(
+        request, pk, PartyForm(request.POST),
+        lambda case, data: services.party_add(case=case, actor=request.user, **data), _("当事人已添加。"),
+    )
 
 
 @case_pages
@@ -228,22 +192,12 @@ def party_delete(request, pk, party_pk):
 @case_pages
 @require_POST
 def attachment_upload(request, pk):
-    case = _case_or_404(request, pk)
-    if not services.can_work_on_case(request.user, case):
-        raise PermissionDenied
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.attachment_add(
-                case=case, actor=request.user, upload=form.cleaned_data["file"], description=form.cleaned_data["description"]
-            )
-        except ValidationError as exc:
-            _error_messages(request, exc)
-        else:
-            messages.success(request, _("附件已上传。"))
-    else:
-        _form_errors(request, form)
-    return redirect("cases:detail", pk=case.pk)
+    return _post_to_case(
+        request, pk, AttachmentForm(request.POST, request.FILES),
+        lambda case, data: services.attachment_add(case=case, actor=request.user, upload=data["file"],
+                                                   description=data["description"]),
+        _("附件已上传。"),
+    )
 
 
 @case_pages
@@ -252,10 +206,12 @@ def attachment_download(request, pk, attachment_pk):
     return attachment_response(attachment)
 
 
-@staff_required
+@case_pages
 def case_history(request, pk):
     """Edit history of a case (staff): each saved version with what changed."""
     case = _case_or_404(request, pk)
+    if not is_staff(request.user):
+        raise PermissionDenied
     records = list(case.history.select_related("history_user").order_by("history_date", "history_id"))
     rows = []
     previous = None

@@ -8,8 +8,11 @@
 A case may be referred or withdrawn straight from 受理: a party may withdraw before any session,
 and a case outside the organization's remit is passed on at once.  Succeeded, failed and
 referred are *closed*: they need a closing date (not before the received date, not in the
-future) and an outcome.  Withdrawn ends a case without closing it (no closing date), with a
-reason.  Reopening needs a reason and clears the closing date.
+future) and an outcome.  Withdrawn ends a case without closing it: it needs a reason, and the
+date it ended is kept in closed_date when given (the statistics count a case open until its
+end; they count as *closed* only the three closing statuses).  Reopening needs a reason and
+clears the closing date and outcome.  A closing date (or an end date) must always be within
+received date .. today, whatever the step.
 """
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _

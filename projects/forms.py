@@ -18,7 +18,8 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.active()
+        # New projects go to active organizations; an existing one keeps its (maybe inactive) one.
+        self.fields["organization"].queryset = Organization.objects.all() if self.instance.pk else Organization.objects.active()
         self.fields["funder"].queryset = Organization.objects.all()
         if self.instance.pk:
             # Status moves one step at a time through the 推进 button.

@@ -4,7 +4,6 @@ Report review cycle:  draft → submitted → approved (locked)
                                         ↘ returned (with a comment) → (revised) → submitted …
 The undertaking organization's members write, edit and submit; staff approve or return.
 """
-import calendar
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,10 +25,6 @@ def last_month(today=None):
     today = today or timezone.localdate()
     end = today.replace(day=1) - datetime.timedelta(days=1)
     return end.replace(day=1), end
-
-
-def month_bounds(year, month):
-    return datetime.date(year, month, 1), datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def can_write_reports(user, project):

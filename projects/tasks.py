@@ -21,7 +21,7 @@ def _period(report):
     return _("%(a)s 至 %(b)s") % {"a": report.period_start.isoformat(), "b": report.period_end.isoformat()}
 
 
-@shared_task(acks_late=True, time_limit=60)
+@shared_task(acks_late=True, soft_time_limit=50, time_limit=60)
 def notify_report_submitted(report_id):
     """Tells the federation staff that a report waits for review."""
     report = _load(report_id)
@@ -40,7 +40,7 @@ def notify_report_submitted(report_id):
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 
-@shared_task(acks_late=True, time_limit=60)
+@shared_task(acks_late=True, soft_time_limit=50, time_limit=60)
 def notify_report_reviewed(report_id):
     """Tells the undertaking organization's admins that their report was approved or returned."""
     report = _load(report_id)

@@ -14,23 +14,11 @@ from organizations.access import get_visible_or_404, is_staff
 from organizations.views import staff_required
 
 from . import services
+from .feedback import add_service_errors, error_messages, form_error_messages
 from .files import attachment_response
 from .filters import ProjectFilter
 from .forms import AttachmentForm, ProjectForm, ReportForm, ReviewForm
 from .models import CharityProject, ProjectReport, ReportAttachment
-
-
-def _messages_from(request, exc):
-    for error in exc.messages:
-        messages.error(request, error)
-
-
-def _apply_service_errors(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _report_or_404(request, pk):
@@ -105,7 +93,7 @@ def project_advance(request, pk):
     try:
         project = services.project_advance(project=project, actor=request.user)
     except ValidationError as exc:
-        _messages_from(request, exc)
+        error_messages(request, exc)
     else:
         messages.success(request, _("项目状态已变更为“%(s)s”。") % {"s": project.get_status_display()})
     return redirect("projects:detail", pk=project.pk)
@@ -122,7 +110,7 @@ def report_create(request, pk):
         try:
             report = services.report_create(project=project, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("报告草稿已保存，确认无误后请提交审核。"))
             return redirect("projects:report_detail", pk=report.pk)
@@ -162,7 +150,7 @@ def report_edit(request, pk):
         try:
             services.report_update(report=report, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("报告已保存。"))
             return redirect("projects:report_detail", pk=report.pk)
@@ -174,7 +162,7 @@ def _report_action(request, pk, action, success):
     try:
         action(report)
     except ValidationError as exc:
-        _messages_from(request, exc)
+        error_messages(request, exc)
     else:
         messages.success(request, success)
     return redirect("projects:report_detail", pk=report.pk)
@@ -217,12 +205,11 @@ def report_attachment_upload(request, pk):
         try:
             services.report_attachment_add(report=report, actor=request.user, upload=form.cleaned_data["file"])
         except ValidationError as exc:
-            _messages_from(request, exc)
+            error_messages(request, exc)
         else:
             messages.success(request, _("附件已上传。"))
     else:
-        for error in form.errors.get("file", []):
-            messages.error(request, error)
+        form_error_messages(request, form)
     return redirect("projects:report_detail", pk=report.pk)
 
 

@@ -1,0 +1,25 @@
+"""Turning a service's ValidationError into what the user sees: errors on the form fields it
+names, or flash messages on a page that redirects.  Used by the projects and cases views."""
+from django.contrib import messages
+
+
+def add_service_errors(form, exc):
+    """Puts each error of ``exc`` on the form field it names (or on the form as a whole)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def error_messages(request, exc):
+    for error in exc.messages:
+        messages.error(request, error)
+
+
+def form_error_messages(request, form):
+    """A redirecting POST's invalid form, as messages prefixed with the field's label."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else error)

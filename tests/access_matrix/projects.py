@@ -1,0 +1,69 @@
+"""Charity projects hold no personal data: leaders may read projects and approved reports'
+figures.  Reports are written by organization A's members and reviewed by staff; drafts and
+attachments are A's and staff's only."""
+import datetime
+
+from . import Rule, org_scoped, staff_only
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def build(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from projects import services
+    from tests.factories import CharityProjectFactory, ProjectReportFactory
+
+    project = CharityProjectFactory(organization=world.org_a, name="关爱老妇女主任")
+    approved = ProjectReportFactory(project=project, status="approved", period_start=datetime.date(2026, 1, 1),
+                                    period_end=datetime.date(2026, 1, 31))
+    submitted = ProjectReportFactory(project=project, status="submitted", period_start=datetime.date(2026, 2, 1),
+                                     period_end=datetime.date(2026, 2, 28))
+    draft = ProjectReportFactory(project=project, status="draft")
+    attachment = services.report_attachment_add(
+        report=draft, actor=world.users["admin_a"], upload=SimpleUploadedFile("照片.pdf", PDF, "application/pdf")
+    )
+    world.set(project_a=project, report_approved_a=approved, report_submitted_a=submitted, report_draft_a=draft,
+              report_attachment_a=attachment)
+
+
+PROJECT_READ = {"anon": 302, "staff": 200, "leader": 200, "admin_a": 200, "member_a": 200, "member_b": 404}
+# Organization A's members write A's reports; staff and leaders may not (403), B cannot see them (404).
+REPORT_WRITE = {"anon": 302, "staff": 403, "leader": 404, "admin_a": 200, "member_a": 200, "member_b": 404}
+REPORT_POST = {**REPORT_WRITE, "admin_a": 302, "member_a": 302}
+STAFF_POST = {"anon": 302, "staff": 302, "leader": 403, "admin_a": 403, "member_a": 403, "member_b": 403}
+
+
+def _project(w):
+    return {"pk": w.project_a.pk}
+
+
+def _draft(w):
+    return {"pk": w.report_draft_a.pk}
+
+
+def _submitted(w):
+    return {"pk": w.report_submitted_a.pk}
+
+
+RULES = {
+    "projects:list": Rule(expect={**PROJECT_READ, "member_b": 200}),
+    "projects:create": staff_only(),
+    "projects:detail": Rule(expect=dict(PROJECT_READ), kwargs=_project),
+    "projects:edit": staff_only(_project),
+    "projects:advance": Rule(expect=dict(STAFF_POST), kwargs=_project, method="post"),
+    "projects:report_create": Rule(expect={**REPORT_WRITE, "leader": 403}, kwargs=_project),
+    "projects:review_queue": staff_only(),
+    "projects:missing_reports": staff_only(),
+    "projects:report_detail": Rule(expect=dict(PROJECT_READ), kwargs=lambda w: {"pk": w.report_approved_a.pk}),
+    "projects:report_edit": Rule(expect=dict(REPORT_WRITE), kwargs=_draft),
+    "projects:report_submit": Rule(expect=dict(REPORT_POST), kwargs=_draft, method="post"),
+    "projects:report_approve": Rule(expect=dict(STAFF_POST), kwargs=_submitted, method="post"),
+    "projects:report_return": Rule(
+        expect=dict(STAFF_POST), kwargs=_submitted, method="post", data=lambda w: {"review_comment": "请补充照片。"}
+    ),
+    "projects:report_attachment_upload": Rule(expect=dict(REPORT_POST), kwargs=_draft, method="post"),
+    "projects:report_attachment_download": org_scoped(
+        lambda w: {"pk": w.report_draft_a.pk, "attachment_pk": w.report_attachment_a.pk}
+    ),
+}
