@@ -43,3 +43,54 @@ def test_member_of_b_gets_the_404_page_for_a_beneficiary_of_a(desktop, live_serv
     body = desktop.locator("main").inner_text()
     assert "找不到该页面" in body and "胡秀珍" not in desktop.content()
     shot(desktop, "journey4-not-found")
+
+
+def test_report_is_submitted_returned_revised_and_approved(browser, live_server, login, admin_a, staff, org_a, shot, mailoutbox):
+    from projects.models import ProjectReport
+    from tests.factories import CharityProjectFactory
+
+    project = CharityProjectFactory(organization=org_a, name="关爱老妇女主任公益项目")
+    admin_page = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN").new_page()
+    staff_page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+    login(admin_page, admin_a)
+    login(staff_page, staff)
+
+    # The organization admin writes a draft and submits it.
+    admin_page.goto(f"{live_server.url}/projects/{project.pk}/reports/new/")
+    admin_page.fill("#id_narrative", "本月走访老妇女主任30人次，送去关爱物资。")
+    admin_page.fill("#id_people_served", "30")
+    admin_page.fill("#id_funds_spent", "3000")
+    admin_page.locator("button", has_text="保存草稿").click()
+    admin_page.locator("button", has_text="提交审核").click()
+    report = ProjectReport.objects.get(project=project)
+    assert report.status == "submitted"
+    shot(admin_page, "journey2-submitted-phone")
+
+    # Staff find it in the review queue and return it with a comment.
+    staff_page.goto(f"{live_server.url}/projects/reports/review/")
+    staff_page.locator("main a", has_text=project.name).first.click()
+    staff_page.fill("#id_review_comment", "请补充物资发放清单。")
+    staff_page.locator("button", has_text="退回修改").click()
+    report.refresh_from_db()
+    assert report.status == "returned" and report.review_comment == "请补充物资发放清单。"
+    shot(staff_page, "journey2-returned")
+
+    # The admin sees the comment, revises and resubmits.
+    admin_page.goto(f"{live_server.url}/projects/reports/{report.pk}/")
+    assert "请补充物资发放清单" in admin_page.content()
+    admin_page.locator("main .actions a", has_text="修改").click()
+    admin_page.fill("#id_narrative", "本月走访老妇女主任30人次，物资发放清单见附件。")
+    admin_page.locator("button", has_text="保存草稿").click()
+    admin_page.locator("button", has_text="提交审核").click()
+    report.refresh_from_db()
+    assert report.status == "submitted"
+
+    # Staff approve; the report is locked.
+    staff_page.goto(f"{live_server.url}/projects/reports/{report.pk}/")
+    staff_page.locator("button", has_text="审核通过").click()
+    report.refresh_from_db()
+    assert report.status == "approved"
+    admin_page.goto(f"{live_server.url}/projects/reports/{report.pk}/")
+    assert admin_page.locator("button", has_text="提交审核").count() == 0
+    assert admin_page.locator("main .actions a", has_text="修改").count() == 0
+    shot(admin_page, "journey2-approved-phone")
