@@ -45,6 +45,16 @@ def filtered(filter_class, request, base):
     return filterset, queryset
 
 
+def add_service_errors(form, exc):
+    """Puts each error of a service's ValidationError on the form field it names (or on the
+    form as a whole when the form has no such field)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
 def _list_rows(queryset):
     return queryset.select_related("town", "organization").prefetch_related("categories")
 
@@ -119,12 +129,12 @@ def _save_form(request, form, template, context):
                 confirm_similar=form.cleaned_data.get("confirm_similar", False),
             )
         except DuplicateIdNumber as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
             visible = Beneficiary.objects.visible_to(request.user).filter(pk=exc.existing.pk).exists()
             context["duplicate_of"] = exc.existing if visible else None
             context["duplicate_hidden"] = not visible
         except PossibleDuplicate as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
             form.fields["confirm_similar"].widget = BeneficiaryForm.base_fields["confirm_similar"].widget
             visible_ids = set(
                 Beneficiary.objects.visible_to(request.user)
@@ -133,7 +143,7 @@ def _save_form(request, form, template, context):
             )
             context["similar"] = [m for m in exc.matches if m.pk in visible_ids]
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("服务对象“%(name)s”已保存。") % {"name": beneficiary.name})
             return redirect("beneficiaries:detail", pk=beneficiary.pk)
@@ -264,11 +274,7 @@ def visit_create_view(request, pk):
                 follow_up_needed=data["follow_up_needed"], notes=data["notes"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict") and "beneficiary" in exc.error_dict:
-                for error in exc.error_dict.pop("beneficiary"):
-                    form.add_error(None, error)
-            if not hasattr(exc, "error_dict") or exc.error_dict:
-                form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("已登记对“%(name)s”的走访。") % {"name": beneficiary.name}

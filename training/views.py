@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beneficiaries.services import can_record_for
-from beneficiaries.views import field_worker_required, filtered
+from beneficiaries.views import add_service_errors, field_worker_required, filtered
 from fenghua_portal.pagination import paginate
 from organizations.access import get_visible_or_404
 
@@ -34,14 +34,6 @@ def _session(request, pk):
     return get_visible_or_404(TrainingSession.objects.select_related("organization", "town"), request.user, pk=pk)
 
 
-def _apply_errors(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @field_worker_required
 def session_detail(request, pk, attendance_form=None):
     session = _session(request, pk)
@@ -65,7 +57,7 @@ def _session_form(request, form, session=None):
         try:
             saved = session_save(session=form.save(commit=False), actor=request.user)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("培训“%(title)s”已保存。") % {"title": saved.title})
             return redirect("training:detail", pk=saved.pk)
@@ -96,7 +88,7 @@ def attendance_add(request, pk):
         try:
             attendance = attendance_save(attendance=form.save(commit=False), actor=request.user)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已添加学员“%(name)s”。") % {"name": attendance.name})
             return redirect("training:detail", pk=session.pk)
@@ -119,7 +111,7 @@ def attendance_edit(request, pk):
         try:
             attendance_save(attendance=form.save(commit=False), actor=request.user)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("学员信息已保存。"))
             return redirect("training:detail", pk=attendance.session_id)

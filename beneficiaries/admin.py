@@ -1,0 +1,37 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Beneficiary, PersonalDataAccess, Visit
+
+
+@admin.register(Beneficiary)
+class BeneficiaryAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "town", "village", "organization", "key_care", "active"]
+    list_filter = ["key_care", "active", "town"]
+    list_select_related = ["town", "organization"]
+    search_fields = ["name", "name_initials"]
+    autocomplete_fields = ["organization"]
+    filter_horizontal = ["categories"]
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    list_display = ["visit_date", "beneficiary", "organization", "mode", "supplies_value"]
+    list_filter = ["mode"]
+    list_select_related = ["beneficiary", "organization"]
+    raw_id_fields = ["beneficiary", "created_by"]
+    autocomplete_fields = ["organization"]
+    date_hierarchy = "visit_date"
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "beneficiary", "field"]
+    list_select_related = ["user", "beneficiary"]
+    readonly_fields = ["at", "user", "beneficiary", "field"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
