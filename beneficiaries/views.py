@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fenghua_portal.pagination import paginate
+from organizations.pagination import paginate
+from organizations.feedback import add_service_errors
 from organizations.access import can_see_personal_data, get_visible_or_404, is_staff, role_of
 
 from .filters import BeneficiaryFilter, OverdueFilter, SearchForm, VisitFilter
@@ -43,16 +44,6 @@ def filtered(filter_class, request, base):
     filterset = filter_class(request.GET or None, queryset=base, request=request)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     return filterset, queryset
-
-
-def add_service_errors(form, exc):
-    """Puts each error of a service's ValidationError on the form field it names (or on the
-    form as a whole when the form has no such field)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _list_rows(queryset):

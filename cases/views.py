@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fenghua_portal.pagination import paginate
+from organizations.pagination import paginate
 from organizations.access import get_visible_or_404, is_leader, is_staff
-from projects.feedback import add_service_errors, error_messages, form_error_messages
+from organizations.feedback import add_service_errors, error_messages, form_error_messages
 from projects.files import attachment_response
 
 from . import services, workflow

@@ -8,9 +8,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.services import user_create
-from fenghua_portal.pagination import paginate
+from organizations.pagination import paginate
 
 from .access import can_manage_organization, get_visible_or_404, is_staff
+from .feedback import error_messages, form_error_messages
 from .filters import OrganizationFilter
 from .forms import AccountCreateForm, MembershipAddForm, OrganizationForm
 from .models import Membership, Organization
@@ -119,15 +120,11 @@ def membership_create(request, pk):
                 request=request,
             )
         except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
+            error_messages(request, exc)
         else:
             messages.success(request, _("已添加成员 %(email)s。") % {"email": membership.user.email})
     else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}：{error}" if label else error)
+        form_error_messages(request, form)
     return redirect("organizations:detail", pk=organization.pk)
 
 

@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fenghua_portal.pagination import paginate
+from organizations.pagination import paginate
 from organizations.access import get_visible_or_404, is_staff
 from organizations.views import staff_required
 
 from . import services
-from .feedback import add_service_errors, error_messages, form_error_messages
+from organizations.feedback import add_service_errors, error_messages, form_error_messages
 from .files import attachment_response
 from .filters import ProjectFilter
 from .forms import AttachmentForm, ProjectForm, ReportForm, ReviewForm

@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beneficiaries.services import can_record_for
-from beneficiaries.views import add_service_errors, field_worker_required, filtered
-from fenghua_portal.pagination import paginate
+from beneficiaries.views import field_worker_required, filtered
+from organizations.feedback import add_service_errors
+from organizations.pagination import paginate
 from organizations.access import get_visible_or_404
 
 from .filters import TrainingSessionFilter
