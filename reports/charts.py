@@ -104,5 +104,5 @@ def bar_chart(title, labels, values, *, width=640, height=260):
         cx = left + slot * i + slot / 2
         parts.append(f'<text x="{cx:.1f}" y="{bottom - h - 3:.1f}" text-anchor="middle" fill="#333">{value}</text>')
         short = escape(str(label)[:4])
-        parts.append(f'<text x="{cx:.1f}" y="{bottom + 16}" text-anchor="middle" fill="#666">{short}</text>')
+        parts.append(f'<text x="{cx:.1f}" y="{bottom + 16}" text-anchor="middle" fill="#666" font-size="10">{short}</text>')
     return _frame(title, width, height, "".join(parts))

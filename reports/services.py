@@ -220,7 +220,7 @@ def table_rows(rows, name_key):
     """By-town or by-organization rows with displayable values."""
     return [
         {"name": row[name_key], **{key: _display(key, row[key]) for key in FIGURE_KEYS},
-         "ytd": {key: _display(key, row["ytd"][key]) for key in FIGURE_KEYS}}
+         "ytd": {key: _display(key, row["ytd"][key]) for key in FIGURE_KEYS} if "ytd" in row else None}
         for row in rows
     ]
 
@@ -228,7 +228,7 @@ def table_rows(rows, name_key):
 def trend_charts(series):
     labels = [m[5:] for m in series["months"]]
     return [
-        charts.line_chart(_("走访次数与服务人数"), labels, [(_("走访（次）"), series["visits"]), (_("服务对象（人）"), series["beneficiaries_served"])]),
+        charts.line_chart(_("走访次数"), labels, [(_("走访（次）"), series["visits"])]),
         charts.line_chart(_("重点关爱覆盖率"), labels, [(_("覆盖率"), series["key_care_coverage"])], percent=True),
         charts.line_chart(_("培训人次"), labels, [(_("培训人次"), series["training_person_times"])]),
         charts.line_chart(_("调解案件"), labels, [(_("受理"), series["cases_received"]), (_("结案"), series["cases_closed"])]),
@@ -236,18 +236,9 @@ def trend_charts(series):
 
 
 def key_care_overdue_count(scope, today):
-    """Key-care beneficiaries of the scope behind their cadence this month (as of ``today``)."""
-    queryset = Beneficiary.objects.key_care().filter(scope.q("organization", "town"))
-    if hasattr(queryset, "overdue"):
-        return queryset.overdue(today).count()
-    from django.db.models import Count, F, Q
-
-    start = month_start(today)
-    return (
-        queryset.annotate(n=Count("visits", filter=Q(visits__visit_date__gte=start, visits__visit_date__lte=today)))
-        .filter(n__lt=F("visit_cadence"))
-        .count()
-    )
+    """Key-care beneficiaries of the scope behind their visit cadence on ``today`` (the rule of
+    ``BeneficiaryQuerySet.overdue``)."""
+    return Beneficiary.objects.filter(scope.q("organization", "town")).overdue(today).count()
 
 
 def report_context(month, scope, *, with_overdue_on=None):

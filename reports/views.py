@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fenghua_portal.pagination import paginate
+from organizations.pagination import paginate
 from organizations.access import get_visible_or_404, role_of
 
 from .forms import ScopeForm

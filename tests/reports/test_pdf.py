@@ -1,0 +1,119 @@
+"""The PDF: the dataset's figures in its text, an embedded CJK font, a page that is not blank,
+and a URL fetcher that loads nothing but the portal's static files."""
+import re
+import subprocess
+
+import pytest
+from PIL import Image
+from weasyprint import HTML
+
+from reports.models import MonthlyReport
+from reports.pdf import BASE_URL, RefusedURL, StaticOnlyFetcher, html_to_pdf, static_response
+from reports.services import figure_rows, report_path, request_report
+from reports.statistics import Scope, compute
+
+from .conftest import MARCH, ORG_A, ORG_B
+
+
+def squash(text):
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture
+def district_pdf(dataset, staff, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = request_report(month=MARCH, scope=Scope.district(), user=staff)
+    report.refresh_from_db()
+    assert report.status == MonthlyReport.Status.DONE, report.error
+    return report_path(report)
+
+
+def pdftotext(path):
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def test_every_headline_figure_is_in_the_pdf_text(district_pdf, dataset):
+    text = pdftotext(district_pdf)
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    for row in figure_rows(compute(MARCH, Scope.district())):
+        expected = f"{row['label']} {row['month']} {row['prev']} {row['change']} {row['ytd']}"
+        assert expected in lines, f"no line {expected!r}"
+    # A few of them by hand, as a reader checks them.
+    assert "走访（次） 7 2 +5 11" in lines
+    assert "项目资金（元） 62000.50 58000.00 +4000.50 70000.50" in lines
+    assert "重点关爱覆盖率 33.3% 50.0% -16.7个百分点 50.0%" in lines
+    assert "调解成功率 50.0% 0.0% +50.0个百分点 33.3%" in lines
+
+
+def test_pdf_has_cover_tables_and_page_numbers(district_pdf):
+    text = squash(pdftotext(district_pdf))
+    assert "奉化区" in text and "2026年3月女性社会组织工作月报" in text
+    # by town: 锦屏街道 month/ytd pairs; by organization: A's name as text, markup escaped
+    assert "锦屏街道23/36/9100.0%/66.7%" in text
+    assert squash(ORG_A) in text and ORG_B in text
+    pages = int(re.search(r"共(\d+)页", text).group(1))
+    assert pages >= 3
+    assert f"第2页/共{pages}页" in text and f"第{pages}页/共{pages}页" in text
+    # No personal data: no beneficiary names, ID numbers or case narratives.
+    assert "王秀英" not in text and "330283" not in text and "赡养义务" not in text
+
+
+def test_pdf_embeds_a_cjk_font(district_pdf):
+    fonts = subprocess.run(["pdffonts", str(district_pdf)], check=True, capture_output=True, text=True).stdout
+    cjk = [line for line in fonts.splitlines() if "CJK" in line]
+    assert cjk, fonts
+    assert all(line.split()[-5] == "yes" for line in cjk), fonts  # the "emb" column
+
+
+def test_first_pages_are_not_blank(district_pdf, tmp_path):
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "2", str(district_pdf), str(tmp_path / "page")], check=True)
+    for png in sorted(tmp_path.glob("page-*.png")):
+        image = Image.open(png).convert("L")
+        dark = sum(image.histogram()[:200])
+        assert dark > 500, f"{png.name} looks blank ({dark} dark pixels)"
+
+
+# --- the URL fetcher --------------------------------------------------------------------------
+
+
+def test_fetcher_serves_the_portals_static_files():
+    response = static_response(BASE_URL + "static/css/reports.css")
+    assert b"@page" in response.read()
+    assert response.content_type == "text/css"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com/static/css/reports.css",  # another host
+        "http://portal.invalid/static/css/reports.css",  # another scheme
+        "file:///etc/passwd",
+        "file:///work/main/static/css/reports.css",
+        "data:text/css,body{color:red}",
+        "ftp://portal.invalid/static/css/reports.css",
+        BASE_URL + "media/secret.pdf",  # not a static file
+        BASE_URL + "static/../fenghua_portal/settings.py",  # traversal
+        BASE_URL + "static/%2e%2e/fenghua_portal/settings.py",
+        BASE_URL + "static/css/../../db.sqlite3",
+        BASE_URL + "static/css/no-such-file.css",
+        BASE_URL + "static//etc/passwd",
+    ],
+)
+def test_fetcher_refuses_everything_else(url):
+    with pytest.raises(RefusedURL):
+        StaticOnlyFetcher().fetch(url)
+
+
+def test_a_document_naming_a_foreign_url_fails_instead_of_fetching_it(tmp_path):
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not an image")
+    for src in ["https://example.com/logo.png", secret.as_uri(), "http://127.0.0.1:9/redirect"]:
+        html = f'<html><body><p>x</p><img src="{src}"></body></html>'
+        with pytest.raises(BaseException) as info:
+            HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf()
+        assert isinstance(info.value.__cause__, RefusedURL), src
+
+
+def test_own_static_files_load_in_a_document():
+    html = '<html><head><link rel="stylesheet" href="/static/css/reports.css"></head><body class="pdf"><p>兰馨</p></body></html>'
+    assert html_to_pdf(html).startswith(b"%PDF")
