@@ -2,7 +2,7 @@
 server of DATABASE_URL, or ``var/bench_lanxin.sqlite3`` when DATABASE_URL is not PostgreSQL.
 
 ``configure()`` must run before ``django.setup()``; ``ensure_data(scale, seed)`` then gives a
-migrated database holding exactly ``bench.datagen.generate(scale, seed)``, reusing it when a
+migrated database holding exactly ``fenghua_portal.datagen.generate(scale, seed)``, reusing it when a
 previous run built the same data (a marker file under var/ records what is there)."""
 import json
 import os
@@ -82,7 +82,7 @@ def ensure_data(scale, seed, *, log=print, fresh=False):
     """A migrated benchmark database holding ``generate(scale, seed)``; returns its summary."""
     from django.core.management import call_command
 
-    from . import datagen
+    from fenghua_portal import datagen
 
     marker = _marker_path()
     wanted = {"scale": scale, "seed": seed, "version": datagen.VERSION}

@@ -63,18 +63,6 @@ def seed(ctx):
         if created:
             org.service_areas.set([areas[c] for c in area_codes])
         orgs[name] = org
-    # At larger scales, more organizations spread over the towns (about 60 at scale 1).
-    extra = max(0, 60 * ctx["scale"] - len(ORGANIZATIONS)) if ctx["scale"] else 0
-    town_list = list(towns.values())
-    for i in range(extra):
-        name = f"{town_list[i % 12].name}第{i // 12 + 1}妇女微家"
-        org, created = Organization.objects.get_or_create(
-            name=name,
-            defaults={"kind": "womens_home", "town": town_list[i % 12], "volunteer_count": 5 + i % 30, "leader_name": "负责人"},
-        )
-        if created:
-            org.service_areas.set([areas["care"], areas["volunteering"]])
-        orgs[name] = org
     ctx["organizations"] = orgs
 
     logins = []

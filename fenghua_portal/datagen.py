@@ -1,11 +1,13 @@
-"""Deterministic demo data for one year (2025) at ``scale`` times the article's figures.
+"""Deterministic data for one year (12 months ending ``end_month``; 2025 by default) at ``scale``
+times the article's figures.
 
 At scale 1 (the article's year): ~60 organizations, 6,300 beneficiaries of whom 746 old women
 directors (30 of them key-care, visited twice a month), ~60,000 visits, 237 training sessions
 with ~1,000 distinct trainees and 419 certificates, 58 charity projects and 153 mediation
 cases.  ``generate(scale, seed)`` fills an empty, migrated database with ``bulk_create`` (a few
 seconds per scale unit) and returns a summary; the same scale and seed give the same data.
-Used by the benchmarks (bench/) and reusable by a demo generator.
+Used by ``manage.py seed_demo --scale N`` (the 12 months up to last month) and the benchmarks
+(bench/, the year 2025 so results stay comparable).
 """
 import datetime
 import random
@@ -13,7 +15,11 @@ from decimal import Decimal
 
 from django.db import transaction
 
-VERSION = 1
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin
+
+VERSION = 3
 YEAR = 2025
 BATCH = 5000
 
@@ -31,40 +37,69 @@ def _id_number(index, gender, check_char):
     """A valid ID number, unique per index: birth date and serial derived from the index."""
     birth = datetime.date(1940, 1, 1) + datetime.timedelta(days=index % 25000)
     serial = (index // 25000) * 2 + (1 if gender == "M" else 0)
-    first17 = f"330283{birth:%Y%m%d}{serial:03d}"
+    first17 = f"330213{birth:%Y%m%d}{serial:03d}"  # Fenghua District since 2016
     return first17 + check_char(first17), birth
 
 
-def _day(rng, start=datetime.date(YEAR, 1, 1), days=365):
-    return start + datetime.timedelta(days=rng.randrange(days))
+class Period:
+    """The 12 months ending with ``end_month`` (a date in that month)."""
+
+    def __init__(self, end_month):
+        end_month = end_month.replace(day=1)
+        first_year, first_month = divmod(end_month.year * 12 + end_month.month - 1 - 11, 12)
+        self.start = datetime.date(first_year, first_month + 1, 1)
+        self.end = (end_month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+        self.days = (self.end - self.start).days + 1
+
+    def day(self, rng, days=None):
+        return self.start + datetime.timedelta(days=rng.randrange(min(days or self.days, self.days)))
+
+    def month_day(self, rng, month):
+        """A day of the ``month``-th month of the period (1..12)."""
+        year, index = divmod(self.start.year * 12 + self.start.month - 1 + month - 1, 12)
+        return datetime.date(year, index + 1, rng.randint(1, 28))
 
 
-def _month_day(rng, month):
-    return datetime.date(YEAR, month, rng.randint(1, 28))
+@lru_cache(maxsize=None)
+def initials(name):
+    return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()
+
+
+def organization_names(scale):
+    """The names ``generate`` gives its organizations (60 per scale unit)."""
+    from organizations.models import Town
+
+    towns = list(Town.objects.order_by("order", "name").values_list("name", flat=True))
+    return [f"{towns[i % len(towns)]}{ORG_WORDS[i % len(ORG_WORDS)]}{i + 1:04d}" for i in range(60 * scale)]
 
 
 @transaction.atomic
-def generate(scale=1, seed=2021):
-    """Fills the (empty) database; returns ``{"counts": {...}, "year": YEAR, "month": "YYYY-12"}``."""
+def generate(scale=1, seed=2021, end_month=datetime.date(YEAR, 12, 1)):
+    """Fills the database with a year of records ending ``end_month``; returns
+    ``{"counts": {...}, "year": ..., "month": "YYYY-MM"}`` (the last month).  Organization names
+    are numbered, so this adds to the small demo of seed_demo without clashing."""
     from beneficiaries.models import Beneficiary, BeneficiaryCategory, Visit
-    from cases.models import MediationCase
+    from cases.models import CaseNumberSequence, MediationCase
     from organizations.models import Organization, ServiceArea, Town
     from organizations.validators import credit_code_check_char, id_check_char
     from projects.models import CharityProject
     from training.models import Attendance, TrainingSession
 
     rng = random.Random(seed)
+    period = Period(end_month)
+    _day, _month_day = period.day, period.month_day
     towns = list(Town.objects.order_by("order", "name"))
     areas = list(ServiceArea.objects.all())
 
     # Organizations: 60 per scale unit, a few stopped during the year.
     organizations = []
+    names = organization_names(scale)
     for i in range(60 * scale):
         town = towns[i % len(towns)]
         stopped = i % 20 == 19
         organizations.append(
             Organization(
-                name=f"{town.name}{ORG_WORDS[i % len(ORG_WORDS)]}{i + 1:04d}",
+                name=names[i],
                 credit_code=(lambda f: f + credit_code_check_char(f))(f"52330283{i + 1:09d}"),
                 kind=rng.choice(list(Organization.Kind.values)),
                 town=town,
@@ -90,9 +125,11 @@ def generate(scale=1, seed=2021):
         id_number, birth = _id_number(i, gender, id_check_char)
         org = organizations[rng.randrange(len(organizations))]
         key_care = i < key_care_count
+        name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
         beneficiaries.append(
             Beneficiary(
-                name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                name=name,
+                name_initials=initials(name),
                 gender=gender,
                 id_number=id_number,
                 birth_date=birth,
@@ -101,10 +138,10 @@ def generate(scale=1, seed=2021):
                 village=f"第{i % 40 + 1}村",
                 address=f"{org.town.name}第{i % 40 + 1}村{i % 300 + 1}号",
                 key_care=key_care,
-                key_care_since=datetime.date(YEAR - 1, 6, 1) if key_care else None,
+                key_care_since=period.start - datetime.timedelta(days=200) if key_care else None,
                 visit_cadence=2 if key_care else 0,
                 organization=org,
-                consent_date=datetime.date(YEAR - 1, 12, 1),
+                consent_date=period.start - datetime.timedelta(days=30),
                 consent_method="written",
             )
         )
@@ -136,7 +173,9 @@ def generate(scale=1, seed=2021):
     # Training: 237 sessions per unit, ~1,000 distinct trainees, 419 certificates.
     sessions = []
     for i in range(237 * scale):
-        category_code, title = TRAINING[i % len(TRAINING)]
+        # The article: 146 vocational sessions and 91 cultural, emotional and business ones.
+        pool = TRAINING[:2] if i % 237 < 146 else TRAINING[2:]
+        category_code, title = pool[i % len(pool)]
         org = organizations[rng.randrange(len(organizations))]
         sessions.append(
             TrainingSession(
@@ -156,8 +195,8 @@ def generate(scale=1, seed=2021):
     session_date = {s.pk: s.date for s in sessions}
     for n, a in enumerate(attended[: 419 * scale]):
         a.certificate_obtained = True
-        a.certificate_number = f"ZS{YEAR}{n + 1:06d}"
-        a.certificate_date = min(session_date[a.session_id] + datetime.timedelta(days=14), datetime.date(YEAR, 12, 31))
+        a.certificate_number = f"ZS{period.end.year}{n + 1:06d}"
+        a.certificate_date = min(session_date[a.session_id] + datetime.timedelta(days=14), period.end)
     Attendance.objects.bulk_create(attendance, batch_size=BATCH)
 
     # Projects: 58 per unit.
@@ -177,7 +216,13 @@ def generate(scale=1, seed=2021):
         )
     CharityProject.objects.bulk_create(projects, batch_size=BATCH)
 
-    # Mediation cases: 153 per unit.
+    # Mediation cases: 153 per unit, numbered on from each year's sequence like the portal does.
+    sequences = {row.year: row.last for row in CaseNumberSequence.objects.all()}
+
+    def next_number(year):
+        sequences[year] = sequences.get(year, 0) + 1
+        return f"TJ-{year}-{sequences[year]:04d}"
+
     cases = []
     for i in range(153 * scale):
         org = organizations[rng.randrange(len(organizations))]
@@ -185,18 +230,20 @@ def generate(scale=1, seed=2021):
         status = rng.choice(CASE_STATUSES)
         closed = None
         if status in ("succeeded", "failed", "referred") or (status == "withdrawn" and i % 2):
-            closed = min(received + datetime.timedelta(days=rng.randint(1, 60)), datetime.date(YEAR, 12, 31))
+            closed = min(received + datetime.timedelta(days=rng.randint(1, 60)), period.end)
         cases.append(
             MediationCase(
-                number=f"TJ-{YEAR}-{i + 1:05d}", organization=org, category=rng.choice(list(MediationCase.Category.values)),
+                number=next_number(received.year), organization=org, category=rng.choice(list(MediationCase.Category.values)),
                 source=rng.choice(list(MediationCase.Source.values)), received_date=received, status=status, closed_date=closed,
             )
         )
     MediationCase.objects.bulk_create(cases, batch_size=BATCH)
+    for year, last in sequences.items():
+        CaseNumberSequence.objects.update_or_create(year=year, defaults={"last": last})
 
     return {
-        "year": YEAR,
-        "month": f"{YEAR}-12",
+        "year": period.end.year,
+        "month": f"{period.end:%Y-%m}",
         "counts": {
             "organizations": len(organizations), "beneficiaries": len(beneficiaries), "old_women_directors": directors,
             "key_care": key_care_count, "visits": len(visits), "training_sessions": len(sessions),
