@@ -84,7 +84,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "fenghua_portal.urls"
+# Benchmarks serve the portal with one bare page added (bench/urls.py).
+ROOT_URLCONF = os.environ.get("PORTAL_URLCONF", "fenghua_portal.urls")
 WSGI_APPLICATION = "fenghua_portal.wsgi.application"
 
 TEMPLATES = [

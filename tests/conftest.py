@@ -14,6 +14,9 @@ from tests.factories import MembershipFactory, OrganizationFactory, UserFactory 
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
+# Browser fixtures (one Chromium for the whole session), for any test marked `browser`.
+pytest_plugins = ["tests.browser.fixtures"]
+
 
 def pytest_sessionfinish(session, exitstatus):
     if not IN_CI:

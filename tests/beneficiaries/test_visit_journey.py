@@ -3,13 +3,13 @@ import pytest
 
 from beneficiaries.models import PersonalDataAccess, Visit
 from beneficiaries.services import name_initials
-from tests.browser.conftest import browser, login, phone, shot  # noqa: F401 - fixtures
+
 from tests.factories import BeneficiaryFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_log_a_visit_on_a_phone(phone, live_server, login, member_a, org_a, shot):  # noqa: F811
+def test_log_a_visit_on_a_phone(phone, live_server, login, member_a, org_a, shot):
     errors = []
     phone.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     person = BeneficiaryFactory(organization=org_a, name="胡菊芬", name_initials=name_initials("胡菊芬"))

@@ -3,14 +3,14 @@ status page polls) and download it."""
 import pytest
 
 from reports.models import MonthlyReport
-from tests.browser.conftest import browser, desktop, login, phone, shot  # noqa: F401 - fixtures
+
 
 from .conftest import MARCH
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_leader_reads_the_dashboard_on_a_phone(phone, live_server, login, leader, dataset, shot):  # noqa: F811
+def test_leader_reads_the_dashboard_on_a_phone(phone, live_server, login, leader, dataset, shot):
     errors = []
     phone.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     login(phone, leader)
@@ -27,7 +27,7 @@ def test_leader_reads_the_dashboard_on_a_phone(phone, live_server, login, leader
     assert not [e for e in errors if "Content Security Policy" in e], errors
 
 
-def test_status_page_polls_until_the_download_appears(desktop, live_server, login, staff, dataset, shot):  # noqa: F811
+def test_status_page_polls_until_the_download_appears(desktop, live_server, login, staff, dataset, shot):
     report = MonthlyReport.objects.create(scope_kind="district", scope_key="district", month=MARCH, status="running", progress=40)
     login(desktop, staff)
     desktop.goto(f"{live_server.url}/reports/monthly/{report.pk}/")
