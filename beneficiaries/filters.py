@@ -1,4 +1,6 @@
 import django_filters
+
+from organizations.filters import PortalFilterSet
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,10 +13,10 @@ from .models import Beneficiary, BeneficiaryCategory, Visit
 def visible_organizations(request):
     if request is None:
         return Organization.objects.none()
-    return Organization.objects.visible_to(request.user).order_by("name")
+    return Organization.objects.visible_to(request.user).only("id", "name").order_by("name")
 
 
-class BeneficiaryFilter(django_filters.FilterSet):
+class BeneficiaryFilter(PortalFilterSet):
     """Filters that carry no personal data (they appear in the URL).  The free-text search by
     name, pinyin initials, ID-number tail or phone is posted, never put in the URL."""
 
@@ -32,7 +34,7 @@ class BeneficiaryFilter(django_filters.FilterSet):
         fields = ["town", "village", "category", "key_care", "organization", "active"]
 
 
-class VisitFilter(django_filters.FilterSet):
+class VisitFilter(PortalFilterSet):
     start = django_filters.DateFilter(label=_("开始日期"), field_name="visit_date", lookup_expr="gte", widget=DateInput())
     end = django_filters.DateFilter(label=_("结束日期"), field_name="visit_date", lookup_expr="lte", widget=DateInput())
     organization = django_filters.ModelChoiceFilter(label=_("走访组织"), queryset=visible_organizations)
@@ -45,7 +47,7 @@ class VisitFilter(django_filters.FilterSet):
         fields = ["start", "end", "organization", "town", "mode", "follow_up_needed"]
 
 
-class OverdueFilter(django_filters.FilterSet):
+class OverdueFilter(PortalFilterSet):
     organization = django_filters.ModelChoiceFilter(label=_("负责组织"), queryset=visible_organizations)
     town = django_filters.ModelChoiceFilter(label=_("所属镇街"), queryset=Town.objects.all())
 

@@ -62,7 +62,7 @@ def beneficiary_list(request):
     searched = request.method == "POST" and search.is_valid() and search.cleaned_data["q"].strip()
     if searched:
         queryset = queryset.search(search.cleaned_data["q"])
-    page, query = paginate(request, _list_rows(queryset).order_by("town__order", "village", "name", "id"))
+    page, query = paginate(request, _list_rows(queryset).order_by("town_id", "village", "name", "id"))
     return render(
         request,
         "beneficiaries/beneficiary_list.html",

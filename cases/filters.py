@@ -1,4 +1,6 @@
 import django_filters
+
+from organizations.filters import PortalFilterSet
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +9,7 @@ from organizations.models import Organization
 from .models import MediationCase
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(PortalFilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=MediationCase.Status.choices)
     category = django_filters.ChoiceFilter(label=_("案件类别"), choices=MediationCase.Category.choices)
     organization = django_filters.ModelChoiceFilter(label=_("承办组织"), queryset=Organization.objects.none())
@@ -25,4 +27,4 @@ class CaseFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["organization"].queryset = Organization.objects.visible_to(user)
+        self.filters["organization"].queryset = Organization.objects.visible_to(user).only("id", "name")

@@ -3,9 +3,20 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organization, ServiceArea, Town
+from .widgets import speed_up_selects
 
 
-class OrganizationFilter(django_filters.FilterSet):
+class PortalFilterSet(django_filters.FilterSet):
+    """The FilterSet every list uses: its selects render fast (see widgets.FastSelect)."""
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            speed_up_selects(super().form)
+        return self._form
+
+
+class OrganizationFilter(PortalFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     town = django_filters.ModelChoiceFilter(label=_("所属镇街"), queryset=Town.objects.all())
     service_area = django_filters.ModelChoiceFilter(

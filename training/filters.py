@@ -1,4 +1,6 @@
 import django_filters
+
+from organizations.filters import PortalFilterSet
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +11,7 @@ from organizations.models import Town
 from .models import TrainingSession
 
 
-class TrainingSessionFilter(django_filters.FilterSet):
+class TrainingSessionFilter(PortalFilterSet):
     q = django_filters.CharFilter(label=_("培训名称 / 老师"), method="search")
     category = django_filters.ChoiceFilter(label=_("培训类别"), choices=TrainingSession.Category.choices)
     organization = django_filters.ModelChoiceFilter(label=_("主办组织"), queryset=visible_organizations)
