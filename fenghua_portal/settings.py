@@ -201,8 +201,11 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = 20  # WeasyPrint keeps a little memory per r
 CELERY_BEAT_SCHEDULE = {}  # filled by fenghua_portal.celery from each app's schedule
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+# The cache may share the broker's Redis server, but not its database: clearing one must not
+# drop the other's keys.
+REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL", "")
+if REDIS_CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL}}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and env_bool("HTTPS", False))
@@ -223,3 +226,4 @@ LOGGING = {
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 PAGINATE_BY = 50
+DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "300"))

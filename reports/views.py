@@ -35,7 +35,7 @@ def dashboard(request):
         month, scope = form.cleaned_data["month"], form.cleaned_data["scope"]
     else:
         month, scope = month_start(today), _default_scope(request.user)
-    context = report_context(month, scope, with_overdue_on=today)
+    context = report_context(month, scope, with_overdue_on=today, cached=True)
     context.update(form=form, headline=context["rows"], can_request=role_of(request.user) != "anonymous")
     return render(request, "reports/dashboard.html", context)
 

@@ -35,6 +35,10 @@ def _private_dirs(settings, tmp_path):
     settings.REPORT_STORAGE_ROOT = tmp_path / "reports"
     settings.AXES_ENABLED = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Cached dashboard figures must not leak from one test into the next.
+    from django.core.cache import cache
+
+    cache.clear()
     # Tasks run in-process unless a test asks for the real worker (celery_worker_process).
     from fenghua_portal.celery import app
 
