@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 DEBIAN_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils gettext
 export ALLOW_INSECURE_SECRET ?= 1
+# Benchmarks build their own database (bench_lanxin) on this PostgreSQL server.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
 .PHONY: run test venv deps debian-deps migrate demo worker beat messages bench clean
 
@@ -50,7 +52,7 @@ beat: venv
 	$(VENV)/bin/celery -A fenghua_portal beat -l info
 
 bench: venv
-	$(PY) -m bench $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench $(or $(BENCH_ARGS),all)
 
 clean:
 	rm -rf $(VENV) var db.sqlite3
