@@ -122,22 +122,25 @@ class Sheet:
         if self.kind == "xlsx":
             import openpyxl
 
+            # A file object, not the path: stored uploads have no extension for openpyxl to check.
+            handle = open(self.path, "rb")
             try:
-                self._workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+                self._workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
                 sheet = self._workbook.worksheets[0]
             except Exception:  # noqa: BLE001 - any parser failure is a bad file for the user
+                handle.close()
                 raise FileRejected(_("文件已损坏，无法作为 xlsx 打开。")) from None
-            if self.total is None and sheet.max_row:
-                self.total = sheet.max_row
+            if self.total is None:
+                self.total = sheet.max_row or _count_rows(self.path, sheet._worksheet_path)
             try:
-                for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-                    yield number, row
+                yield from _xlsx_rows(self._workbook, sheet)
             except FileRejected:
                 raise
             except Exception:  # noqa: BLE001
                 raise FileRejected(_("文件已损坏，读取工作表失败。")) from None
             finally:
                 self._workbook.close()
+                handle.close()
         else:
             with open(self.path, "rb") as handle:
                 encoding = _encoding_of(handle.read(64 * 1024))
@@ -149,7 +152,10 @@ class Sheet:
                     raise FileRejected(_("CSV 文件无法读取，请检查编码（UTF-8 或 GBK）和格式。")) from None
 
     def _load_headers(self):
-        for number, row in self._iter_all():
+        # One pass over the file: the header is read from the same row stream that rows()
+        # continues, so the sheet is opened and parsed once.
+        self._stream = self._iter_all()
+        for number, row in self._stream:
             if any(cell not in (None, "") and str(cell).strip() for cell in row):
                 self.header_row = number
                 self.headers = [("" if cell is None else str(cell)).strip() for cell in row]
@@ -157,6 +163,7 @@ class Sheet:
                     self.headers.pop()
                 break
         if not self.headers:
+            self._stream.close()
             raise FileRejected(_("工作表为空：没有找到表头行。"))
         if self.kind == "xlsx" and self.total is not None:
             self.total = max(0, self.total - self.header_row)
@@ -164,14 +171,59 @@ class Sheet:
             with open(self.path, "rb") as handle:
                 self.total = max(0, sum(1 for _ in handle) - self.header_row)
 
+    def close(self):
+        self._stream.close()
+
     def rows(self):
-        """Data rows after the header; rows with no value at all are skipped."""
-        for number, row in self._iter_all():
-            if number <= self.header_row:
-                continue
+        """Data rows after the header (once); rows with no value at all are skipped."""
+        for number, row in self._stream:
             if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row):
                 continue
             yield number, row
+
+
+def _xlsx_rows(workbook, sheet):
+    """(row number, tuple of values) of a read-only worksheet, as ``iter_rows(values_only=True)``
+    gives them, except that each parsed <row> is detached from <sheetData>: openpyxl only
+    empties them, which keeps ~80 bytes a row alive until the end of the sheet."""
+    from openpyxl.worksheet._reader import ROW_TAG, WorkSheetParser
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse  # defusedxml's when installed
+
+    sheet_data = f"{{{SHEET_MAIN_NS}}}sheetData"
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
+            date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats,
+        )
+        parent = None
+        for event, element in iterparse(source, events=("start", "end")):
+            if event == "start":
+                if element.tag == sheet_data:
+                    parent = element
+                continue
+            if element.tag != ROW_TAG:
+                continue
+            number, cells = parser.parse_row(element)
+            if parent is not None:
+                parent.remove(element)
+            width = max((cell["column"] for cell in cells), default=0)
+            values = [None] * width
+            for cell in cells:
+                values[cell["column"] - 1] = cell["value"]
+            yield number, tuple(values)
+
+
+def _count_rows(path, part):
+    """Rows of a worksheet that does not state its size (files written by write-only tools):
+    counts its <row> elements without parsing the XML."""
+    count, tail = 0, b""
+    with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
+        while chunk := stream.read(XML_SCAN_CHUNK):
+            window = tail + chunk
+            count += window.count(b"<row ") + window.count(b"<row>") - tail.count(b"<row ") - tail.count(b"<row>")
+            tail = chunk[-5:]
+    return count
 
 
 def open_sheet(path):

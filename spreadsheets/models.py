@@ -40,6 +40,13 @@ class ImportJob(models.Model):
 
     objects = ImportJobQuerySet.as_manager()
 
+    @property
+    def resource_label(self):
+        from .resources import RESOURCES
+
+        resource = RESOURCES.get(self.resource)
+        return resource.label if resource else self.resource
+
     class Meta:
         verbose_name = _("导入任务")
         verbose_name_plural = _("导入任务")

@@ -1,1 +1,164 @@
-"""Views; see urls.py."""
+"""Excel import and export pages.  Each step checks its own permission again (a direct POST
+to confirm included) and fetches jobs through ``ImportJob.objects.visible_to``."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from organizations.access import get_visible_or_404
+
+from . import services
+from .exporter import XLSX_TYPE, csv_stream, export_rows, template_file, xlsx_file
+from .files import FileRejected
+from .forms import UploadForm
+from .models import ImportJob
+from .permissions import can_export, can_import
+from .resources import RESOURCES, get_resource_or_404
+
+ERRORS_SHOWN = 200
+
+
+def _stamp():
+    return timezone.localtime().strftime("%Y%m%d-%H%M")
+
+
+@login_required
+def index(request):
+    user = request.user
+    rows = [
+        {"name": name, "label": resource.label, "can_import": can_import(user, name), "can_export": can_export(user, name)}
+        for name, resource in RESOURCES.items()
+    ]
+    can_upload = any(row["can_import"] for row in rows)
+    return render(request, "spreadsheets/index.html", {
+        "rows": rows,
+        "form": UploadForm(user=user) if can_upload else None,
+        "jobs": ImportJob.objects.visible_to(user).filter(user=user)[:10] if can_upload else [],
+    })
+
+
+@login_required
+def template_download(request, resource):
+    resource = get_resource_or_404(resource)
+    if not (can_import(request.user, resource.name) or can_export(request.user, resource.name)):
+        raise PermissionDenied
+    handle = template_file(resource, request.user)
+    return FileResponse(handle, as_attachment=True, filename=f"{resource.label}导入模板.xlsx", content_type=XLSX_TYPE)
+
+
+@login_required
+def export(request, resource, fmt):
+    resource = get_resource_or_404(resource)
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    if not can_export(request.user, resource.name):
+        raise PermissionDenied
+    rows = export_rows(resource, resource.export_queryset(request.user))
+    filename = f"{resource.label}-{_stamp()}.{fmt}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_stream(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = _disposition(filename)
+        return response
+    return FileResponse(xlsx_file(rows, resource.label), as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+
+
+def _disposition(filename):
+    from urllib.parse import quote
+
+    return f"attachment; filename*=UTF-8''{quote(filename)}"
+
+
+@login_required
+@require_POST
+def upload(request):
+    if not can_import(request.user):
+        raise PermissionDenied
+    form = UploadForm(request.POST, request.FILES, user=request.user)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("spreadsheets:index")
+    try:
+        job = services.job_upload(user=request.user, resource_name=form.cleaned_data["resource"], uploaded=form.cleaned_data["file"])
+    except FileRejected as exc:
+        messages.error(request, str(exc))
+        return redirect("spreadsheets:index")
+    return redirect("spreadsheets:job", pk=job.pk)
+
+
+def _job(request, pk):
+    return get_visible_or_404(ImportJob.objects.select_related("user"), request.user, pk=pk)
+
+
+def _job_context(job):
+    return {
+        "job": job,
+        "label": job.resource_label,
+        "progress": services.job_progress(job),
+        "errors": job.errors[:ERRORS_SHOWN],
+        "more_errors": max(0, len(job.errors) - ERRORS_SHOWN),
+        "working": job.status in (ImportJob.Status.UPLOADED, ImportJob.Status.RUNNING),
+        "can_confirm": services.can_confirm(job),
+        "can_cancel": job.status in (ImportJob.Status.UPLOADED, ImportJob.Status.PREVIEWED, ImportJob.Status.REJECTED, ImportJob.Status.FAILED) and bool(job.file),
+        "has_rejected_file": bool(job.file) and services.rejected_path(job).exists(),
+    }
+
+
+@login_required
+def job_detail(request, pk):
+    job = _job(request, pk)
+    return render(request, "spreadsheets/job.html", _job_context(job))
+
+
+@login_required
+def job_progress_view(request, pk):
+    job = _job(request, pk)
+    return render(request, "spreadsheets/_job_status.html", _job_context(job))
+
+
+@login_required
+@require_POST
+def job_confirm_view(request, pk):
+    job = _job(request, pk)
+    if not can_import(request.user, job.resource):
+        raise PermissionDenied
+    try:
+        services.job_confirm(job=job, user=request.user)
+    except FileRejected as exc:
+        messages.error(request, str(exc))
+    else:
+        job.refresh_from_db()
+        if job.status == ImportJob.Status.DONE:
+            messages.success(request, _("导入完成。"))
+    return redirect("spreadsheets:job", pk=job.pk)
+
+
+@login_required
+@require_POST
+def job_cancel_view(request, pk):
+    job = _job(request, pk)
+    try:
+        services.job_cancel(job=job, user=request.user)
+    except FileRejected as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已取消，上传的文件已删除。"))
+    return redirect("spreadsheets:index")
+
+
+@login_required
+def job_rejected(request, pk):
+    job = _job(request, pk)
+    if not can_import(request.user, job.resource):
+        raise PermissionDenied
+    path = services.rejected_path(job)
+    if path is None or not path.exists():
+        raise Http404
+    name = f"{job.original_name.rsplit('.', 1)[0] or 'sheet'}-未导入的行.xlsx"
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=name, content_type=XLSX_TYPE)
+

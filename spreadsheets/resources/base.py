@@ -9,6 +9,7 @@ import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from organizations.validators import normalize_id_number
@@ -60,6 +61,9 @@ class IdNumberWidget(TextWidget):
         super().__init__(max_length=18)
 
     def clean(self, value, row=None, **kwargs):
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 1e15:
+            # Excel keeps 15 significant digits: an ID number typed into a number cell has lost its end.
+            raise ValueError(_("身份证号被 Excel 存成了数字，末尾几位已丢失；请把该列设为“文本”格式后重新填写。"))
         return normalize_id_number(super().clean(value))
 
 
@@ -75,9 +79,9 @@ class IntegerWidget(widgets.Widget):
         if number != number.to_integral_value():
             raise ValueError(f"“{text}”不是整数。")
         if number < 0:
-            raise ValueError("不能为负数。")
+            raise ValueError(_("不能为负数。"))
         if number > 2_000_000_000:
-            raise ValueError("数值过大。")
+            raise ValueError(_("数值过大。"))
         return int(number)
 
     def render(self, value, obj=None, **kwargs):
@@ -105,9 +109,9 @@ class AmountWidget(widgets.Widget):
         if not number.is_finite():
             raise ValueError(f"“{text}”不是数字。")
         if number < 0:
-            raise ValueError("不能为负数。")
+            raise ValueError(_("不能为负数。"))
         if number >= self.limit:
-            raise ValueError("数值过大。")
+            raise ValueError(_("数值过大。"))
         rounded = number.quantize(self.quantum)
         if rounded != number:
             raise ValueError(f"最多{-self.quantum.as_tuple().exponent}位小数。")
@@ -221,7 +225,7 @@ class NameListWidget(TextWidget):
         names = [part.strip() for part in MULTI_SEPARATORS.split(text_of(value)) if part.strip()]
         for name in names:
             if len(name) > 50:
-                raise ValueError("姓名过长：最多50个字。")
+                raise ValueError(_("姓名过长：最多50个字。"))
         return tuple(names)
 
     def render(self, value, obj=None, **kwargs):
@@ -325,7 +329,7 @@ class ModelSheetResource(SheetResource):
 
     def check_existing(self, instance, attrs, ctx):
         if not ctx.may_write_for(getattr(instance, self.scope_attr)):
-            raise RowError(self.key_header, "该记录属于其他组织，不能修改。")
+            raise RowError(self.key_header, _("该记录属于其他组织，不能修改。"))
 
     def related_sets(self, instances):
         """{attribute: {pk: frozenset of ids}} for the many-to-many columns, one query each."""

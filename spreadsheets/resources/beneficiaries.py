@@ -1,8 +1,10 @@
 """服务对象: matched by ID number; birth date and gender come from it."""
 from django.core.exceptions import ValidationError
-from pypinyin import Style, lazy_pinyin
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from beneficiaries.models import Beneficiary, BeneficiaryCategory
+from beneficiaries.services import name_initials
 from organizations.validators import parse_id_number
 
 from .base import (
@@ -11,14 +13,9 @@ from .base import (
 )
 
 
-def name_initials(name):
-    """张三 -> "zs" (what the beneficiary search matches)."""
-    return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()[:50]
-
-
 class BeneficiaryResource(ModelSheetResource):
     name = "beneficiaries"
-    label = "服务对象"
+    label = _l("服务对象")
     model = Beneficiary
     key_header = "身份证号"
     related_attrs = ("categories",)
@@ -27,7 +24,7 @@ class BeneficiaryResource(ModelSheetResource):
     columns = (
         Column("姓名", "name", TextWidget(50), aliases=("name",), required=True, example="王秀英"),
         Column("性别", "gender", ChoiceWidget(Beneficiary.Gender), aliases=("gender", "sex"), example="女"),
-        Column("身份证号", "id_number", IdNumberWidget(), aliases=("id_number", "id number", "id"), required=True, example="330283195806150028"),
+        Column("身份证号", "id_number", IdNumberWidget(), aliases=("id_number", "id number", "id"), required=True, example="330283195806150026"),
         Column("联系电话", "phone", TextWidget(20), aliases=("phone",), example="13857420001"),
         Column("所属镇街", "town", NameWidget(20), aliases=("town",), required=True, dropdown=town_names, example="锦屏街道"),
         Column("村社区", "village", TextWidget(50), aliases=("village", "community"), required=True, example="东门村"),
@@ -47,7 +44,7 @@ class BeneficiaryResource(ModelSheetResource):
             errors.append(("身份证号", id_error("身份证号", exc).reason))
         else:
             if values.get("gender") and values["gender"] != gender:
-                errors.append(("性别", "性别与身份证号不符。"))
+                errors.append(("性别", _("性别与身份证号不符。")))
             attrs["gender"] = gender
         if "name" in attrs:
             attrs["name_initials"] = name_initials(attrs["name"])
@@ -63,7 +60,9 @@ class BeneficiaryResource(ModelSheetResource):
 
     def validate(self, attrs, ctx):
         if attrs.get("key_care") and not attrs.get("visit_cadence"):
-            raise RowError("每月走访次数", "重点关爱对象的每月走访次数至少为1。")
+            raise RowError("每月走访次数", _("重点关爱对象的每月走访次数至少为1。"))
+        if (attrs.get("visit_cadence") or 0) > 30:
+            raise RowError("每月走访次数", _("每月走访次数不能超过30次。"))
 
     def key(self, attrs):
         return attrs["id_number"]
@@ -79,6 +78,6 @@ class BeneficiaryResource(ModelSheetResource):
 
     def check_existing(self, instance, attrs, ctx):
         if not ctx.may_write_for(instance.organization_id):
-            raise RowError("身份证号", "该身份证号的服务对象由其他组织负责，不能修改；如需转移请联系妇联工作人员。")
+            raise RowError("身份证号", _("该身份证号的服务对象由其他组织负责，不能修改；如需转移请联系妇联工作人员。"))
         if attrs.get("key_care") and not instance.key_care and instance.key_care_since is None:
             attrs["key_care_since"] = ctx.today

@@ -1,6 +1,8 @@
 """组织: matched by credit code, or else by name.  Staff only (see spreadsheets.permissions)."""
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from organizations.models import Organization, ServiceArea
 from organizations.validators import normalize_credit_code, validate_credit_code
@@ -13,7 +15,7 @@ from .base import (
 
 class OrganizationResource(ModelSheetResource):
     name = "organizations"
-    label = "组织"
+    label = _l("组织")
     model = Organization
     key_header = "组织名称"
     scope_attr = "pk"
@@ -21,10 +23,10 @@ class OrganizationResource(ModelSheetResource):
     export_related = ("town",)
     export_prefetch = ("service_areas",)
     columns = (
-        Column("组织名称", "name", TextWidget(100), aliases=("name", "organization"), required=True, example="源为爱旗袍公益俱乐部"),
-        Column("统一社会信用代码", "credit_code", TextWidget(18), aliases=("credit_code", "credit code"), example="52330283000000001Y"),
+        Column("组织名称", "name", TextWidget(100), aliases=("name", "organization"), required=True, example="锦屏巧娘工作室"),
+        Column("统一社会信用代码", "credit_code", TextWidget(18), aliases=("credit_code", "credit code"), example="52330283000000001R"),
         Column("服务领域", "service_areas", MultiChoiceWidget(ServiceArea.Code), aliases=("service_areas", "service areas"), example="关爱帮扶、志愿服务"),
-        Column("组织形式", "kind", ChoiceWidget(Organization.Kind), aliases=("kind",), example="社会组织"),
+        Column("组织形式", "kind", ChoiceWidget(Organization.Kind), aliases=("kind",), example="工作室"),
         Column("所属镇街", "town", NameWidget(20), aliases=("town",), required=True, dropdown=town_names, example="锦屏街道"),
         Column("负责人", "leader_name", TextWidget(50), aliases=("leader", "leader_name"), example="李芳"),
         Column("联系电话", "phone", TextWidget(20), aliases=("phone",), example="0574-88881234"),
@@ -75,11 +77,11 @@ class OrganizationResource(ModelSheetResource):
     def build(self, attrs, ctx):
         other = ctx.orgs_by_name.get(attrs["name"])
         if other is not None:
-            raise RowError("统一社会信用代码", "已有同名组织，但统一社会信用代码不同，请核对。")
+            raise RowError("统一社会信用代码", _("已有同名组织，但统一社会信用代码不同，请核对。"))
         return super().build(attrs, ctx)
 
     def check_existing(self, instance, attrs, ctx):
         other = ctx.orgs_by_name.get(attrs["name"])
         if other is not None and other != instance.pk:
-            raise RowError("组织名称", "该名称已被另一家组织使用。")
+            raise RowError("组织名称", _("该名称已被另一家组织使用。"))
         super().check_existing(instance, attrs, ctx)

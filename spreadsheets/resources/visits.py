@@ -1,4 +1,7 @@
 """走访记录: matched by the beneficiary's ID number, the date and the visiting organization."""
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
 from beneficiaries.models import Beneficiary, Visit, VisitService
 
 from .base import (
@@ -9,14 +12,14 @@ from .base import (
 
 class VisitResource(ModelSheetResource):
     name = "visits"
-    label = "走访记录"
+    label = _l("走访记录")
     model = Visit
     key_header = "身份证号"
     related_attrs = ("services",)
     export_related = ("beneficiary", "organization")
     export_prefetch = ("services",)
     columns = (
-        Column("身份证号", "beneficiary__id_number", IdNumberWidget(), aliases=("id_number", "id number"), required=True, example="330283195806150028"),
+        Column("身份证号", "beneficiary__id_number", IdNumberWidget(), aliases=("id_number", "id number"), required=True, example="330283195806150026"),
         Column("走访日期", "visit_date", DateWidget(), aliases=("visit_date", "date"), required=True, example="2021-08-12"),
         Column("走访组织", "organization", NameWidget(100), aliases=("organization",), required=True, dropdown=organization_names, example="源为爱旗袍公益俱乐部"),
         Column("走访方式", "mode", ChoiceWidget(Visit.Mode), aliases=("mode",), example="入户走访"),
@@ -43,7 +46,7 @@ class VisitResource(ModelSheetResource):
 
     def validate(self, attrs, ctx):
         if attrs["visit_date"] > ctx.today:
-            raise RowError("走访日期", "走访日期不能晚于今天。")
+            raise RowError("走访日期", _("走访日期不能晚于今天。"))
 
     def key(self, attrs):
         return (attrs["_id_number"], attrs["visit_date"], attrs["organization_id"])
@@ -51,10 +54,8 @@ class VisitResource(ModelSheetResource):
     def fetch_existing(self, keys, ctx):
         # The beneficiaries the user may see, by ID number: one query per chunk.
         numbers = {key[0] for key in keys}
-        ctx.beneficiaries = dict(
-            Beneficiary.objects.visible_to(ctx.user).filter(id_number__in=numbers).values_list("id_number", "id")
-            if ctx.user is not None else Beneficiary.objects.filter(id_number__in=numbers).values_list("id_number", "id")
-        )
+        people = Beneficiary.objects.visible_to(ctx.user) if ctx.user is not None else Beneficiary.objects.all()
+        ctx.beneficiaries = dict(people.filter(id_number__in=numbers).values_list("id_number", "id"))
         by_pk = {pk: number for number, pk in ctx.beneficiaries.items()}
         found = {}
         visits = Visit.objects.filter(beneficiary_id__in=by_pk, visit_date__in={key[1] for key in keys}).order_by("id")
@@ -65,7 +66,7 @@ class VisitResource(ModelSheetResource):
     def build(self, attrs, ctx):
         beneficiary_id = ctx.beneficiaries.get(attrs["_id_number"])
         if beneficiary_id is None:
-            raise RowError("身份证号", "未找到该身份证号的服务对象，请先导入服务对象。")
+            raise RowError("身份证号", _("未找到该身份证号的服务对象，请先导入服务对象。"))
         instance = super().build(attrs, ctx)
         instance.beneficiary_id = beneficiary_id
         instance.created_by = ctx.user

@@ -1,0 +1,140 @@
+"""Writing sheets: exports (xlsx and csv, streamed), templates and the rejected-rows sheet.
+
+Every text cell that a spreadsheet program would take for a formula (= + - @, tab, CR at the
+start) gets an apostrophe in front; the importer removes it again, so a round trip keeps the
+value.  Exports stream: rows come from the database in chunks (``iterator``), csv goes out as
+it is produced, and xlsx is written by a write-only workbook to a temporary file."""
+import csv
+import datetime
+import tempfile
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .resources.base import FORMULA_PREFIXES
+
+EXPORT_CHUNK = 1000
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+REASON_HEADER = "错误原因"
+
+
+def escape_cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def export_rows(resource, queryset):
+    """The header, then one list of cells per record."""
+    yield resource.get_export_headers()
+    columns = resource.columns
+    for obj in queryset.iterator(chunk_size=EXPORT_CHUNK):
+        yield [escape_cell(column.export_value(obj)) for column in columns]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_stream(rows):
+    """Encoded CSV lines (UTF-8 with a BOM so that Excel reads the Chinese)."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff".encode()
+    for row in rows:
+        yield writer.writerow([_csv_text(cell) for cell in row]).encode()
+
+
+def _csv_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def xlsx_file(rows, title="数据"):
+    """Writes rows with a write-only workbook to a temporary file (deleted on close) and
+    returns it opened at the start."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=str(title)[:31])
+    for row in rows:
+        sheet.append(row)
+    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    workbook.save(handle)
+    handle.seek(0)
+    return handle
+
+
+def template_workbook(resource, user):
+    """The header row, one example row, and drop-down lists (kept on a hidden sheet, so long
+    lists such as towns and organizations fit) for columns with fixed choices."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(resource.label)
+    options = workbook.create_sheet("选项")
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="F4E3EA")
+    for index, column in enumerate(resource.columns, start=1):
+        cell = sheet.cell(row=1, column=index, value=column.header)
+        cell.font = bold
+        cell.fill = fill
+        sheet.cell(row=2, column=index, value=escape_cell(column.example if column.example != "" else None))
+        sheet.column_dimensions[cell.column_letter].width = max(12, len(column.header) * 2 + 4)
+        choices = column.dropdown(user) if callable(column.dropdown) else column.dropdown
+        if not choices:
+            continue
+        options.cell(row=1, column=index, value=column.header)
+        for row, label in enumerate(choices, start=2):
+            options.cell(row=row, column=index, value=label)
+        letter = cell.column_letter
+        validation = DataValidation(
+            type="list", formula1=f"'选项'!${letter}$2:${letter}${len(choices) + 1}", allow_blank=True,
+        )
+        if column.multi:
+            # Several values separated by 、 are allowed: the list only helps.
+            validation.showErrorMessage = False
+            validation.prompt = "可填写多个，用“、”分隔"
+            validation.showInputMessage = True
+        else:
+            validation.error = "请从下拉列表中选择"
+            validation.errorTitle = column.header
+            validation.showErrorMessage = True
+        sheet.add_data_validation(validation)
+        validation.add(f"{letter}2:{letter}5000")
+    options.sheet_state = "hidden"
+    sheet.freeze_panes = "A2"
+    return workbook
+
+
+def template_file(resource, user):
+    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    template_workbook(resource, user).save(handle)
+    handle.seek(0)
+    return handle
+
+
+class RejectedRowsWriter:
+    """Collects rejected rows (as uploaded) with a 错误原因 column into a write-only xlsx."""
+
+    def __init__(self, path, headers):
+        self.path = path
+        self.workbook = Workbook(write_only=True)
+        self.sheet = self.workbook.create_sheet(title="未导入的行")
+        self.sheet.append(["行号"] + [escape_cell(h) for h in headers] + [REASON_HEADER])
+        self.width = len(headers)
+        self.count = 0
+
+    def __call__(self, number, row, errors):
+        cells = list(row[: self.width]) + [None] * (self.width - len(row))
+        reasons = "；".join(f"{header}：{reason}" for header, reason in errors)
+        self.sheet.append([number] + [escape_cell(cell) for cell in cells] + [reasons])
+        self.count += 1
+
+    def close(self):
+        self.workbook.save(self.path)
+        return self.count

@@ -1,0 +1,83 @@
+"""参训记录: matched by the training (title, date, organization) and the person (ID number,
+or else phone: ``person_key``)."""
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from beneficiaries.models import Beneficiary
+from organizations.validators import parse_id_number
+from training.models import Attendance, TrainingSession
+
+from .base import BooleanWidget, Column, DateWidget, IdNumberWidget, ModelSheetResource, NameWidget, RowError, TextWidget, id_error, organization_names
+
+
+class AttendanceResource(ModelSheetResource):
+    name = "attendance"
+    label = _l("参训记录")
+    model = Attendance
+    key_header = "身份证号"
+    scope_attr = "session__organization_id"
+    export_related = ("session__organization",)
+    columns = (
+        Column("培训名称", "session__title", TextWidget(100), aliases=("training", "title"), required=True, example="母婴护理培训第1期"),
+        Column("培训日期", "session__date", DateWidget(), aliases=("training_date", "date"), required=True, example="2021-08-12"),
+        Column("主办组织", "session__organization", NameWidget(100), aliases=("organization",), required=True, dropdown=organization_names, example="源为爱旗袍公益俱乐部"),
+        Column("姓名", "name", TextWidget(50), aliases=("name",), required=True, example="李美华"),
+        Column("身份证号", "id_number", IdNumberWidget(), aliases=("id_number", "id number"), example="330283198502030029"),
+        Column("联系电话", "phone", TextWidget(20), aliases=("phone",), example="13857420002"),
+        Column("是否获证", "certificate_obtained", BooleanWidget(), aliases=("certificate_obtained", "certificate"), dropdown=["是", "否"], example="是"),
+        Column("证书编号", "certificate_number", TextWidget(50), aliases=("certificate_number",), example="YY2021-001"),
+        Column("发证日期", "certificate_date", DateWidget(), aliases=("certificate_date",), example="2021-09-01"),
+    )
+
+    def prepare(self, values, ctx, errors):
+        attrs = self.pick(values, {}, ["name", "id_number", "phone", "certificate_obtained", "certificate_number", "certificate_date"])
+        if attrs.get("id_number"):
+            try:
+                parse_id_number(attrs["id_number"])
+            except ValidationError as exc:
+                errors.append(("身份证号", id_error("身份证号", exc).reason))
+        try:
+            organization_id = ctx.organization_id(values.get("session__organization"), "主办组织")
+        except RowError as exc:
+            errors.append((exc.header, exc.reason))
+            organization_id = None
+        attrs["_session"] = (values["session__title"], values["session__date"], organization_id)
+        attrs["person_key"] = attrs.get("id_number") or attrs.get("phone") or ""
+        return attrs
+
+    def validate(self, attrs, ctx):
+        if not attrs["person_key"]:
+            raise RowError("身份证号", _("身份证号和联系电话至少填写一项。"))
+        if attrs.get("certificate_number") and attrs.get("certificate_obtained") is False:
+            raise RowError("是否获证", _("填写了证书编号，“是否获证”应为“是”。"))
+
+    def key(self, attrs):
+        return attrs["_session"] + (attrs["person_key"],)
+
+    def fetch_existing(self, keys, ctx):
+        sessions = TrainingSession.objects.filter(
+            title__in={k[0] for k in keys}, date__in={k[1] for k in keys}, organization_id__in={k[2] for k in keys}
+        ).values_list("title", "date", "organization_id", "id")
+        ctx.sessions = {(title, date, org): pk for title, date, org, pk in sessions}
+        numbers = {k[3] for k in keys if len(k[3]) == 18}
+        ctx.people = dict(Beneficiary.objects.filter(id_number__in=numbers).values_list("id_number", "id"))
+        by_pk = {pk: key for key, pk in ctx.sessions.items()}
+        found = {}
+        rows = Attendance.objects.filter(session_id__in=by_pk, person_key__in={k[3] for k in keys}).select_related("session")
+        for attendance in rows:
+            found[by_pk[attendance.session_id] + (attendance.person_key,)] = attendance
+        return found
+
+    def build(self, attrs, ctx):
+        session_id = ctx.sessions.get(attrs["_session"])
+        if session_id is None:
+            raise RowError("培训名称", _("未找到该培训：培训名称、培训日期和主办组织须与已导入的培训活动一致。"))
+        instance = super().build(attrs, ctx)
+        instance.session_id = session_id
+        instance.beneficiary_id = ctx.people.get(attrs.get("id_number") or "")
+        return instance
+
+    def check_existing(self, instance, attrs, ctx):
+        if not ctx.may_write_for(instance.session.organization_id):
+            raise RowError(self.key_header, _("该记录属于其他组织，不能修改。"))
