@@ -94,3 +94,43 @@ def test_report_is_submitted_returned_revised_and_approved(browser, live_server,
     assert admin_page.locator("button", has_text="提交审核").count() == 0
     assert admin_page.locator("main .actions a", has_text="修改").count() == 0
     shot(admin_page, "journey2-approved-phone")
+
+
+def test_leader_downloads_the_monthly_pdf_from_the_dashboard_without_personal_data(
+    desktop, live_server, login, leader, org_a, shot, tmp_path
+):
+    import subprocess
+
+    from tests.factories import CasePartyFactory, MediationCaseFactory
+
+    people = [
+        BeneficiaryFactory(organization=org_a, name=name, key_care=True, visit_cadence=2,
+                           key_care_since=datetime.date(2026, 1, 1), phone=phone, address=address)
+        for name, phone, address in [
+            ("毛美儿", "13957411111", "萧王庙街道青云村8号"), ("董萍儿", "13957422222", "锦屏街道南门社区3号"),
+        ]
+    ]
+    for person in people:
+        VisitFactory(beneficiary=person, visit_date=datetime.date(2026, 3, 5))
+    case = MediationCaseFactory(organization=org_a, received_date=datetime.date(2026, 3, 2), summary="王奶奶四个儿女互相推脱赡养义务")
+    CasePartyFactory(case=case, name="王奶奶", phone="13957433333")
+
+    login(desktop, leader)
+    desktop.goto(f"{live_server.url}/reports/?month=2026-03")
+    shot(desktop, "journey3-dashboard-leader")
+    desktop.locator("a", has_text="月度报告（PDF）").click()
+    desktop.fill("#id_month", "2026-03")
+    desktop.locator("button", has_text="生成报告").click()
+    link = desktop.locator("a", has_text="下载 PDF")
+    link.wait_for(timeout=60000)
+    shot(desktop, "journey3-report-ready")
+    with desktop.expect_download() as download:
+        link.click()
+    pdf = tmp_path / "report.pdf"
+    download.value.save_as(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "2026" in text and "走访" in text  # the report itself is there, every page of it
+    secrets = [p.name for p in people] + [p.id_number for p in people] + [p.phone for p in people]
+    secrets += [p.address for p in people] + ["王奶奶", "13957433333", "赡养义务"]
+    for secret in secrets:
+        assert secret not in text, f"personal data in the leader's PDF: {secret}"
