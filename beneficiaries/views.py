@@ -50,6 +50,9 @@ def _list_rows(queryset):
     return queryset.select_related("town", "organization").prefetch_related("categories")
 
 
+SEARCH_SESSION_KEY = "beneficiary_search"
+
+
 @field_worker_required
 def beneficiary_list(request):
     """The register.  Filters are in the URL; the free-text search is posted so that names,
@@ -57,16 +60,34 @@ def beneficiary_list(request):
     base = Beneficiary.objects.visible_to(request.user)
     if not request.GET.get("active"):
         base = base.active()
+    if request.method == "POST":
+        # Post/redirect/get: the text is kept in the session and the URL only says "search=1",
+        # so page links keep the search without the text ever being in a URL or a log.
+        search = SearchForm(request.POST)
+        text = search.cleaned_data["q"].strip() if search.is_valid() else ""
+        params = request.GET.copy()
+        params.pop("page", None)
+        params.pop("search", None)
+        if text:
+            request.session[SEARCH_SESSION_KEY] = text
+            params["search"] = "1"
+        else:
+            request.session.pop(SEARCH_SESSION_KEY, None)
+        return redirect(f"{request.path}?{params.urlencode()}" if params else request.path)
     filterset, queryset = filtered(BeneficiaryFilter, request, base)
-    search = SearchForm(request.POST or None)
-    searched = request.method == "POST" and search.is_valid() and search.cleaned_data["q"].strip()
+    searched = request.GET.get("search") == "1" and request.session.get(SEARCH_SESSION_KEY, "")
     if searched:
-        queryset = queryset.search(search.cleaned_data["q"])
+        queryset = queryset.search(searched)
+    search = SearchForm(initial={"q": searched or ""})
     page, query = paginate(request, _list_rows(queryset).order_by("town_id", "village", "name", "id"))
+    without_search = request.GET.copy()
+    without_search.pop("search", None)
+    without_search.pop("page", None)
     return render(
         request,
         "beneficiaries/beneficiary_list.html",
-        {"filter": filterset, "search": search, "searched": searched, "page": page, "query": query},
+        {"filter": filterset, "search": search, "searched": searched, "page": page, "query": query,
+         "clear_search_url": f"{request.path}?{without_search.urlencode()}"},
     )
 
 

@@ -90,7 +90,14 @@ def test_search_by_initials_id_tail_and_phone_is_posted(client_for, member_a, or
     client = client_for(member_a)
     url = reverse("beneficiaries:list")
     for text in ["mse", "素娥", person.id_number[-4:], "9876"]:
-        html = client.post(url, {"q": text}).content.decode()
+        response = client.post(url, {"q": text}, follow=True)
+        html = response.content.decode()
         assert "毛素娥" in html and "孙彩霞" not in html, text
+        # The search text is in the session, never in the URL (page links carry "search=1").
+        assert response.redirect_chain == [(f"{url}?search=1", 302)]
+        assert text not in response.request["QUERY_STRING"]
+    # The search survives paging and filtering, and can be cleared.
+    assert "孙彩霞" not in client.get(f"{url}?search=1&page=1").content.decode()
+    client.post(url, {"q": ""})
     assert 'method="post" class="searchbar"' in client.get(url).content.decode()
     assert other.name in client.get(url).content.decode()
