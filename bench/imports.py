@@ -41,24 +41,12 @@ def add_arguments(parser):
 def _use_fresh_database():
     """Points the default connection at a new, empty, migrated database of its own."""
     from django.core.management import call_command
-    from django.db import connections
 
-    connection = connections["default"]
-    connection.close()
-    settings = connection.settings_dict
-    if connection.vendor == "postgresql":
-        # Django's own connection to the maintenance database (as the test runner uses).
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-            cursor.execute(f'CREATE DATABASE "{DB_NAME}"')
-        settings["NAME"] = DB_NAME
-    else:
-        path = ROOT / "var" / f"{DB_NAME}.sqlite3"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
-        settings["NAME"] = str(path)
+    from bench.database import recreate
+
+    where = recreate(DB_NAME)
     call_command("migrate", verbosity=0, interactive=False)
-    return f"{connection.vendor} {settings['NAME']}"
+    return where
 
 
 # --- the sheets --------------------------------------------------------------------------------
