@@ -133,3 +133,15 @@ def test_serving_without_secret_key_is_refused_when_debug_is_off():
     assert refused.returncode != 0 and "SECRET_KEY must be set" in refused.stderr
     allowed = subprocess.run([sys.executable, "-c", code], env=dict(env, SECRET_KEY="x" * 50), capture_output=True, text=True)
     assert allowed.returncode == 0, allowed.stderr
+
+
+def test_beat_schedule_names_real_tasks_at_the_right_times():
+    from fenghua_portal.celery import app
+
+    app.loader.import_default_modules()
+    schedule = app.conf.beat_schedule
+    monthly = schedule["monthly-reports"]
+    assert monthly["task"] in app.tasks and schedule["overdue-visit-digest"]["task"] in app.tasks
+    cron = monthly["schedule"]
+    assert cron.minute == {0} and cron.hour == {2} and cron.day_of_month == {1}
+    assert app.conf.timezone == "Asia/Shanghai"
