@@ -16,6 +16,11 @@ app.conf.beat_schedule = {
         "task": "reports.tasks.build_last_month_reports",
         "schedule": crontab(minute=0, hour=2, day_of_month=1),
     },
+    # Uploaded sheets nobody confirmed or cancelled: removed after a day.
+    "purge-stale-uploads": {
+        "task": "spreadsheets.tasks.purge_stale_uploads",
+        "schedule": crontab(minute=30, hour=3),
+    },
     # Key-care beneficiaries behind their visit cadence, every Monday morning.
     "overdue-visit-digest": {
         "task": "beneficiaries.tasks.send_overdue_digest",

@@ -1,12 +1,14 @@
 """The web import's steps: upload (checks the file and stores it privately), preview (a dry
 run listing new, updated and rejected rows), confirm (the import itself) and cancel.  A sheet
 of more than ASYNC_ROWS rows is previewed and imported by a Celery task; the page polls."""
+import datetime
 import logging
 import os
 import secrets
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -188,3 +190,23 @@ def job_cancel(*, job, user):
     job.status = ImportJob.Status.CANCELLED
     job.save(update_fields=["status", "updated_at"])
     return job
+
+
+STALE_AFTER = datetime.timedelta(days=1)
+
+
+def jobs_purge_stale(*, now=None):
+    """Uploads left waiting (never confirmed or cancelled) for a day are cancelled and their
+    files removed: the sheets hold personal data and must not pile up.  Returns how many."""
+    now = now or timezone.now()
+    waiting = ImportJob.objects.filter(
+        status__in=[ImportJob.Status.UPLOADED, ImportJob.Status.PREVIEWED, ImportJob.Status.REJECTED],
+        updated_at__lt=now - STALE_AFTER,
+    )
+    count = 0
+    for job in waiting.iterator():
+        _remove_files(job)
+        job.status = ImportJob.Status.CANCELLED
+        job.save(update_fields=["status", "updated_at"])
+        count += 1
+    return count

@@ -20,3 +20,11 @@ def run_import(job_id):
     job = ImportJob.objects.filter(pk=job_id).first()
     if job is not None:
         job_run(job=job)
+
+
+@shared_task(time_limit=300, soft_time_limit=280)
+def purge_stale_uploads():
+    """Beat, daily: removes uploads nobody confirmed or cancelled (see jobs_purge_stale)."""
+    from .services import jobs_purge_stale
+
+    return jobs_purge_stale()

@@ -251,3 +251,20 @@ def test_uploads_dir_has_no_leftovers_after_a_refused_file(admin_a, client_for, 
     assert response.status_code == 302
     directory = settings.PRIVATE_STORAGE_ROOT / "imports"
     assert not directory.exists() or os.listdir(directory) == []
+
+
+def test_uploads_nobody_confirms_are_removed_after_a_day(admin_a, org_a, client_for, tmp_path):
+    from django.utils import timezone
+
+    from spreadsheets.tasks import purge_stale_uploads
+
+    client = client_for(admin_a)
+    upload(client, write_xlsx(tmp_path / "b.xlsx", B_HEADERS, [person(1, org_a)]))
+    job = last_job()
+    assert job.status == "previewed" and job_path(job).exists()
+    assert purge_stale_uploads() == 0  # a fresh upload is kept
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - datetime.timedelta(days=2))
+    assert purge_stale_uploads.delay().get() == 1
+    job.refresh_from_db()
+    assert job.status == "cancelled" and not job_path(job).exists()
+    assert Beneficiary.objects.count() == 0
