@@ -32,3 +32,16 @@ class SecurityHeadersMiddleware:
         if user is not None and user.is_authenticated and not is_static:
             response["Cache-Control"] = "no-store"
         return response
+
+
+class ChineseFirstMiddleware:
+    """Chinese first: the browser's Accept-Language is not consulted, so a phone set to English
+    still opens the portal in Chinese; English is one tap away (the language switch sets a
+    cookie, which LocaleMiddleware honours)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

@@ -145,3 +145,9 @@ def test_beat_schedule_names_real_tasks_at_the_right_times():
     cron = monthly["schedule"]
     assert cron.minute == {0} and cron.hour == {2} and cron.day_of_month == {1}
     assert app.conf.timezone == "Asia/Shanghai"
+
+
+def test_chinese_first_even_for_a_browser_set_to_english(staff, client_for):
+    client = client_for(staff)
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in page and "登记走访" in page
