@@ -167,6 +167,21 @@ def beneficiary_deactivate(*, beneficiary, actor, reason):
 
 
 @transaction.atomic
+def beneficiary_reactivate(*, beneficiary, actor):
+    """Puts a deactivated person back on the register (for example after moving back), keeping
+    the earlier visits.  Staff and the responsible organization's admins."""
+    if not Beneficiary.objects.manageable_by(actor).filter(pk=beneficiary.pk).exists():
+        raise PermissionDenied
+    if beneficiary.active:
+        raise ValidationError(_("该服务对象在册，无需恢复。"))
+    beneficiary.active = True
+    beneficiary.deactivated_on = None
+    beneficiary.deactivation_reason = ""
+    beneficiary.save(update_fields=["active", "deactivated_on", "deactivation_reason", "updated_at"])
+    return beneficiary
+
+
+@transaction.atomic
 def personal_data_reveal(*, beneficiary, field, actor):
     """Returns the full value of one masked field of one record and writes who saw it, when.
     Staff and members of the responsible organization only; leaders never."""

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.beneficiary_detail, name="detail"),
     path("<int:pk>/edit/", views.beneficiary_edit, name="edit"),
     path("<int:pk>/deactivate/", views.beneficiary_deactivate_view, name="deactivate"),
+    path("<int:pk>/reactivate/", views.beneficiary_reactivate_view, name="reactivate"),
     path("<int:pk>/reveal/<slug:field>/", views.beneficiary_reveal, name="reveal"),
     path("<int:pk>/history/", views.beneficiary_history, name="history"),
     path("overdue/", views.overdue_list, name="overdue"),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from organizations.pagination import paginate
-from organizations.feedback import add_service_errors
+from organizations.feedback import add_service_errors, error_messages
 from organizations.access import can_see_personal_data, get_visible_or_404, is_staff, role_of
 
 from .filters import BeneficiaryFilter, OverdueFilter, SearchForm, VisitFilter
@@ -19,7 +19,8 @@ from .forms import BeneficiaryForm, DeactivateForm, VisitForm
 from .history import history_entries
 from .models import Beneficiary, Visit
 from .services import (
-    REVEALABLE, DuplicateIdNumber, PossibleDuplicate, beneficiary_deactivate, beneficiary_save, can_record_for,
+    REVEALABLE, DuplicateIdNumber, PossibleDuplicate, beneficiary_deactivate, beneficiary_reactivate, beneficiary_save,
+    can_record_for,
     personal_data_reveal, visit_create,
 )
 
@@ -108,6 +109,7 @@ def beneficiary_detail(request, pk):
     visits = list(
         beneficiary.visits.select_related("organization", "created_by").prefetch_related("services")[:100]
     )
+    can_manage = Beneficiary.objects.manageable_by(request.user).filter(pk=beneficiary.pk).exists()
     return render(
         request,
         "beneficiaries/beneficiary_detail.html",
@@ -116,8 +118,8 @@ def beneficiary_detail(request, pk):
             "personal": _masked(beneficiary),
             "can_reveal": can_see_personal_data(request.user, beneficiary.organization_id),
             "can_edit": can_record_for(request.user, beneficiary.organization_id),
-            "can_deactivate": beneficiary.active
-            and Beneficiary.objects.manageable_by(request.user).filter(pk=beneficiary.pk).exists(),
+            "can_manage": can_manage,
+            "can_deactivate": beneficiary.active and can_manage,
             "deactivate_form": DeactivateForm(),
             "show_history": is_staff(request.user),
             "overdue": overdue,
@@ -191,6 +193,19 @@ def beneficiary_deactivate_view(request, pk):
             messages.error(request, error)
     else:
         messages.success(request, _("服务对象已停用，走访记录和修改历史仍然保留。"))
+    return redirect("beneficiaries:detail", pk=beneficiary.pk)
+
+
+@field_worker_required
+@require_POST
+def beneficiary_reactivate_view(request, pk):
+    beneficiary = get_visible_or_404(Beneficiary, request.user, pk=pk)
+    try:
+        beneficiary_reactivate(beneficiary=beneficiary, actor=request.user)
+    except ValidationError as exc:
+        error_messages(request, exc)
+    else:
+        messages.success(request, _("服务对象已恢复在册。"))
     return redirect("beneficiaries:detail", pk=beneficiary.pk)
 
 

@@ -30,6 +30,12 @@ RULES = {
         method="post",
         data=lambda w: {"reason": "已搬离本区"},
     ),
+    "beneficiaries:reactivate": Rule(
+        # The same people as deactivation; an active person just gets a message (302 back).
+        expect={"anon": 302, "staff": 302, "leader": 403, "admin_a": 302, "member_a": 403, "member_b": 404},
+        kwargs=_beneficiary,
+        method="post",
+    ),
     "beneficiaries:reveal": Rule(
         expect={"anon": 302, "staff": 200, "leader": 403, "admin_a": 200, "member_a": 200, "member_b": 404},
         kwargs=lambda w: {"pk": w.beneficiary_a.pk, "field": "phone"},

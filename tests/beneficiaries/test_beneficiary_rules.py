@@ -181,3 +181,17 @@ def test_deactivation_keeps_the_record(client_for, admin_a, member_a, org_a):
     assert not beneficiary.active and beneficiary.deactivation_reason == "搬迁"
     listing = client_for(admin_a).get(reverse("beneficiaries:list")).content.decode()
     assert beneficiary.name not in listing
+
+
+def test_a_deactivated_person_can_be_put_back_on_the_register(client_for, admin_a, member_a, org_a):
+    beneficiary = BeneficiaryFactory(organization=org_a)
+    client_for(admin_a).post(reverse("beneficiaries:deactivate", args=[beneficiary.pk]), {"reason": "搬迁"})
+    url = reverse("beneficiaries:reactivate", args=[beneficiary.pk])
+    assert client_for(member_a).post(url).status_code == 403
+    page = client_for(admin_a).get(reverse("beneficiaries:detail", args=[beneficiary.pk])).content.decode()
+    assert "恢复在册" in page
+    response = client_for(admin_a).post(url, follow=True)
+    assert "服务对象已恢复在册" in response.content.decode()
+    beneficiary.refresh_from_db()
+    assert beneficiary.active and beneficiary.deactivated_on is None and beneficiary.deactivation_reason == ""
+    assert beneficiary.name in client_for(admin_a).get(reverse("beneficiaries:list")).content.decode()
