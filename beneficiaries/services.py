@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
-from organizations.access import can_see_personal_data, is_staff, is_member_of, member_org_ids
+from organizations.access import can_act_for, can_see_personal_data, is_member_of, is_staff
 from organizations.privacy import mask_address, mask_id_number, mask_phone
 from organizations.validators import normalize_id_number, parse_id_number
 
@@ -44,7 +44,7 @@ def name_initials(name):
 
 def can_record_for(user, organization_id):
     """Staff record for any organization; organization users for their own."""
-    return is_staff(user) or is_member_of(user, organization_id)
+    return can_act_for(user, organization_id)
 
 
 def _derive_from_id_number(beneficiary, errors):
@@ -197,9 +197,7 @@ def visit_organizations_for(user):
     """The organizations a user may record a visit for: staff all active ones, others their own."""
     from organizations.models import Organization
 
-    if is_staff(user):
-        return Organization.objects.active()
-    return Organization.objects.filter(pk__in=member_org_ids(user))
+    return Organization.objects.recordable_by(user)
 
 
 @transaction.atomic

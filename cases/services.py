@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from organizations.access import is_member_of, is_staff, member_org_ids
+from organizations.access import can_act_for, is_staff
 from organizations.models import Organization
 from organizations.validators import normalize_id_number
 from projects.files import delete_attachment_file, store_attachment
@@ -23,7 +23,7 @@ EDITABLE_FIELDS = ("category", "source", "received_date", "summary")
 
 def can_work_on_case(user, case):
     """Staff and members of the handling organization record and change a case."""
-    return is_staff(user) or is_member_of(user, case.organization_id)
+    return can_act_for(user, case.organization_id)
 
 
 def _require_worker(user, case):
@@ -33,10 +33,7 @@ def _require_worker(user, case):
 
 def organizations_for_new_case(user):
     """Organizations the user may open a case for: staff any active one, members their own."""
-    orgs = Organization.objects.active()
-    if is_staff(user):
-        return orgs
-    return orgs.filter(pk__in=member_org_ids(user))
+    return Organization.objects.recordable_by(user)
 
 
 @transaction.atomic

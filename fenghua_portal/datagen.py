@@ -17,8 +17,6 @@ from django.db import transaction
 
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 VERSION = 3
 YEAR = 2025
 BATCH = 5000
@@ -62,7 +60,10 @@ class Period:
 
 @lru_cache(maxsize=None)
 def initials(name):
-    return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()
+    """The register's pinyin initials (beneficiaries.services.name_initials), once per name."""
+    from beneficiaries.services import name_initials
+
+    return name_initials(name)
 
 
 def organization_names(scale):

@@ -68,10 +68,16 @@ def can_manage_organization(user, organization_id):
     return is_staff(user) or is_admin_of(user, organization_id)
 
 
+def can_act_for(user, organization_id):
+    """Staff act for any organization; an organization's members for their own (record visits,
+    sessions and cases, read its narratives).  Leaders never."""
+    return is_staff(user) or is_member_of(user, organization_id)
+
+
 def can_see_personal_data(user, organization_id):
     """Staff and members of the responsible organization may see (and reveal) personal data;
     leaders never do."""
-    return is_staff(user) or is_member_of(user, organization_id)
+    return can_act_for(user, organization_id)
 
 
 class ScopedQuerySet(models.QuerySet):

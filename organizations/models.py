@@ -53,6 +53,13 @@ class OrganizationQuerySet(ScopedQuerySet):
     def active(self):
         return self.filter(active=True)
 
+    def recordable_by(self, user):
+        """Active organizations the user may record work for: staff all, members their own."""
+        from .access import is_staff, member_org_ids
+
+        active = self.active()
+        return active if is_staff(user) else active.filter(pk__in=member_org_ids(user))
+
 
 class Organization(models.Model):
     class Kind(models.TextChoices):

@@ -7,7 +7,7 @@ from accounts.models import User
 from accounts.services import user_create
 
 from .access import can_manage_organization, is_staff
-from .models import Membership, Organization
+from .models import Membership
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organizations.access import is_member_of, is_staff
+from organizations.access import can_act_for, is_member_of, is_staff
 
 from .files import delete_attachment_file, store_attachment
 from .models import CharityProject, ProjectReport, ReportAttachment
@@ -35,7 +35,7 @@ def can_write_reports(user, project):
 def can_read_report_details(user, project):
     """Narratives and attachments: the undertaking organization and staff (not leaders, not
     the funder's members, who see approved figures)."""
-    return is_staff(user) or is_member_of(user, project.organization_id)
+    return can_act_for(user, project.organization_id)
 
 
 def report_is_editable(report):

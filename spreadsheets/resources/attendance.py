@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from beneficiaries.models import Beneficiary
 from organizations.validators import parse_id_number
+from training.services import person_key_for
 from training.models import Attendance, TrainingSession
 
 from .base import BooleanWidget, Column, DateWidget, IdNumberWidget, ModelSheetResource, NameWidget, RowError, TextWidget, id_error, organization_names
@@ -43,7 +44,8 @@ class AttendanceResource(ModelSheetResource):
             errors.append((exc.header, exc.reason))
             organization_id = None
         attrs["_session"] = (values["session__title"], values["session__date"], organization_id)
-        attrs["person_key"] = attrs.get("id_number") or attrs.get("phone") or ""
+        # The same key the training pages give, so a phone typed "138 5742-0001" is one person.
+        attrs["person_key"] = person_key_for(id_number=attrs.get("id_number") or "", phone=attrs.get("phone") or "")
         return attrs
 
     def validate(self, attrs, ctx):

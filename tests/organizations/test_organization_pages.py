@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from organizations.models import Membership, Organization, Town
-from tests.factories import OrganizationFactory, UserFactory, make_credit_code
+from tests.factories import OrganizationFactory, make_credit_code
 
 pytestmark = pytest.mark.django_db
 

@@ -174,3 +174,16 @@ def test_a_constraint_only_the_database_knows_saves_nothing(org_a, tmp_path, mon
     result = run("beneficiaries", write_xlsx(tmp_path / "b.xlsx", B_HEADERS, rows))
     assert not result.saved and "保存时被数据库拒绝" in result.errors[0][2]
     assert Beneficiary.objects.count() == 0  # the first chunk's 1,000 rows were rolled back too
+
+
+def test_attendance_by_phone_counts_one_person_however_the_phone_is_typed(org_a, tmp_path):
+    from training.models import Attendance
+    from tests.factories import TrainingSessionFactory
+
+    session = TrainingSessionFactory(organization=org_a, title="茶艺沙龙", date=datetime.date(2026, 3, 12))
+    headers = ["培训名称", "培训日期", "主办组织", "姓名", "身份证号", "联系电话"]
+    first = run("attendance", write_xlsx(tmp_path / "a.xlsx", headers, [["茶艺沙龙", "2026-03-12", org_a.name, "李芳", "", "138 5742-0001"]]))
+    assert first.saved and not first.errors
+    again = run("attendance", write_xlsx(tmp_path / "b.xlsx", headers, [["茶艺沙龙", "2026-03-12", org_a.name, "李芳", "", "13857420001"]]))
+    assert not again.errors
+    assert list(Attendance.objects.filter(session=session).values_list("person_key", flat=True)) == ["13857420001"]
