@@ -1,5 +1,6 @@
 """Creating accounts.  Nobody signs up: staff create leader, staff and organization accounts;
 organization admins create accounts for their own organization's members."""
+
 from allauth.account.forms import ResetPasswordForm
 from allauth.core.context import request_context
 from django.db import transaction
@@ -10,9 +11,7 @@ from .models import User
 def user_create(*, email, full_name, role, password=None, request=None, phone=""):
     """Creates an active account.  Without a password, the new user gets an email with a link
     to set one (sent after the transaction commits)."""
-    user = User.objects.create_user(
-        email=email, password=password or None, full_name=full_name, role=role, phone=phone
-    )
+    user = User.objects.create_user(email=email, password=password or None, full_name=full_name, role=role, phone=phone)
     if not password and request is not None:
         transaction.on_commit(lambda: send_set_password_email(request=request, email=user.email))
     return user

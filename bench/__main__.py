@@ -3,6 +3,7 @@
 Benchmarks are the modules of this package defining ``DESCRIPTION``, ``add_arguments(parser)``
 and ``run(options)`` (see bench/__init__.py); each run's text is printed and written to
 bench/results/NAME.txt."""
+
 import argparse
 import importlib
 import pkgutil
@@ -74,12 +75,14 @@ def machine():
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-        memory = next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal"))
+        memory = next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
         memory = f"{int(memory.split()[1]) / 1024 / 1024:.0f} GiB"
     except (OSError, StopIteration):
         memory = "?"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT version()" if connection.vendor == "postgresql" else "SELECT 'SQLite ' || sqlite_version()")
+        cursor.execute(
+            "SELECT version()" if connection.vendor == "postgresql" else "SELECT 'SQLite ' || sqlite_version()"
+        )
         database = cursor.fetchone()[0].split(" on ")[0]
     return f"{cpu}, {os.cpu_count()} cores, {memory} RAM; Python {platform.python_version()}; {database}"
 

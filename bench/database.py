@@ -4,6 +4,7 @@ server of DATABASE_URL, or ``var/bench_lanxin.sqlite3`` when DATABASE_URL is not
 ``configure()`` must run before ``django.setup()``; ``ensure_data(scale, seed)`` then gives a
 migrated database holding exactly ``fenghua_portal.datagen.generate(scale, seed)``, reusing it when a
 previous run built the same data (a marker file under var/ records what is there)."""
+
 import json
 import os
 import time
@@ -53,7 +54,13 @@ def recreate(name=NAME):
     if connection.vendor == "postgresql":
         import psycopg2
 
-        params = {"dbname": "postgres", "user": db["USER"], "password": db["PASSWORD"], "host": db["HOST"], "port": db["PORT"]}
+        params = {
+            "dbname": "postgres",
+            "user": db["USER"],
+            "password": db["PASSWORD"],
+            "host": db["HOST"],
+            "port": db["PORT"],
+        }
         admin = psycopg2.connect(**{k: v for k, v in params.items() if v})
         admin.autocommit = True
         with admin.cursor() as cursor:

@@ -7,6 +7,7 @@ the same run, with peak memory; memory at 1x and 10x rows; a 100,000-row export 
 
 The database: ``h_sheets`` on the PostgreSQL server of DATABASE_URL, else var/h_sheets.sqlite3;
 it is dropped and created again at each run, so the import runs on empty tables."""
+
 import datetime
 import gc
 import os
@@ -21,7 +22,19 @@ from pathlib import Path
 DESCRIPTION = "Excel 导入导出：2万服务对象、10万走访记录，对比 bulk_create，内存与流式导出"
 DB_NAME = "h_sheets"
 ROOT = Path(__file__).resolve().parent.parent
-B_HEADERS = ["姓名", "性别", "身份证号", "联系电话", "所属镇街", "村社区", "住址", "服务对象类别", "重点关爱", "每月走访次数", "负责组织"]
+B_HEADERS = [
+    "姓名",
+    "性别",
+    "身份证号",
+    "联系电话",
+    "所属镇街",
+    "村社区",
+    "住址",
+    "服务对象类别",
+    "重点关爱",
+    "每月走访次数",
+    "负责组织",
+]
 V_HEADERS = ["身份证号", "走访日期", "走访组织", "走访方式", "服务内容", "物资价值", "走访人", "备注"]
 CATEGORIES = ["", "", "老妇女主任", "困难女性、独抚女性", "高龄老人"]
 MODES = ["入户走访", "电话问候", "健康检查", "送物资", "讲座"]
@@ -38,6 +51,7 @@ def add_arguments(parser):
 
 # --- the database ------------------------------------------------------------------------------
 
+
 def _use_fresh_database():
     """Points the default connection at a new, empty, migrated database of its own."""
     from django.core.management import call_command
@@ -51,6 +65,7 @@ def _use_fresh_database():
 
 # --- the sheets --------------------------------------------------------------------------------
 
+
 def _id_number(index):
     from organizations.validators import id_check_char
 
@@ -63,9 +78,19 @@ def beneficiary_rows(count, organizations, towns, seed):
     rng = random.Random(seed)
     for i in range(count):
         key_care = i % 10 == 0
-        yield [f"王{'秀英桂英美华玉兰凤英'[i % 10]}{i}", "", _id_number(i), f"138{i:08d}", towns[i % len(towns)],
-               f"第{i % 200}村", f"{i}号", CATEGORIES[i % len(CATEGORIES)], "是" if key_care else "否",
-               2 if key_care else "", organizations[rng.randrange(len(organizations))]]
+        yield [
+            f"王{'秀英桂英美华玉兰凤英'[i % 10]}{i}",
+            "",
+            _id_number(i),
+            f"138{i:08d}",
+            towns[i % len(towns)],
+            f"第{i % 200}村",
+            f"{i}号",
+            CATEGORIES[i % len(CATEGORIES)],
+            "是" if key_care else "否",
+            2 if key_care else "",
+            organizations[rng.randrange(len(organizations))],
+        ]
 
 
 def visit_rows(count, beneficiaries, organizations, seed):
@@ -73,9 +98,16 @@ def visit_rows(count, beneficiaries, organizations, seed):
     start = datetime.date(2021, 1, 1)
     for i in range(count):
         person = i % beneficiaries
-        yield [_id_number(person), start + datetime.timedelta(days=(i // beneficiaries) * 30 + person % 28),
-               organizations[person % len(organizations)], MODES[i % len(MODES)], SERVICES[i % len(SERVICES)],
-               rng.choice(["", "50", "120.50"]), "志愿者", ""]
+        yield [
+            _id_number(person),
+            start + datetime.timedelta(days=(i // beneficiaries) * 30 + person % 28),
+            organizations[person % len(organizations)],
+            MODES[i % len(MODES)],
+            SERVICES[i % len(SERVICES)],
+            rng.choice(["", "50", "120.50"]),
+            "志愿者",
+            "",
+        ]
 
 
 def write_sheet(path, headers, rows):
@@ -100,7 +132,9 @@ def write_sheet(path, headers, rows):
             with source.open(info) as reader, target.open(info.filename, "w") as writer:
                 first = reader.read(1024)
                 if info.filename == "xl/worksheets/sheet1.xml":
-                    first = first.replace(b"</sheetPr>", f'</sheetPr><dimension ref="A1:{last_column}{count}"/>'.encode(), 1)
+                    first = first.replace(
+                        b"</sheetPr>", f'</sheetPr><dimension ref="A1:{last_column}{count}"/>'.encode(), 1
+                    )
                 writer.write(first)
                 while chunk := reader.read(1024 * 1024):
                     writer.write(chunk)
@@ -109,6 +143,7 @@ def write_sheet(path, headers, rows):
 
 
 # --- the plain bulk_create baseline ------------------------------------------------------------
+
 
 def _read(path):
     from openpyxl import load_workbook
@@ -134,11 +169,21 @@ def baseline_beneficiaries(path):
     labels_to_id = {label: categories[code] for label, code in labels.items()}
     objects, cats = [], []
     for row in rows:
-        objects.append(Beneficiary(
-            name=row[0], gender="F", id_number=row[2], birth_date=datetime.date(1950, 1, 1), phone=row[3],
-            town_id=towns[row[4]], village=row[5], address=row[6], key_care=row[8] == "是",
-            visit_cadence=row[9] or 0, organization_id=orgs[row[10]],
-        ))
+        objects.append(
+            Beneficiary(
+                name=row[0],
+                gender="F",
+                id_number=row[2],
+                birth_date=datetime.date(1950, 1, 1),
+                phone=row[3],
+                town_id=towns[row[4]],
+                village=row[5],
+                address=row[6],
+                key_care=row[8] == "是",
+                visit_cadence=row[9] or 0,
+                organization_id=orgs[row[10]],
+            )
+        )
         cats.append([labels_to_id[label] for label in (row[7] or "").split("、") if label])
     return time.perf_counter() - started, _bulk_create(Beneficiary, "categories", objects, cats)
 
@@ -154,7 +199,8 @@ def _bulk_create(model, attr, objects, links):
     with transaction.atomic():
         model.objects.bulk_create(objects, batch_size=1000)
         through.objects.bulk_create(
-            [through(**{src: obj.pk, dst: target}) for obj, ids in zip(objects, links) for target in ids], batch_size=1000,
+            [through(**{src: obj.pk, dst: target}) for obj, ids in zip(objects, links) for target in ids],
+            batch_size=1000,
         )
     return time.perf_counter() - started
 
@@ -171,10 +217,17 @@ def baseline_visits(path):
     services = {str(s.get_code_display()): s.id for s in VisitService.objects.all()}
     objects, links = [], []
     for row in rows:
-        objects.append(Visit(
-            beneficiary_id=people[row[0]], visit_date=row[1].date(), organization_id=orgs[row[2]], mode=modes[row[3]],
-            supplies_value=row[5] or 0, visitors=row[6], notes=row[7] or "",
-        ))
+        objects.append(
+            Visit(
+                beneficiary_id=people[row[0]],
+                visit_date=row[1].date(),
+                organization_id=orgs[row[2]],
+                mode=modes[row[3]],
+                supplies_value=row[5] or 0,
+                visitors=row[6],
+                notes=row[7] or "",
+            )
+        )
         links.append([services[label] for label in (row[4] or "").split("、") if label])
     return time.perf_counter() - started, _bulk_create(Visit, "services", objects, links)
 
@@ -193,6 +246,7 @@ def _wipe(*models):
 
 
 # --- measuring ---------------------------------------------------------------------------------
+
 
 def timed(function, *args, **kwargs):
     gc.collect()
@@ -288,7 +342,9 @@ def run(options):
     towns = list(Town.objects.values_list("name", flat=True))
     organizations = []
     for i in range(20):
-        org = Organization.objects.create(name=f"基准测试组织{i}", town_id=Town.objects.values_list("id", flat=True)[i % len(towns)])
+        org = Organization.objects.create(
+            name=f"基准测试组织{i}", town_id=Town.objects.values_list("id", flat=True)[i % len(towns)]
+        )
         organizations.append(org.name)
     nb, nv, small = options.beneficiaries, options.visits, options.memory_rows
     workdir = Path(tempfile.mkdtemp(prefix="bench-imports-"))
@@ -323,7 +379,9 @@ def run(options):
     goal.append(("visits within 4x of read + bulk_create", ratio_v <= 4))
 
     again, v_again = timed(_import, v_path, "visits")
-    log(f"the same {nv:,} visits imported again: {v_again:.2f} s, {again.unchanged:,} unchanged, {again.new} new, {again.updated} updated")
+    log(
+        f"the same {nv:,} visits imported again: {v_again:.2f} s, {again.unchanged:,} unchanged, {again.new} new, {again.updated} updated"
+    )
     goal.append(("re-import changes nothing", again.unchanged == nv and Visit.objects.count() == nv))
     log("")
 
@@ -332,10 +390,14 @@ def run(options):
     (rows_all, csv_size), export_all = traced(_drain_csv, None)
     _, xlsx_small = traced(_xlsx_export, nv // 10)
     xlsx_size, export_xlsx = traced(_xlsx_export, None)
-    log(f"csv export streamed: {rows_small:,} rows peak {_mb(export_small)}; {rows_all:,} rows ({_mb(csv_size)}) peak {_mb(export_all)}"
-        f" ({export_all / export_small:.2f}x)")
-    log(f"xlsx export (write-only workbook to a temporary file): {nv // 10:,} rows peak {_mb(xlsx_small)}; "
-        f"{rows_all:,} rows ({_mb(xlsx_size)}) peak {_mb(export_xlsx)} ({export_xlsx / xlsx_small:.2f}x)")
+    log(
+        f"csv export streamed: {rows_small:,} rows peak {_mb(export_small)}; {rows_all:,} rows ({_mb(csv_size)}) peak {_mb(export_all)}"
+        f" ({export_all / export_small:.2f}x)"
+    )
+    log(
+        f"xlsx export (write-only workbook to a temporary file): {nv // 10:,} rows peak {_mb(xlsx_small)}; "
+        f"{rows_all:,} rows ({_mb(xlsx_size)}) peak {_mb(export_xlsx)} ({export_xlsx / xlsx_small:.2f}x)"
+    )
     goal.append(("100k-row csv export streamed: 10x rows < 2x memory", export_all < 2 * export_small))
     goal.append(("100k-row xlsx export streamed: 10x rows < 2x memory", export_xlsx < 2 * xlsx_small))
     log("")
@@ -345,8 +407,10 @@ def run(options):
     _, mem_small = traced(_import, s_path, "visits")
     _wipe(Visit)
     _, mem_large = traced(_import, l_path, "visits")
-    log(f"import memory (tracemalloc peak): {small:,} visits {_mb(mem_small)}; {small * 10:,} visits {_mb(mem_large)}"
-        f" ({mem_large / mem_small:.2f}x for 10x the rows)")
+    log(
+        f"import memory (tracemalloc peak): {small:,} visits {_mb(mem_small)}; {small * 10:,} visits {_mb(mem_large)}"
+        f" ({mem_large / mem_small:.2f}x for 10x the rows)"
+    )
     goal.append(("import memory: 10x rows < 2x memory", mem_large < 2 * mem_small))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     log(f"process peak resident memory (whole run): {_mb(peak)}")

@@ -2,6 +2,7 @@
 on 127.0.0.1 serving the benchmark database, driven by a bounded load generator (bench/
 loadgen.py) for a few seconds per target.  Prints requests per second and p50/p95 latency,
 each against the bare page (same layout, no data) measured in the same run."""
+
 import datetime
 import os
 import platform
@@ -50,15 +51,34 @@ def _start_gunicorn(port):
     else:
         url = f"sqlite:///{db['NAME']}"
     env = dict(
-        os.environ, DATABASE_URL=url, PORTAL_URLCONF="bench.urls", SECRET_KEY=settings.SECRET_KEY, DEBUG="0",
-        ALLOWED_HOSTS="127.0.0.1", AXES_ENABLED="0", LOG_LEVEL="WARNING",
+        os.environ,
+        DATABASE_URL=url,
+        PORTAL_URLCONF="bench.urls",
+        SECRET_KEY=settings.SECRET_KEY,
+        DEBUG="0",
+        ALLOWED_HOSTS="127.0.0.1",
+        AXES_ENABLED="0",
+        LOG_LEVEL="WARNING",
     )
     env.pop("REDIS_URL", None)
     env.pop("REDIS_CACHE_URL", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "fenghua_portal.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "fenghua_portal.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -67,7 +87,7 @@ def _start_gunicorn(port):
                 return proc
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode(errors="replace"))
+                raise RuntimeError(proc.stderr.read().decode(errors="replace")) from None
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError("gunicorn did not start")
@@ -92,10 +112,10 @@ def _csrf(base, path, cookie):
 def run(options):
     from django.db import connection
 
-    from beneficiaries.models import Beneficiary
     from bench import database
     from bench.fixtures import bench_users
     from bench.loadgen import hammer
+    from beneficiaries.models import Beneficiary
 
     summary = database.ensure_data(options.scale, options.seed)
     staff, member, org = bench_users()
@@ -106,16 +126,28 @@ def run(options):
     base = f"http://127.0.0.1:{port}"
     proc = _start_gunicorn(port)
     try:
+
         def get(path):
             return lambda i: ("GET", path, None, {})
 
         form_path = f"/beneficiaries/visits/new/{person.pk}/"
         csrf_cookie, token = _csrf(base, form_path, member_cookie)
-        body = urllib.parse.urlencode({
-            "csrfmiddlewaretoken": token, "organization": org.pk, "visit_date": datetime.date.today().isoformat(),
-            "mode": "phone", "services": "1", "supplies_value": "0", "visitors": "压测", "notes": "",
-        })
-        post_headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"{member_cookie}; {csrf_cookie}"}
+        body = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": token,
+                "organization": org.pk,
+                "visit_date": datetime.date.today().isoformat(),
+                "mode": "phone",
+                "services": "1",
+                "supplies_value": "0",
+                "visitors": "压测",
+                "notes": "",
+            }
+        )
+        post_headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"{member_cookie}; {csrf_cookie}",
+        }
         targets = [
             ("bare page (same layout, no data)", staff_cookie, get("/_bench/bare/")),
             (f"dashboard, district {month} (staff)", staff_cookie, get(f"/reports/?month={month}")),
@@ -125,7 +157,12 @@ def run(options):
         results = []
         for label, cookie, make in targets:
             hammer(base, make, concurrency=2, seconds=1.0, cookies=cookie or "")  # warm both workers
-            results.append((label, hammer(base, make, concurrency=options.concurrency, seconds=options.seconds, cookies=cookie or "")))
+            results.append(
+                (
+                    label,
+                    hammer(base, make, concurrency=options.concurrency, seconds=options.seconds, cookies=cookie or ""),
+                )
+            )
     finally:
         proc.send_signal(signal.SIGTERM)
         try:

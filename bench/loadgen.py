@@ -2,6 +2,7 @@
 
 Each worker thread keeps one connection open and sends requests until the request budget or the
 time limit runs out; latencies are collected and summarised (requests per second, p50, p95)."""
+
 import http.client
 import statistics
 import threading

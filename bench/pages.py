@@ -2,6 +2,7 @@
 of queries of every list and detail page at 10 and 100 rows.
 
 Goals: a filtered 50-row list page within 3 times the bare page; equal query counts."""
+
 import datetime
 import platform
 import statistics as stats
@@ -40,7 +41,11 @@ def _queries(client, url):
 def list_pages(town_pk, org_pk):
     """(label, URL name, query string) of the lists measured against the bare page."""
     return [
-        ("visits (town, period)", "beneficiaries:visit_list", f"town={town_pk}&start=2025-06-01&end=2025-09-30&per_page=50"),
+        (
+            "visits (town, period)",
+            "beneficiaries:visit_list",
+            f"town={town_pk}&start=2025-06-01&end=2025-09-30&per_page=50",
+        ),
         ("beneficiaries (town)", "beneficiaries:list", f"town={town_pk}&per_page=50"),
         ("cases (status)", "cases:list", "status=succeeded&per_page=50"),
     ]
@@ -51,9 +56,9 @@ def run(options):
     from django.test import Client, override_settings
     from django.urls import reverse
 
-    from beneficiaries.models import Beneficiary, Visit
     from bench import database
     from bench.fixtures import bench_users
+    from beneficiaries.models import Beneficiary, Visit
     from cases.models import MediationCase
     from organizations.models import Town
     from projects.models import CharityProject
@@ -88,8 +93,15 @@ def run(options):
         member_client = Client()
         member_client.force_login(member)
         lists = [
-            "organizations:list", "beneficiaries:list", "beneficiaries:visit_list", "beneficiaries:overdue",
-            "training:list", "projects:list", "projects:review_queue", "projects:missing_reports", "cases:list",
+            "organizations:list",
+            "beneficiaries:list",
+            "beneficiaries:visit_list",
+            "beneficiaries:overdue",
+            "training:list",
+            "projects:list",
+            "projects:review_queue",
+            "projects:missing_reports",
+            "cases:list",
             "reports:report_list",
         ]
         all_ok = True
@@ -100,7 +112,10 @@ def run(options):
                 url = reverse(name)
                 small, large = _queries(c, f"{url}?per_page=10"), _queries(c, f"{url}?per_page=100")
                 all_ok &= small == large
-                lines.append(f"  {name + ' (' + who + ')':<52} {small:4d} {large:5d}   {'OK' if small == large else 'DIFFERS'}")
+                lines.append(
+                    f"  {name + ' (' + who + ')':<52} {small:4d} {large:5d}   {'OK' if small == large else 'DIFFERS'}"
+                )
+
         # Detail pages: a record with few related rows against one with many.
         def pair(queryset, related):
             from django.db.models import Count
@@ -111,9 +126,20 @@ def run(options):
         details = [
             ("beneficiaries:detail", pair(Beneficiary.objects.all(), "visits")),
             ("training:detail", pair(TrainingSession.objects.all(), "attendances")),
-            ("organizations:detail", pair(__import__("organizations.models", fromlist=["Organization"]).Organization.objects.all(), "visits")),
-            ("projects:detail", (CharityProject.objects.order_by("pk").first(), CharityProject.objects.order_by("pk").last())),
-            ("cases:detail", (MediationCase.objects.order_by("pk").first(), MediationCase.objects.order_by("pk").last())),
+            (
+                "organizations:detail",
+                pair(
+                    __import__("organizations.models", fromlist=["Organization"]).Organization.objects.all(), "visits"
+                ),
+            ),
+            (
+                "projects:detail",
+                (CharityProject.objects.order_by("pk").first(), CharityProject.objects.order_by("pk").last()),
+            ),
+            (
+                "cases:detail",
+                (MediationCase.objects.order_by("pk").first(), MediationCase.objects.order_by("pk").last()),
+            ),
             ("beneficiaries:visit_detail", (Visit.objects.order_by("pk").first(), Visit.objects.order_by("pk").last())),
         ]
         lines.append("queries per detail page (fewest related rows; most)")
@@ -128,7 +154,12 @@ def run(options):
             all_ok &= verdict != "DIFFERS"
             lines.append(f"  {name:<52} {a:4d} {b:5d}   {verdict}")
         lines.append(
-            "query counts: " + ("some grow with the rows (see above)" if not all_ok else
-                                "equal" + ("; BOUNDED = a fixed extra query for a capped list or an empty panel" if bounded else ""))
+            "query counts: "
+            + (
+                "some grow with the rows (see above)"
+                if not all_ok
+                else "equal"
+                + ("; BOUNDED = a fixed extra query for a capped list or an empty panel" if bounded else "")
+            )
         )
     return "\n".join(lines)

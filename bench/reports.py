@@ -2,6 +2,7 @@
 time computing the figures, time rendering, the total, and WeasyPrint alone on the same HTML.
 
 Goals: the figures cost under a fifth of the render; the whole report under 10 s."""
+
 import datetime
 import platform
 import statistics as stats

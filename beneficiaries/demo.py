@@ -1,5 +1,6 @@
 """Demo beneficiaries and visits (see fenghua_portal seed_demo).  Idempotent: people are keyed
 on their (fictitious) ID numbers, and a person's visits are made only once."""
+
 import datetime
 import random
 from decimal import Decimal
@@ -11,7 +12,23 @@ from .models import Beneficiary, BeneficiaryCategory, Visit, VisitService
 from .services import name_initials
 
 SURNAMES = "王陈张李周吴邬蒋毛竺孙胡袁汪徐"
-GIVEN = ["秀英", "桂芳", "美华", "玉兰", "凤英", "雅琴", "素娥", "月娥", "彩霞", "丽君", "菊芬", "爱娣", "小燕", "海燕", "亚萍"]
+GIVEN = [
+    "秀英",
+    "桂芳",
+    "美华",
+    "玉兰",
+    "凤英",
+    "雅琴",
+    "素娥",
+    "月娥",
+    "彩霞",
+    "丽君",
+    "菊芬",
+    "爱娣",
+    "小燕",
+    "海燕",
+    "亚萍",
+]
 VILLAGES = {
     "锦屏街道": ["东门社区", "南门社区", "西门社区"],
     "岳林街道": ["东郊村", "广平村"],
@@ -109,7 +126,9 @@ def seed(ctx):
                 visit_date=visit_date,
                 visitors=rng.choice(["志愿者小周", "志愿者阿芬", "社工小陈", "负责人"]),
                 mode=mode,
-                supplies_value=Decimal(rng.choice([0, 0, 50, 100, 200])) if mode in ("home", "supplies") else Decimal(0),
+                supplies_value=Decimal(rng.choice([0, 0, 50, 100, 200]))
+                if mode in ("home", "supplies")
+                else Decimal(0),
                 follow_up_needed=rng.random() < 0.1,
                 notes=rng.choice(["", "身体状况良好。", "需要关注用药情况。", "家中屋顶漏水，已联系村里。"]),
                 created_by=staff,

@@ -1,10 +1,9 @@
 import django_filters
-
-from organizations.filters import PortalFilterSet
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from organizations.forms import DateInput
+from core.filters import PortalFilterSet
+from core.widgets import DateInput
 from organizations.models import Organization, Town
 
 from .models import Beneficiary, BeneficiaryCategory, Visit
@@ -35,10 +34,14 @@ class BeneficiaryFilter(PortalFilterSet):
 
 
 class VisitFilter(PortalFilterSet):
-    start = django_filters.DateFilter(label=_("开始日期"), field_name="visit_date", lookup_expr="gte", widget=DateInput())
+    start = django_filters.DateFilter(
+        label=_("开始日期"), field_name="visit_date", lookup_expr="gte", widget=DateInput()
+    )
     end = django_filters.DateFilter(label=_("结束日期"), field_name="visit_date", lookup_expr="lte", widget=DateInput())
     organization = django_filters.ModelChoiceFilter(label=_("走访组织"), queryset=visible_organizations)
-    town = django_filters.ModelChoiceFilter(label=_("所属镇街"), queryset=Town.objects.all(), field_name="beneficiary__town")
+    town = django_filters.ModelChoiceFilter(
+        label=_("所属镇街"), queryset=Town.objects.all(), field_name="beneficiary__town"
+    )
     mode = django_filters.ChoiceFilter(label=_("走访方式"), choices=Visit.Mode.choices)
     follow_up_needed = django_filters.BooleanFilter(label=_("需要跟进"))
 
@@ -58,6 +61,8 @@ class OverdueFilter(PortalFilterSet):
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label=_("姓名 / 拼音首字母 / 身份证号后几位 / 电话"), max_length=30, required=False,
+        label=_("姓名 / 拼音首字母 / 身份证号后几位 / 电话"),
+        max_length=30,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "type": "search", "autofocus": True}),
     )

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organizations.forms import DateInput
+from core.widgets import DateInput
 from organizations.models import Organization
 
 from .models import Beneficiary, BeneficiaryCategory, Visit, VisitService
@@ -16,7 +16,9 @@ class BeneficiaryForm(forms.ModelForm):
     never carries their full value: left empty, they keep the stored value."""
 
     categories = forms.ModelMultipleChoiceField(
-        label=_("服务对象类别"), queryset=BeneficiaryCategory.objects.all(), widget=forms.CheckboxSelectMultiple,
+        label=_("服务对象类别"),
+        queryset=BeneficiaryCategory.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     confirm_similar = forms.BooleanField(label=_("确认不是同一人"), required=False)
@@ -24,12 +26,28 @@ class BeneficiaryForm(forms.ModelForm):
     class Meta:
         model = Beneficiary
         fields = [
-            "name", "id_number", "gender", "birth_date", "phone", "town", "village", "address", "categories",
-            "key_care", "visit_cadence", "key_care_since", "organization", "consent_date", "consent_method",
-            "guardian_name", "guardian_consent_date",
+            "name",
+            "id_number",
+            "gender",
+            "birth_date",
+            "phone",
+            "town",
+            "village",
+            "address",
+            "categories",
+            "key_care",
+            "visit_cadence",
+            "key_care_since",
+            "organization",
+            "consent_date",
+            "consent_method",
+            "guardian_name",
+            "guardian_consent_date",
         ]
         widgets = {
-            "birth_date": DateInput(), "key_care_since": DateInput(), "consent_date": DateInput(),
+            "birth_date": DateInput(),
+            "key_care_since": DateInput(),
+            "consent_date": DateInput(),
             "guardian_consent_date": DateInput(),
             "id_number": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "maxlength": 18}),
             "phone": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
@@ -99,15 +117,22 @@ class VisitForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("走访组织"), queryset=Organization.objects.none())
     visit_date = forms.DateField(label=_("走访日期"), widget=DateInput())
     mode = forms.ChoiceField(
-        label=_("走访方式"), choices=Visit.Mode.choices, initial=Visit.Mode.HOME,
+        label=_("走访方式"),
+        choices=Visit.Mode.choices,
+        initial=Visit.Mode.HOME,
         widget=forms.RadioSelect(attrs={"class": "tap"}),
     )
     services = forms.ModelMultipleChoiceField(
-        label=_("服务内容"), queryset=VisitService.objects.all(), required=False,
+        label=_("服务内容"),
+        queryset=VisitService.objects.all(),
+        required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "tap"}),
     )
     supplies_value = forms.DecimalField(
-        label=_("物资价值（元）"), required=False, max_digits=10, decimal_places=2,
+        label=_("物资价值（元）"),
+        required=False,
+        max_digits=10,
+        decimal_places=2,
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
     )
     visitors = forms.CharField(label=_("走访人"), max_length=100, required=False)

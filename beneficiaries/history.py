@@ -2,6 +2,7 @@
 
 Personal fields are named but their values are not shown: the history page must not become a
 way around masking."""
+
 from django.utils.translation import gettext as _
 
 from organizations.models import Organization, Town
@@ -10,9 +11,25 @@ from .models import Beneficiary
 from .services import REVEALABLE
 
 TRACKED = [
-    "name", "gender", "id_number", "birth_date", "phone", "town_id", "village", "address", "key_care",
-    "visit_cadence", "key_care_since", "organization_id", "consent_date", "consent_method", "guardian_name",
-    "guardian_consent_date", "active", "deactivated_on", "deactivation_reason",
+    "name",
+    "gender",
+    "id_number",
+    "birth_date",
+    "phone",
+    "town_id",
+    "village",
+    "address",
+    "key_care",
+    "visit_cadence",
+    "key_care_since",
+    "organization_id",
+    "consent_date",
+    "consent_method",
+    "guardian_name",
+    "guardian_consent_date",
+    "active",
+    "deactivated_on",
+    "deactivation_reason",
 ]
 
 
@@ -60,7 +77,9 @@ def history_entries(beneficiary):
                 change = {"field": _label(attname), "old": _("（已隐藏）") if old else "—", "new": _("（已隐藏）")}
             else:
                 change = {
-                    "field": _label(attname), "old": _display(attname, old, names), "new": _display(attname, new, names)
+                    "field": _label(attname),
+                    "old": _display(attname, old, names),
+                    "new": _display(attname, new, names),
                 }
             changes.append(change)
         entries.append(

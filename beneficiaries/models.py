@@ -44,8 +44,11 @@ class DaysBetween(Func):
 
     def as_sqlite(self, compiler, connection, **extra):
         return super().as_sql(
-            compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)",
-            arg_joiner=") - julianday(", **extra
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
         )
 
 
@@ -84,9 +87,7 @@ class BeneficiaryQuerySet(ScopedQuerySet):
         the person became key-care; if that is empty, the day the record was created."""
         return self.annotate(
             last_visit=Max("visits__visit_date", filter=Q(visits__visit_date__lte=today)),
-            last_contact=Coalesce(
-                "last_visit", "key_care_since", TruncDate("created_at"), output_field=DateField()
-            ),
+            last_contact=Coalesce("last_visit", "key_care_since", TruncDate("created_at"), output_field=DateField()),
         )
 
     def overdue(self, today=None):
@@ -148,7 +149,9 @@ class Beneficiary(models.Model):
     town = models.ForeignKey(Town, verbose_name=_("所属镇街"), on_delete=models.PROTECT, related_name="beneficiaries")
     village = models.CharField(_("村社区"), max_length=50)
     address = models.CharField(_("住址"), max_length=200, blank=True)
-    categories = models.ManyToManyField(BeneficiaryCategory, verbose_name=_("服务对象类别"), blank=True, related_name="beneficiaries")
+    categories = models.ManyToManyField(
+        BeneficiaryCategory, verbose_name=_("服务对象类别"), blank=True, related_name="beneficiaries"
+    )
     key_care = models.BooleanField(_("重点关爱"), default=False)
     key_care_since = models.DateField(_("列为重点关爱日期"), null=True, blank=True)
     visit_cadence = models.PositiveSmallIntegerField(_("每月走访次数"), default=0)
@@ -215,7 +218,7 @@ class PersonalDataAccess(models.Model):
     def field_label(self):
         try:
             return Beneficiary._meta.get_field(self.field).verbose_name
-        except Exception:  # noqa: BLE001 - a field that no longer exists keeps its code
+        except Exception:
             return self.field
 
 
@@ -258,8 +261,12 @@ class Visit(models.Model):
         SUPPLIES = "supplies", _("送物资")
         LECTURE = "lecture", _("讲座")
 
-    beneficiary = models.ForeignKey(Beneficiary, verbose_name=_("服务对象"), on_delete=models.PROTECT, related_name="visits")
-    organization = models.ForeignKey(Organization, verbose_name=_("走访组织"), on_delete=models.PROTECT, related_name="visits")
+    beneficiary = models.ForeignKey(
+        Beneficiary, verbose_name=_("服务对象"), on_delete=models.PROTECT, related_name="visits"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("走访组织"), on_delete=models.PROTECT, related_name="visits"
+    )
     visit_date = models.DateField(_("走访日期"))
     visitors = models.CharField(_("走访人"), max_length=100, blank=True)
     mode = models.CharField(_("走访方式"), max_length=20, choices=Mode.choices, default=Mode.HOME)
@@ -267,7 +274,9 @@ class Visit(models.Model):
     supplies_value = models.DecimalField(_("物资价值（元）"), max_digits=10, decimal_places=2, default=0)
     follow_up_needed = models.BooleanField(_("需要跟进"), default=False)
     notes = models.TextField(_("备注"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = VisitQuerySet.as_manager()

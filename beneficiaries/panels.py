@@ -1,4 +1,5 @@
 """The beneficiaries section of the organization page (registered in apps.py)."""
+
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -12,9 +13,9 @@ def organization_figures(organization, today):
     active = Beneficiary.objects.filter(organization=organization).active()
     figures = active.aggregate(total=Count("id"), key_care=Count("id", filter=Q(key_care=True)))
     figures["overdue"] = active.overdue(today).count()
-    figures["visits_month"] = Visit.objects.filter(
-        organization=organization
-    ).in_period(today.replace(day=1), today).count()
+    figures["visits_month"] = (
+        Visit.objects.filter(organization=organization).in_period(today.replace(day=1), today).count()
+    )
     return figures
 
 

@@ -1,5 +1,6 @@
 """Writes that enforce the rules about beneficiaries and visits.  Messages are Chinese and name
 the field; personal data is never logged."""
+
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -202,8 +203,17 @@ def visit_organizations_for(user):
 
 @transaction.atomic
 def visit_create(
-    *, beneficiary, actor, visit_date, mode, organization=None, services=(), supplies_value=0,
-    visitors="", follow_up_needed=False, notes="",
+    *,
+    beneficiary,
+    actor,
+    visit_date,
+    mode,
+    organization=None,
+    services=(),
+    supplies_value=0,
+    visitors="",
+    follow_up_needed=False,
+    notes="",
 ):
     """Records a visit.  Refused: a date in the future, a negative supplies value, a visit by an
     organization user to a beneficiary not in the care of their organization.  Staff may record
@@ -214,9 +224,7 @@ def visit_create(
             raise ValidationError({"organization": _("请选择走访组织。")})
     else:
         if not is_member_of(actor, beneficiary.organization_id):
-            raise ValidationError(
-                {"beneficiary": _("该服务对象不由您所在的组织负责，不能登记走访。")}
-            )
+            raise ValidationError({"beneficiary": _("该服务对象不由您所在的组织负责，不能登记走访。")})
         organization = beneficiary.organization
     errors = {}
     today = timezone.localdate()
@@ -233,9 +241,15 @@ def visit_create(
     if errors:
         raise ValidationError(errors)
     visit = Visit.objects.create(
-        beneficiary=beneficiary, organization=organization, visit_date=visit_date, mode=mode,
-        supplies_value=supplies_value, visitors=(visitors or "").strip(), follow_up_needed=follow_up_needed,
-        notes=notes or "", created_by=actor,
+        beneficiary=beneficiary,
+        organization=organization,
+        visit_date=visit_date,
+        mode=mode,
+        supplies_value=supplies_value,
+        visitors=(visitors or "").strip(),
+        follow_up_needed=follow_up_needed,
+        notes=notes or "",
+        created_by=actor,
     )
     if services:
         visit.services.set(services)

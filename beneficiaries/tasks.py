@@ -1,4 +1,5 @@
 """Celery entry points of the beneficiaries app."""
+
 import datetime
 
 from celery import shared_task
@@ -39,9 +40,7 @@ def send_overdue_digest(today=None):
     counts = _overdue_counts(today)
     sent = 0
     admins = (
-        Membership.objects.filter(
-            organization_id__in=list(counts), role=Membership.Role.ADMIN, user__is_active=True
-        )
+        Membership.objects.filter(organization_id__in=list(counts), role=Membership.Role.ADMIN, user__is_active=True)
         .exclude(user__email="")
         .values_list("organization_id", "user__email")
     )
@@ -60,7 +59,10 @@ def send_overdue_digest(today=None):
             "%(org)s：截至 %(today)s，有 %(n)d 位重点关爱对象逾期未访：%(names)s%(more)s。\n"
             "请登录兰馨HUI平台的“逾期未访”页面查看并安排走访。"
         ) % {
-            "org": org_name, "today": today.isoformat(), "n": count, "names": "、".join(names),
+            "org": org_name,
+            "today": today.isoformat(),
+            "n": count,
+            "names": "、".join(names),
             "more": _("等") if count > len(names) else "",
         }
         send_mail(
@@ -76,10 +78,10 @@ def send_overdue_digest(today=None):
         by_town = Beneficiary.objects.overdue(today).counts_by_town()
         lines = [f"{row['town']}：{row['count']}" for row in by_town]
         body = _("截至 %(today)s，全区共有 %(n)d 位重点关爱对象逾期未访。\n按镇街：\n%(towns)s") % {
-            "today": today.isoformat(), "n": total, "towns": "\n".join(lines) or "—",
+            "today": today.isoformat(),
+            "n": total,
+            "towns": "\n".join(lines) or "—",
         }
-        send_mail(
-            _("【兰馨HUI】全区逾期未访 %(n)d 人") % {"n": total}, body, settings.DEFAULT_FROM_EMAIL, staff_emails
-        )
+        send_mail(_("【兰馨HUI】全区逾期未访 %(n)d 人") % {"n": total}, body, settings.DEFAULT_FROM_EMAIL, staff_emails)
         sent += 1
     return sent

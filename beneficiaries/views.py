@@ -1,5 +1,6 @@
 """Beneficiaries, visits and the key-care overdue list.  Leaders see none of these pages (they
 hold personal data); organization users see their own organizations' records."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from organizations.pagination import paginate
-from organizations.feedback import add_service_errors, error_messages
+from core.feedback import add_service_errors, error_messages
+from core.pagination import paginate
 from organizations.access import can_see_personal_data, get_visible_or_404, is_staff, role_of
 
 from .filters import BeneficiaryFilter, OverdueFilter, SearchForm, VisitFilter
@@ -19,9 +20,15 @@ from .forms import BeneficiaryForm, DeactivateForm, VisitForm
 from .history import history_entries
 from .models import Beneficiary, Visit
 from .services import (
-    REVEALABLE, DuplicateIdNumber, PossibleDuplicate, beneficiary_deactivate, beneficiary_reactivate, beneficiary_save,
+    REVEALABLE,
+    DuplicateIdNumber,
+    PossibleDuplicate,
+    beneficiary_deactivate,
+    beneficiary_reactivate,
+    beneficiary_save,
     can_record_for,
-    personal_data_reveal, visit_create,
+    personal_data_reveal,
+    visit_create,
 )
 
 SEARCH_LIMIT = 20
@@ -87,14 +94,24 @@ def beneficiary_list(request):
     return render(
         request,
         "beneficiaries/beneficiary_list.html",
-        {"filter": filterset, "search": search, "searched": searched, "page": page, "query": query,
-         "clear_search_url": f"{request.path}?{without_search.urlencode()}"},
+        {
+            "filter": filterset,
+            "search": search,
+            "searched": searched,
+            "page": page,
+            "query": query,
+            "clear_search_url": f"{request.path}?{without_search.urlencode()}",
+        },
     )
 
 
 def _masked(beneficiary):
     return [
-        {"field": field, "label": Beneficiary._meta.get_field(field).verbose_name, "masked": mask(getattr(beneficiary, field))}
+        {
+            "field": field,
+            "label": Beneficiary._meta.get_field(field).verbose_name,
+            "masked": mask(getattr(beneficiary, field)),
+        }
         for field, mask in REVEALABLE.items()
     ]
 
@@ -105,10 +122,10 @@ def beneficiary_detail(request, pk):
         Beneficiary.objects.select_related("town", "organization").prefetch_related("categories"), request.user, pk=pk
     )
     today = timezone.localdate()
-    overdue = Beneficiary.objects.filter(pk=beneficiary.pk).overdue(today).values("days_overdue", "last_contact").first()
-    visits = list(
-        beneficiary.visits.select_related("organization", "created_by").prefetch_related("services")[:100]
+    overdue = (
+        Beneficiary.objects.filter(pk=beneficiary.pk).overdue(today).values("days_overdue", "last_contact").first()
     )
+    visits = list(beneficiary.visits.select_related("organization", "created_by").prefetch_related("services")[:100])
     can_manage = Beneficiary.objects.manageable_by(request.user).filter(pk=beneficiary.pk).exists()
     return render(
         request,
@@ -185,9 +202,7 @@ def beneficiary_deactivate_view(request, pk):
     beneficiary = get_visible_or_404(Beneficiary, request.user, pk=pk)
     form = DeactivateForm(request.POST)
     try:
-        beneficiary_deactivate(
-            beneficiary=beneficiary, actor=request.user, reason=form.data.get("reason", "")
-        )
+        beneficiary_deactivate(beneficiary=beneficiary, actor=request.user, reason=form.data.get("reason", ""))
     except ValidationError as exc:
         for error in exc.messages:
             messages.error(request, error)
@@ -218,7 +233,9 @@ def beneficiary_reveal(request, pk, field):
     beneficiary = get_visible_or_404(Beneficiary, request.user, pk=pk)
     value = personal_data_reveal(beneficiary=beneficiary, field=field, actor=request.user)
     context = {
-        "beneficiary": beneficiary, "value": value, "label": Beneficiary._meta.get_field(field).verbose_name,
+        "beneficiary": beneficiary,
+        "value": value,
+        "label": Beneficiary._meta.get_field(field).verbose_name,
     }
     template = "beneficiaries/_revealed.html" if request.htmx else "beneficiaries/reveal.html"
     return render(request, template, context)
@@ -274,7 +291,9 @@ def visit_start(request):
         results = list(_pickable(request.user).search(text).order_by("name", "id")[:SEARCH_LIMIT]) if text else []
         if request.htmx:
             return render(
-                request, "beneficiaries/_pick_results.html", {"results": results, "limit": SEARCH_LIMIT, "searched": bool(text)}
+                request,
+                "beneficiaries/_pick_results.html",
+                {"results": results, "limit": SEARCH_LIMIT, "searched": bool(text)},
             )
     due = list(_pickable(request.user).overdue(timezone.localdate())[:8]) if results is None else []
     return render(
@@ -295,17 +314,21 @@ def visit_create_view(request, pk):
         data = form.cleaned_data
         try:
             visit_create(
-                beneficiary=beneficiary, actor=request.user, visit_date=data["visit_date"], mode=data["mode"],
-                organization=data.get("organization"), services=data["services"],
-                supplies_value=data["supplies_value"], visitors=data["visitors"],
-                follow_up_needed=data["follow_up_needed"], notes=data["notes"],
+                beneficiary=beneficiary,
+                actor=request.user,
+                visit_date=data["visit_date"],
+                mode=data["mode"],
+                organization=data.get("organization"),
+                services=data["services"],
+                supplies_value=data["supplies_value"],
+                visitors=data["visitors"],
+                follow_up_needed=data["follow_up_needed"],
+                notes=data["notes"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(
-                request, _("已登记对“%(name)s”的走访。") % {"name": beneficiary.name}
-            )
+            messages.success(request, _("已登记对“%(name)s”的走访。") % {"name": beneficiary.name})
             return redirect(reverse("beneficiaries:detail", kwargs={"pk": beneficiary.pk}) + "#visits")
     return render(request, "beneficiaries/visit_form.html", {"form": form, "beneficiary": beneficiary})
 
@@ -324,7 +347,11 @@ def overdue_list(request):
         request,
         "beneficiaries/overdue_list.html",
         {
-            "filter": filterset, "page": page, "query": query, "by_town": by_town,
-            "total": sum(row["count"] for row in by_town), "today": today,
+            "filter": filterset,
+            "page": page,
+            "query": query,
+            "by_town": by_town,
+            "total": sum(row["count"] for row in by_town),
+            "today": today,
         },
     )

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organizations.forms import DateInput
+from core.widgets import DateInput
 from organizations.models import Organization
 
 from . import workflow
@@ -87,7 +87,10 @@ class EventForm(forms.ModelForm):
 
 class PartyForm(forms.ModelForm):
     beneficiary_id_number = forms.CharField(
-        label=_("关联服务对象身份证号"), max_length=18, required=False, help_text=_("可选：填写后关联到本组织的服务对象。")
+        label=_("关联服务对象身份证号"),
+        max_length=18,
+        required=False,
+        help_text=_("可选：填写后关联到本组织的服务对象。"),
     )
 
     class Meta:

@@ -53,7 +53,9 @@ class MediationCase(models.Model):
     ENDED_STATUSES = CLOSED_STATUSES + (Status.WITHDRAWN,)
 
     number = models.CharField(_("案件编号"), max_length=20, unique=True)
-    organization = models.ForeignKey(Organization, verbose_name=_("承办组织"), on_delete=models.PROTECT, related_name="cases")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("承办组织"), on_delete=models.PROTECT, related_name="cases"
+    )
     category = models.CharField(_("案件类别"), max_length=30, choices=Category.choices)
     source = models.CharField(_("案件来源"), max_length=30, choices=Source.choices, default=Source.WALK_IN)
     received_date = models.DateField(_("受理日期"))
@@ -63,7 +65,9 @@ class MediationCase(models.Model):
     summary = models.TextField(_("案情简述"), blank=True)
     # Optimistic locking: a save that does not carry the current version is refused.
     version = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -116,7 +120,12 @@ class CaseParty(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     beneficiary = models.ForeignKey(
-        "beneficiaries.Beneficiary", verbose_name=_("关联服务对象"), null=True, blank=True, on_delete=models.SET_NULL, related_name="case_parties"
+        "beneficiaries.Beneficiary",
+        verbose_name=_("关联服务对象"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="case_parties",
     )
 
     objects = CasePartyQuerySet.as_manager()

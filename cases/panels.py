@@ -1,5 +1,6 @@
 """The organization page's mediation section: case counts by status (counts only, so leaders
 may see it too); the link to the rows only for those who may read them."""
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 

@@ -1,5 +1,6 @@
 """Writes about mediation cases.  The workflow table lives in ``workflow.py``; every status
 change goes through ``case_transition`` or ``case_reopen`` here and leaves a timeline entry."""
+
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.files import delete_attachment_file, store_attachment
 from organizations.access import can_act_for, is_staff
 from organizations.models import Organization
 from organizations.validators import normalize_id_number
-from projects.files import delete_attachment_file, store_attachment
 
 from . import workflow
 from .models import CaseAttachment, CaseEvent, CaseNumberSequence, CaseParty, MediationCase
@@ -60,8 +61,19 @@ def _check_received_date(received_date):
 
 
 @transaction.atomic
-def case_create(*, organization, actor, category, received_date, source=MediationCase.Source.WALK_IN, summary="",
-                applicant_name="", applicant_phone="", respondent_names="", respondent_phone=""):
+def case_create(
+    *,
+    organization,
+    actor,
+    category,
+    received_date,
+    source=MediationCase.Source.WALK_IN,
+    summary="",
+    applicant_name="",
+    applicant_phone="",
+    respondent_names="",
+    respondent_phone="",
+):
     """Opens a case (status 受理) with a number from ``next_case_number`` and its parties.
     Staff may open a case for any active organization, members for their own."""
     if not organizations_for_new_case(actor).filter(pk=organization.pk).exists():
@@ -80,11 +92,16 @@ def case_create(*, organization, actor, category, received_date, source=Mediatio
     case.full_clean(exclude=["number"])
     case.save()
     if applicant_name.strip():
-        CaseParty.objects.create(case=case, role=CaseParty.Role.APPLICANT, name=applicant_name.strip(), phone=applicant_phone.strip())
+        CaseParty.objects.create(
+            case=case, role=CaseParty.Role.APPLICANT, name=applicant_name.strip(), phone=applicant_phone.strip()
+        )
     for name in _split_names(respondent_names):
         CaseParty.objects.create(case=case, role=CaseParty.Role.RESPONDENT, name=name, phone=respondent_phone.strip())
     CaseEvent.objects.create(
-        case=case, kind=CaseEvent.Kind.STATUS, at=timezone.now(), author=actor,
+        case=case,
+        kind=CaseEvent.Kind.STATUS,
+        at=timezone.now(),
+        author=actor,
         text=_("受理案件 %(number)s") % {"number": case.number},
     )
     return case
@@ -181,7 +198,9 @@ def case_reopen(*, case, actor, reason):
         raise PermissionDenied
     locked = _lock(case)
     if not workflow.can_reopen(locked.status):
-        raise ValidationError({"status": _("只有已结束的案件可以重新打开，本案状态为“%(s)s”。") % {"s": locked.get_status_display()}})
+        raise ValidationError(
+            {"status": _("只有已结束的案件可以重新打开，本案状态为“%(s)s”。") % {"s": locked.get_status_display()}}
+        )
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("重新打开案件需要填写原因。")})
@@ -193,7 +212,10 @@ def case_reopen(*, case, actor, reason):
     locked._history_user = actor
     locked.save()
     CaseEvent.objects.create(
-        case=locked, kind=CaseEvent.Kind.STATUS, at=timezone.now(), author=actor,
+        case=locked,
+        kind=CaseEvent.Kind.STATUS,
+        at=timezone.now(),
+        author=actor,
         text=_("重新打开：%(a)s → %(b)s。原因：%(r)s") % {"a": before, "b": locked.get_status_display(), "r": reason},
     )
     from .tasks import notify_case_reopened
@@ -231,7 +253,9 @@ def party_add(*, case, actor, role, name, phone="", beneficiary_id_number=""):
         beneficiary = Beneficiary.objects.visible_to(actor).filter(id_number=number).first()
         if beneficiary is None:
             raise ValidationError({"beneficiary_id_number": _("没有找到您可以查看的、身份证号为该号码的服务对象。")})
-    return CaseParty.objects.create(case=case, role=role, name=name.strip(), phone=(phone or "").strip(), beneficiary=beneficiary)
+    return CaseParty.objects.create(
+        case=case, role=role, name=name.strip(), phone=(phone or "").strip(), beneficiary=beneficiary
+    )
 
 
 @transaction.atomic
@@ -247,14 +271,22 @@ def attachment_add(*, case, actor, upload, description=""):
     relative, content_type = store_attachment(upload, "cases")
     try:
         attachment = CaseAttachment.objects.create(
-            case=case, file=relative, original_name=(upload.name or "")[-200:], content_type=content_type,
-            size=upload.size, description=(description or "").strip()[:100], uploaded_by=actor,
+            case=case,
+            file=relative,
+            original_name=(upload.name or "")[-200:],
+            content_type=content_type,
+            size=upload.size,
+            description=(description or "").strip()[:100],
+            uploaded_by=actor,
         )
     except Exception:
         delete_attachment_file(relative)
         raise
     CaseEvent.objects.create(
-        case=case, kind=CaseEvent.Kind.NOTE, at=timezone.now(), author=actor,
+        case=case,
+        kind=CaseEvent.Kind.NOTE,
+        at=timezone.now(),
+        author=actor,
         text=_("上传附件：%(name)s") % {"name": attachment.description or attachment.original_name},
     )
     return attachment

@@ -1,4 +1,5 @@
 """Celery entry points of the cases app (enqueued with ``delay_on_commit``)."""
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
@@ -18,8 +19,9 @@ def notify_case_reopened(case_id):
     if case is None:
         return 0
     recipients = list(
-        Membership.objects.filter(organization=case.organization, role=Membership.Role.ADMIN, user__is_active=True)
-        .values_list("user__email", flat=True)
+        Membership.objects.filter(
+            organization=case.organization, role=Membership.Role.ADMIN, user__is_active=True
+        ).values_list("user__email", flat=True)
     )
     if not recipients:
         return 0

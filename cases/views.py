@@ -1,6 +1,7 @@
 """Mediation case pages.  Cases are confidential: every page fetches through
 ``visible_to`` (handling organization and staff); leaders get 404 on every case page, and
 the statistics give them counts."""
+
 from functools import wraps
 
 from django.contrib import messages
@@ -11,10 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from organizations.pagination import paginate
+from core.feedback import add_service_errors, error_messages, form_error_messages
+from core.files import attachment_response
+from core.pagination import paginate
 from organizations.access import get_visible_or_404, is_leader, is_staff
-from organizations.feedback import add_service_errors, error_messages, form_error_messages
-from projects.files import attachment_response
 
 from . import services, workflow
 from .filters import CaseFilter
@@ -46,7 +47,9 @@ def case_list(request):
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     page, query = paginate(request, queryset.order_by("-received_date", "-number"))
     can_create = services.organizations_for_new_case(request.user).exists()
-    return render(request, "cases/case_list.html", {"filter": filterset, "page": page, "query": query, "can_create": can_create})
+    return render(
+        request, "cases/case_list.html", {"filter": filterset, "page": page, "query": query, "can_create": can_create}
+    )
 
 
 @case_pages
@@ -59,10 +62,16 @@ def case_create(request):
         data = form.cleaned_data
         try:
             case = services.case_create(
-                organization=data["organization"], actor=request.user, category=data["category"],
-                received_date=data["received_date"], source=data["source"], summary=data["summary"],
-                applicant_name=data["applicant_name"], applicant_phone=data["applicant_phone"],
-                respondent_names=data["respondent_names"], respondent_phone=data["respondent_phone"],
+                organization=data["organization"],
+                actor=request.user,
+                category=data["category"],
+                received_date=data["received_date"],
+                source=data["source"],
+                summary=data["summary"],
+                applicant_name=data["applicant_name"],
+                applicant_phone=data["applicant_phone"],
+                respondent_names=data["respondent_names"],
+                respondent_phone=data["respondent_phone"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -139,10 +148,16 @@ def _post_to_case(request, pk, form, action, success):
 def case_transition(request, pk):
     # Every status is offered to the form: the workflow refuses a wrong step with its own message.
     return _post_to_case(
-        request, pk, TransitionForm(request.POST),
+        request,
+        pk,
+        TransitionForm(request.POST),
         lambda case, data: services.case_transition(
-            case=case, actor=request.user, to_status=data["status"], closed_date=data["closed_date"],
-            outcome=data["outcome"], note=data["note"],
+            case=case,
+            actor=request.user,
+            to_status=data["status"],
+            closed_date=data["closed_date"],
+            outcome=data["outcome"],
+            note=data["note"],
         ),
         lambda case: _("案件状态已变更为“%(s)s”。") % {"s": case.get_status_display()},
     )
@@ -155,7 +170,9 @@ def case_reopen(request, pk):
         _case_or_404(request, pk)  # 404 before 403: another organization's case stays unrevealed
         raise PermissionDenied
     return _post_to_case(
-        request, pk, ReopenForm(request.POST),
+        request,
+        pk,
+        ReopenForm(request.POST),
         lambda case, data: services.case_reopen(case=case, actor=request.user, reason=data["reason"]),
         _("案件已重新打开，状态为“调解中”。"),
     )
@@ -165,8 +182,11 @@ def case_reopen(request, pk):
 @require_POST
 def event_create(request, pk):
     return _post_to_case(
-        request, pk, EventForm(request.POST),
-        lambda case, data: services.event_add(case=case, actor=request.user, **data), _("记录已添加。"),
+        request,
+        pk,
+        EventForm(request.POST),
+        lambda case, data: services.event_add(case=case, actor=request.user, **data),
+        _("记录已添加。"),
     )
 
 
@@ -174,8 +194,11 @@ def event_create(request, pk):
 @require_POST
 def party_create(request, pk):
     return _post_to_case(
-        request, pk, PartyForm(request.POST),
-        lambda case, data: services.party_add(case=case, actor=request.user, **data), _("当事人已添加。"),
+        request,
+        pk,
+        PartyForm(request.POST),
+        lambda case, data: services.party_add(case=case, actor=request.user, **data),
+        _("当事人已添加。"),
     )
 
 
@@ -193,9 +216,12 @@ def party_delete(request, pk, party_pk):
 @require_POST
 def attachment_upload(request, pk):
     return _post_to_case(
-        request, pk, AttachmentForm(request.POST, request.FILES),
-        lambda case, data: services.attachment_add(case=case, actor=request.user, upload=data["file"],
-                                                   description=data["description"]),
+        request,
+        pk,
+        AttachmentForm(request.POST, request.FILES),
+        lambda case, data: services.attachment_add(
+            case=case, actor=request.user, upload=data["file"], description=data["description"]
+        ),
         _("附件已上传。"),
     )
 
@@ -222,11 +248,13 @@ def case_history(request, pk):
             for change in delta.changes:
                 field = MediationCase._meta.get_field(change.field)
                 labels = dict(field.flatchoices)
-                changes.append({
-                    "field": field.verbose_name,
-                    "old": labels.get(change.old, change.old),
-                    "new": labels.get(change.new, change.new),
-                })
+                changes.append(
+                    {
+                        "field": field.verbose_name,
+                        "old": labels.get(change.old, change.old),
+                        "new": labels.get(change.new, change.new),
+                    }
+                )
         rows.append({"record": record, "changes": changes})
         previous = record
     rows.reverse()

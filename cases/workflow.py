@@ -14,6 +14,7 @@ end; they count as *closed* only the three closing statuses).  Reopening needs a
 clears the closing date and outcome.  A closing date (or an end date) must always be within
 received date .. today, whatever the step.
 """
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -53,10 +54,7 @@ def check_transition(from_status, to_status):
         raise ValidationError({"status": _("未知的案件状态“%(s)s”。") % {"s": to_status}})
     if to_status not in allowed_targets(from_status):
         raise ValidationError(
-            {
-                "status": _("案件状态不能从“%(a)s”变为“%(b)s”。")
-                % {"a": S(from_status).label, "b": S(to_status).label}
-            }
+            {"status": _("案件状态不能从“%(a)s”变为“%(b)s”。") % {"a": S(from_status).label, "b": S(to_status).label}}
         )
 
 

@@ -1,4 +1,5 @@
 """The Celery app.  Tasks live in each app's ``tasks.py``; beat's schedule is set here."""
+
 import os
 
 from celery import Celery

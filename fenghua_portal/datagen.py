@@ -9,13 +9,13 @@ seconds per scale unit) and returns a summary; the same scale and seed give the 
 Used by ``manage.py seed_demo --scale N`` (the 12 months up to last month) and the benchmarks
 (bench/, the year 2025 so results stay comparable).
 """
+
 import datetime
 import random
 from decimal import Decimal
+from functools import cache
 
 from django.db import transaction
-
-from functools import lru_cache
 
 VERSION = 3
 YEAR = 2025
@@ -23,10 +23,25 @@ BATCH = 5000
 
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙朱马胡郭林何高罗郑梁谢宋唐许邓冯韩曹曾彭萧蔡潘田董袁于余叶蒋杜苏魏程吕丁沈任姚卢傅钟姜崔谭廖范汪陆金石戴贾韦夏邱方侯邹熊孟秦白江阎薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严赖覃洪武莫孔"
 GIVEN = "秀英桂英美华玉兰凤英淑珍丽娟芳敏静霞红梅丽华玉珍桂兰春兰小红海燕雪梅晓燕金凤彩霞月娥素琴爱华巧玲慧琴"
-ORG_WORDS = ["巾帼志愿队", "妇女微家", "公益服务社", "家事调解工作室", "巧娘工作室", "姐妹互助会", "兰馨关爱团", "创业联盟"]
+ORG_WORDS = [
+    "巾帼志愿队",
+    "妇女微家",
+    "公益服务社",
+    "家事调解工作室",
+    "巧娘工作室",
+    "姐妹互助会",
+    "兰馨关爱团",
+    "创业联盟",
+]
 TRAINING = [
-    ("vocational", "母婴护理培训"), ("vocational", "育婴师培训"), ("culture", "国学课堂"), ("culture", "茶艺沙龙"),
-    ("culture", "瑜伽课"), ("emotional", "心理咨询讲座"), ("entrepreneurship", "种植技术培训"), ("entrepreneurship", "电商直播培训"),
+    ("vocational", "母婴护理培训"),
+    ("vocational", "育婴师培训"),
+    ("culture", "国学课堂"),
+    ("culture", "茶艺沙龙"),
+    ("culture", "瑜伽课"),
+    ("emotional", "心理咨询讲座"),
+    ("entrepreneurship", "种植技术培训"),
+    ("entrepreneurship", "电商直播培训"),
 ]
 CASE_STATUSES = ["succeeded"] * 11 + ["failed", "referred", "withdrawn", "mediating", "received"]
 
@@ -58,7 +73,7 @@ class Period:
         return datetime.date(year, index + 1, rng.randint(1, 28))
 
 
-@lru_cache(maxsize=None)
+@cache
 def initials(name):
     """The register's pinyin initials (beneficiaries.services.name_initials), once per name."""
     from beneficiaries.services import name_initials
@@ -114,7 +129,10 @@ def generate(scale=1, seed=2021, end_month=datetime.date(YEAR, 12, 1)):
         )
     organizations = Organization.objects.bulk_create(organizations, batch_size=BATCH)
     Organization.service_areas.through.objects.bulk_create(
-        [Organization.service_areas.through(organization_id=o.pk, servicearea_id=areas[i % len(areas)].pk) for i, o in enumerate(organizations)],
+        [
+            Organization.service_areas.through(organization_id=o.pk, servicearea_id=areas[i % len(areas)].pk)
+            for i, o in enumerate(organizations)
+        ],
         batch_size=BATCH,
     )
 
@@ -152,7 +170,10 @@ def generate(scale=1, seed=2021, end_month=datetime.date(YEAR, 12, 1)):
     through = Beneficiary.categories.through
     through.objects.bulk_create(
         [
-            through(beneficiary_id=b.pk, beneficiarycategory_id=category["old_women_director"] if i < directors else others[i % len(others)])
+            through(
+                beneficiary_id=b.pk,
+                beneficiarycategory_id=category["old_women_director"] if i < directors else others[i % len(others)],
+            )
             for i, b in enumerate(beneficiaries)
         ],
         batch_size=BATCH,
@@ -164,11 +185,27 @@ def generate(scale=1, seed=2021, end_month=datetime.date(YEAR, 12, 1)):
     for b in beneficiaries[:key_care_count]:
         for month in range(1, 13):
             for _n in range(1 if rng.random() < 0.2 else 2):
-                visits.append(Visit(beneficiary_id=b.pk, organization_id=b.organization_id, visit_date=_month_day(rng, month), mode=rng.choice(modes), visitors="志愿者"))
+                visits.append(
+                    Visit(
+                        beneficiary_id=b.pk,
+                        organization_id=b.organization_id,
+                        visit_date=_month_day(rng, month),
+                        mode=rng.choice(modes),
+                        visitors="志愿者",
+                    )
+                )
     rest = 60000 * scale - len(visits)
     for _n in range(rest):
         b = beneficiaries[rng.randrange(key_care_count, len(beneficiaries))]
-        visits.append(Visit(beneficiary_id=b.pk, organization_id=b.organization_id, visit_date=_day(rng), mode=rng.choice(modes), visitors="志愿者"))
+        visits.append(
+            Visit(
+                beneficiary_id=b.pk,
+                organization_id=b.organization_id,
+                visit_date=_day(rng),
+                mode=rng.choice(modes),
+                visitors="志愿者",
+            )
+        )
     Visit.objects.bulk_create(visits, batch_size=BATCH)
 
     # Training: 237 sessions per unit, ~1,000 distinct trainees, 419 certificates.
@@ -180,8 +217,13 @@ def generate(scale=1, seed=2021, end_month=datetime.date(YEAR, 12, 1)):
         org = organizations[rng.randrange(len(organizations))]
         sessions.append(
             TrainingSession(
-                organization=org, title=f"{title}第{i + 1}期", category=category_code, town=org.town,
-                date=_day(rng), hours=Decimal(rng.choice(["2.0", "3.0", "4.0", "8.0"])), trainer="张老师",
+                organization=org,
+                title=f"{title}第{i + 1}期",
+                category=category_code,
+                town=org.town,
+                date=_day(rng),
+                hours=Decimal(rng.choice(["2.0", "3.0", "4.0", "8.0"])),
+                trainer="张老师",
             )
         )
     sessions = TrainingSession.objects.bulk_create(sessions, batch_size=BATCH)
@@ -190,7 +232,11 @@ def generate(scale=1, seed=2021, end_month=datetime.date(YEAR, 12, 1)):
     for session in sessions:
         for person in rng.sample(range(len(people)), 12):
             name, phone = people[person]
-            attendance.append(Attendance(session_id=session.pk, name=name, phone=phone, person_key=phone, attended=rng.random() > 0.05))
+            attendance.append(
+                Attendance(
+                    session_id=session.pk, name=name, phone=phone, person_key=phone, attended=rng.random() > 0.05
+                )
+            )
     attended = [a for a in attendance if a.attended]
     rng.shuffle(attended)
     session_date = {s.pk: s.date for s in sessions}
@@ -207,12 +253,15 @@ def generate(scale=1, seed=2021, end_month=datetime.date(YEAR, 12, 1)):
         start = _day(rng, days=300)
         projects.append(
             CharityProject(
-                name=f"兰馨公益项目{i + 1:04d}", organization=org,
+                name=f"兰馨公益项目{i + 1:04d}",
+                organization=org,
                 funder=organizations[0] if i % 8 == 0 and org != organizations[0] else None,
                 funding_source=rng.choice(["government", "social", "enterprise"]),
-                amount=Decimal(rng.randrange(10000, 200000, 500)), start_date=start,
+                amount=Decimal(rng.randrange(10000, 200000, 500)),
+                start_date=start,
                 end_date=start + datetime.timedelta(days=rng.randint(60, 365)),
-                target_beneficiaries=rng.randint(20, 300), status=rng.choice(["approved", "in_progress", "completed"]),
+                target_beneficiaries=rng.randint(20, 300),
+                status=rng.choice(["approved", "in_progress", "completed"]),
             )
         )
     CharityProject.objects.bulk_create(projects, batch_size=BATCH)
@@ -234,8 +283,13 @@ def generate(scale=1, seed=2021, end_month=datetime.date(YEAR, 12, 1)):
             closed = min(received + datetime.timedelta(days=rng.randint(1, 60)), period.end)
         cases.append(
             MediationCase(
-                number=next_number(received.year), organization=org, category=rng.choice(list(MediationCase.Category.values)),
-                source=rng.choice(list(MediationCase.Source.values)), received_date=received, status=status, closed_date=closed,
+                number=next_number(received.year),
+                organization=org,
+                category=rng.choice(list(MediationCase.Category.values)),
+                source=rng.choice(list(MediationCase.Source.values)),
+                received_date=received,
+                status=status,
+                closed_date=closed,
             )
         )
     MediationCase.objects.bulk_create(cases, batch_size=BATCH)
@@ -246,9 +300,16 @@ def generate(scale=1, seed=2021, end_month=datetime.date(YEAR, 12, 1)):
         "year": period.end.year,
         "month": f"{period.end:%Y-%m}",
         "counts": {
-            "organizations": len(organizations), "beneficiaries": len(beneficiaries), "old_women_directors": directors,
-            "key_care": key_care_count, "visits": len(visits), "training_sessions": len(sessions),
-            "attendance": len(attendance), "trainees": len(people), "certificates": min(419 * scale, len(attended)),
-            "projects": len(projects), "cases": len(cases),
+            "organizations": len(organizations),
+            "beneficiaries": len(beneficiaries),
+            "old_women_directors": directors,
+            "key_care": key_care_count,
+            "visits": len(visits),
+            "training_sessions": len(sessions),
+            "attendance": len(attendance),
+            "trainees": len(people),
+            "certificates": min(419 * scale, len(attended)),
+            "projects": len(projects),
+            "cases": len(cases),
         },
     }

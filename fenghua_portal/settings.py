@@ -3,6 +3,7 @@
 Defaults give the embedded setup used by ``make run``: SQLite in the checkout and Celery tasks
 run in-process.  Production and CI set DATABASE_URL (PostgreSQL) and REDIS_URL.
 """
+
 import os
 import sys
 from pathlib import Path
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     # Project apps, lowest first: each may import only the ones above it.
+    "core",
     "accounts",
     "organizations",
     "beneficiaries",

@@ -26,7 +26,7 @@ def _database_ok():
             cursor.execute("SELECT 1")
             cursor.fetchone()
         return True, connection.vendor
-    except Exception as exc:  # noqa: BLE001 - any failure means "down"
+    except Exception as exc:
         return False, exc.__class__.__name__
 
 
@@ -39,7 +39,7 @@ def _broker_ok():
         client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=2, socket_timeout=2)
         client.ping()
         return True, "redis"
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return False, exc.__class__.__name__
 
 

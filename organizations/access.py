@@ -6,19 +6,13 @@ every view, export, autocomplete and download fetches through ``visible_to(user)
 * organization users see the rows of the organizations they belong to;
 * anonymous and inactive users see nothing.
 """
-from django.http import Http404
+
 from django.db import models
+from django.http import Http404
 
+from core.roles import Role, role_of
 
-def role_of(user):
-    """'anonymous', 'staff', 'leader' or 'member'."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return "anonymous"
-    if user.is_superuser or user.role == "staff":
-        return "staff"
-    if user.role == "leader":
-        return "leader"
-    return "member"
+__all__ = ["Role", "role_of"]  # re-exported: callers may import the role helpers from here
 
 
 def is_staff(user):
@@ -40,9 +34,9 @@ def admin_org_ids(user):
     """A lazy subquery of the ids of the organizations the user administers."""
     from .models import Membership
 
-    return Membership.objects.filter(
-        user=user, role=Membership.Role.ADMIN, organization__active=True
-    ).values("organization_id")
+    return Membership.objects.filter(user=user, role=Membership.Role.ADMIN, organization__active=True).values(
+        "organization_id"
+    )
 
 
 def is_member_of(user, organization_id):

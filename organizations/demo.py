@@ -1,4 +1,5 @@
 """Demo organizations and the accounts of each role (see fenghua_portal seed_demo)."""
+
 import datetime
 
 from accounts.models import User
@@ -32,8 +33,22 @@ DEMO_USERS = [
     ("staff@demo.lanxin.cn", "妇联 王敏", User.Role.STAFF, None, None, "妇联工作人员"),
     ("leader@demo.lanxin.cn", "区妇联 陈主席", User.Role.LEADER, None, None, "领导"),
     ("admin@demo.lanxin.cn", "旗袍俱乐部 负责人", User.Role.MEMBER, "奉化源为爱旗袍公益俱乐部", "admin", "组织管理员"),
-    ("volunteer@demo.lanxin.cn", "旗袍俱乐部 志愿者", User.Role.MEMBER, "奉化源为爱旗袍公益俱乐部", "member", "组织成员"),
-    ("mediator@demo.lanxin.cn", "和事嫂 调解员", User.Role.MEMBER, "奉帮和事嫂家事调解服务队", "admin", "调解组织管理员"),
+    (
+        "volunteer@demo.lanxin.cn",
+        "旗袍俱乐部 志愿者",
+        User.Role.MEMBER,
+        "奉化源为爱旗袍公益俱乐部",
+        "member",
+        "组织成员",
+    ),
+    (
+        "mediator@demo.lanxin.cn",
+        "和事嫂 调解员",
+        User.Role.MEMBER,
+        "奉帮和事嫂家事调解服务队",
+        "admin",
+        "调解组织管理员",
+    ),
     ("trainer@demo.lanxin.cn", "安馨 培训老师", User.Role.MEMBER, "安馨职业技能培训学校", "admin", "培训组织管理员"),
 ]
 

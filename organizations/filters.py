@@ -2,18 +2,9 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import PortalFilterSet
+
 from .models import Organization, ServiceArea, Town
-from .widgets import speed_up_selects
-
-
-class PortalFilterSet(django_filters.FilterSet):
-    """The FilterSet every list uses: its selects render fast (see widgets.FastSelect)."""
-
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            speed_up_selects(super().form)
-        return self._form
 
 
 class OrganizationFilter(PortalFilterSet):
@@ -38,4 +29,6 @@ class OrganizationFilter(PortalFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(leader_name__icontains=value) | Q(credit_code__iexact=value))
+        return queryset.filter(
+            Q(name__icontains=value) | Q(leader_name__icontains=value) | Q(credit_code__iexact=value)
+        )

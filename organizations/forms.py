@@ -2,16 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.widgets import DateInput
 
 from .models import Membership, Organization, ServiceArea
 from .validators import normalize_credit_code
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class OrganizationForm(forms.ModelForm):
@@ -22,8 +16,16 @@ class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
         fields = [
-            "name", "credit_code", "service_areas", "kind", "town", "leader_name", "phone",
-            "founded", "volunteer_count", "active",
+            "name",
+            "credit_code",
+            "service_areas",
+            "kind",
+            "town",
+            "leader_name",
+            "phone",
+            "founded",
+            "volunteer_count",
+            "active",
         ]
         widgets = {"founded": DateInput()}
 

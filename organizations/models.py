@@ -70,10 +70,10 @@ class Organization(models.Model):
         ALLIANCE = "alliance", _("联盟")
 
     name = models.CharField(_("组织名称"), max_length=100, unique=True)
-    credit_code = models.CharField(
-        _("统一社会信用代码"), max_length=18, blank=True, validators=[validate_credit_code]
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True, validators=[validate_credit_code])
+    service_areas = models.ManyToManyField(
+        ServiceArea, verbose_name=_("服务领域"), blank=True, related_name="organizations"
     )
-    service_areas = models.ManyToManyField(ServiceArea, verbose_name=_("服务领域"), blank=True, related_name="organizations")
     kind = models.CharField(_("组织形式"), max_length=20, choices=Kind.choices, default=Kind.REGISTERED)
     town = models.ForeignKey(Town, verbose_name=_("所属镇街"), on_delete=models.PROTECT, related_name="organizations")
     leader_name = models.CharField(_("负责人"), max_length=50, blank=True)

@@ -7,6 +7,7 @@ its AppConfig.ready() that returns the panel for an organization (or None):
 
 The function must fetch through ``visible_to(request.user)`` like any view.
 """
+
 _panels = []
 
 

@@ -1,4 +1,5 @@
 """Writes that enforce the rules about organizations and who belongs to them."""
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -38,7 +39,9 @@ def membership_add(*, organization, email, full_name, role, actor, request=None,
         user = user_create(email=email, full_name=full_name, role=User.Role.MEMBER, password=password, request=request)
     elif user.role != User.Role.MEMBER or user.is_superuser:
         raise ValidationError({"email": _("该邮箱属于妇联工作人员或领导账号，不能加入组织。")})
-    membership, created = Membership.objects.get_or_create(user=user, organization=organization, defaults={"role": role})
+    membership, created = Membership.objects.get_or_create(
+        user=user, organization=organization, defaults={"role": role}
+    )
     if not created:
         raise ValidationError({"email": _("%(email)s 已是本组织成员。") % {"email": email}})
     return membership

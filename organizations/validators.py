@@ -1,5 +1,6 @@
 """Checksums of Chinese identifiers: the unified social credit code (GB 32100-2015) and the
 resident ID card number (GB 11643-1999).  Messages name the field in Chinese."""
+
 import datetime
 
 from django.core.exceptions import ValidationError

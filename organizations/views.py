@@ -8,27 +8,16 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.services import user_create
-from organizations.pagination import paginate
+from core.decorators import staff_required
+from core.feedback import error_messages, form_error_messages
+from core.pagination import paginate
 
 from .access import can_manage_organization, get_visible_or_404, is_staff
-from .feedback import error_messages, form_error_messages
 from .filters import OrganizationFilter
 from .forms import AccountCreateForm, MembershipAddForm, OrganizationForm
 from .models import Membership, Organization
 from .panels import panels_for
 from .services import membership_add, membership_remove, organization_save
-
-
-def staff_required(view):
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not is_staff(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
 
 
 @login_required
@@ -55,9 +44,9 @@ def organization_detail(request, pk):
         Organization.objects.select_related("town").prefetch_related("service_areas"), request.user, pk=pk
     )
     can_manage = can_manage_organization(request.user, organization.pk)
-    show_members = is_staff(request.user) or Membership.objects.visible_to(request.user).filter(
-        organization=organization
-    ).exists()
+    show_members = (
+        is_staff(request.user) or Membership.objects.visible_to(request.user).filter(organization=organization).exists()
+    )
     memberships = (
         organization.memberships.select_related("user").order_by("role", "user__email") if show_members else []
     )
@@ -132,7 +121,9 @@ def membership_create(request, pk):
 @require_POST
 def membership_delete(request, pk, membership_pk):
     organization = get_visible_or_404(Organization, request.user, pk=pk)
-    membership = get_object_or_404(Membership.objects.visible_to(request.user), pk=membership_pk, organization=organization)
+    membership = get_object_or_404(
+        Membership.objects.visible_to(request.user), pk=membership_pk, organization=organization
+    )
     membership_remove(membership=membership, actor=request.user)
     messages.success(request, _("已移除成员 %(email)s。") % {"email": membership.user.email})
     return redirect("organizations:detail", pk=organization.pk)
@@ -151,5 +142,7 @@ def account_list(request):
         )
         messages.success(request, _("账号 %(email)s 已创建，设置密码的邮件已发出。") % {"email": user.email})
         return redirect("organizations:accounts")
-    users = User.objects.filter(Q(role__in=[User.Role.STAFF, User.Role.LEADER]) | Q(is_superuser=True)).order_by("role", "email")
+    users = User.objects.filter(Q(role__in=[User.Role.STAFF, User.Role.LEADER]) | Q(is_superuser=True)).order_by(
+        "role", "email"
+    )
     return render(request, "organizations/account_list.html", {"form": form, "users": users})

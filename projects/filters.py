@@ -1,9 +1,8 @@
 import django_filters
-
-from organizations.filters import PortalFilterSet
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import PortalFilterSet
 from organizations.models import Organization
 
 from .models import CharityProject
@@ -14,8 +13,12 @@ DATE = {"type": "date"}
 class ProjectFilter(PortalFilterSet):
     q = django_filters.CharFilter(label=_("项目名称"), field_name="name", lookup_expr="icontains")
     status = django_filters.ChoiceFilter(label=_("状态"), choices=CharityProject.Status.choices)
-    organization = django_filters.ModelChoiceFilter(label=_("承接组织"), queryset=Organization.objects.only("id", "name").order_by("name"))
-    funder = django_filters.ModelChoiceFilter(label=_("资助方"), queryset=Organization.objects.only("id", "name").order_by("name"))
+    organization = django_filters.ModelChoiceFilter(
+        label=_("承接组织"), queryset=Organization.objects.only("id", "name").order_by("name")
+    )
+    funder = django_filters.ModelChoiceFilter(
+        label=_("资助方"), queryset=Organization.objects.only("id", "name").order_by("name")
+    )
     funding_source = django_filters.ChoiceFilter(label=_("资金来源"), choices=CharityProject.FundingSource.choices)
     active_from = django_filters.DateFilter(
         label=_("执行期间从"), field_name="end_date", lookup_expr="gte", widget=forms.DateInput(attrs=DATE)

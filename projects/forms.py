@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from organizations.forms import DateInput
+from core.widgets import DateInput
 from organizations.models import Organization
 
 from .models import CharityProject, ProjectReport
@@ -11,15 +11,25 @@ class ProjectForm(forms.ModelForm):
     class Meta:
         model = CharityProject
         fields = [
-            "name", "organization", "funder", "funding_source", "amount", "start_date", "end_date",
-            "target_beneficiaries", "status", "description",
+            "name",
+            "organization",
+            "funder",
+            "funding_source",
+            "amount",
+            "start_date",
+            "end_date",
+            "target_beneficiaries",
+            "status",
+            "description",
         ]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # New projects go to active organizations; an existing one keeps its (maybe inactive) one.
-        self.fields["organization"].queryset = Organization.objects.all() if self.instance.pk else Organization.objects.active()
+        self.fields["organization"].queryset = (
+            Organization.objects.all() if self.instance.pk else Organization.objects.active()
+        )
         self.fields["funder"].queryset = Organization.objects.all()
         if self.instance.pk:
             # Status moves one step at a time through the 推进 button.
@@ -38,8 +48,20 @@ class ProjectForm(forms.ModelForm):
 class ReportForm(forms.ModelForm):
     class Meta:
         model = ProjectReport
-        fields = ["period_start", "period_end", "narrative", "people_served", "funds_spent", "people_employed", "income_generated"]
-        widgets = {"period_start": DateInput(), "period_end": DateInput(), "narrative": forms.Textarea(attrs={"rows": 8})}
+        fields = [
+            "period_start",
+            "period_end",
+            "narrative",
+            "people_served",
+            "funds_spent",
+            "people_employed",
+            "income_generated",
+        ]
+        widgets = {
+            "period_start": DateInput(),
+            "period_end": DateInput(),
+            "narrative": forms.Textarea(attrs={"rows": 8}),
+        }
         help_texts = {
             "people_employed": _("创业就业类项目填写，其他项目填0。"),
             "income_generated": _("创业就业类项目填写，其他项目填0。"),

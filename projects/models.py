@@ -41,8 +41,10 @@ class CharityProjectQuerySet(ScopedQuerySet):
             period_start__lte=month_end,
             period_end__gte=month_start,
         )
-        return self.filter(status=CharityProject.Status.IN_PROGRESS).overlapping(month_start, month_end).filter(
-            ~Exists(covering)
+        return (
+            self.filter(status=CharityProject.Status.IN_PROGRESS)
+            .overlapping(month_start, month_end)
+            .filter(~Exists(covering))
         )
 
 
@@ -59,9 +61,16 @@ class CharityProject(models.Model):
         COMPLETED = "completed", _("结项")
 
     name = models.CharField(_("项目名称"), max_length=100)
-    organization = models.ForeignKey(Organization, verbose_name=_("承接组织"), on_delete=models.PROTECT, related_name="projects")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("承接组织"), on_delete=models.PROTECT, related_name="projects"
+    )
     funder = models.ForeignKey(
-        Organization, verbose_name=_("资助方"), null=True, blank=True, on_delete=models.PROTECT, related_name="funded_projects"
+        Organization,
+        verbose_name=_("资助方"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="funded_projects",
     )
     funding_source = models.CharField(_("资金来源"), max_length=20, choices=FundingSource.choices)
     amount = models.DecimalField(_("资助金额（元）"), max_digits=12, decimal_places=2, default=0)
@@ -132,7 +141,9 @@ class ProjectReport(models.Model):
         APPROVED = "approved", _("已通过")
         RETURNED = "returned", _("已退回")
 
-    project = models.ForeignKey(CharityProject, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="reports")
+    project = models.ForeignKey(
+        CharityProject, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="reports"
+    )
     period_start = models.DateField(_("报告期开始"))
     period_end = models.DateField(_("报告期结束"))
     narrative = models.TextField(_("进展情况"), blank=True)
@@ -142,10 +153,14 @@ class ProjectReport(models.Model):
     income_generated = models.DecimalField(_("带动增收（元）"), max_digits=12, decimal_places=2, default=0)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     review_comment = models.TextField(_("审核意见"), blank=True)
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -158,8 +173,12 @@ class ProjectReport(models.Model):
         ordering = ["-period_end", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="report_period_ordered"),
-            models.CheckConstraint(condition=Q(funds_spent__gte=0) & Q(income_generated__gte=0), name="report_amounts_not_negative"),
-            models.UniqueConstraint(fields=["project", "period_start", "period_end"], name="report_unique_period_per_project"),
+            models.CheckConstraint(
+                condition=Q(funds_spent__gte=0) & Q(income_generated__gte=0), name="report_amounts_not_negative"
+            ),
+            models.UniqueConstraint(
+                fields=["project", "period_start", "period_end"], name="report_unique_period_per_project"
+            ),
         ]
         indexes = [models.Index(fields=["status"])]
 

@@ -1,5 +1,6 @@
 """The organization page's project section: projects it undertakes and funds, funds received
 and given, and its reports by status (figures only, no narratives)."""
+
 from django.db.models import Count, Q, Sum
 
 from .models import CharityProject, ProjectReport
@@ -17,9 +18,12 @@ def project_panel(request, organization):
         return None
     projects = (
         visible.filter(Q(organization=organization) | Q(funder=organization))
-        .select_related("organization", "funder").order_by("-start_date", "name")[:50]
+        .select_related("organization", "funder")
+        .order_by("-start_date", "name")[:50]
     )
-    counts = ProjectReport.objects.countable_by(request.user).filter(project__organization=organization).counts_by_status()
+    counts = (
+        ProjectReport.objects.countable_by(request.user).filter(project__organization=organization).counts_by_status()
+    )
     report_counts = [{"label": label, "n": counts.get(value, 0)} for value, label in ProjectReport.Status.choices]
     return {
         "template": "projects/panel.html",

@@ -4,6 +4,7 @@ Report review cycle:  draft → submitted → approved (locked)
                                         ↘ returned (with a comment) → (revised) → submitted …
 The undertaking organization's members write, edit and submit; staff approve or return.
 """
+
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,13 +12,21 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.files import delete_attachment_file, store_attachment
 from organizations.access import can_act_for, is_member_of, is_staff
 
-from .files import delete_attachment_file, store_attachment
 from .models import CharityProject, ProjectReport, ReportAttachment
 
 PROJECT_STATUS_ORDER = [s.value for s in CharityProject.Status]
-REPORT_FIELDS = ("period_start", "period_end", "narrative", "people_served", "funds_spent", "people_employed", "income_generated")
+REPORT_FIELDS = (
+    "period_start",
+    "period_end",
+    "narrative",
+    "people_served",
+    "funds_spent",
+    "people_employed",
+    "income_generated",
+)
 
 
 def last_month(today=None):
@@ -43,6 +52,7 @@ def report_is_editable(report):
 
 
 # --- projects -------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def project_save(*, form, actor):
@@ -72,6 +82,7 @@ def project_advance(*, project, actor):
 
 # --- reports --------------------------------------------------------------------------------
 
+
 def _validate_report(project, data, exclude_pk=None):
     errors = {}
     start, end = data.get("period_start"), data.get("period_end")
@@ -82,9 +93,14 @@ def _validate_report(project, data, exclude_pk=None):
             errors["period_start"] = _("报告期还没有开始，不能填写报告。")
         elif end < project.start_date or start > project.end_date:
             errors["period_start"] = _("报告期应在项目周期（%(a)s 至 %(b)s）之内。") % {
-                "a": project.start_date.isoformat(), "b": project.end_date.isoformat(),
+                "a": project.start_date.isoformat(),
+                "b": project.end_date.isoformat(),
             }
-        elif ProjectReport.objects.filter(project=project, period_start=start, period_end=end).exclude(pk=exclude_pk).exists():
+        elif (
+            ProjectReport.objects.filter(project=project, period_start=start, period_end=end)
+            .exclude(pk=exclude_pk)
+            .exists()
+        ):
             errors["period_start"] = _("该项目已有这一报告期的报告。")
     for field in ("funds_spent", "income_generated"):
         if data.get(field) is not None and data[field] < 0:
@@ -102,8 +118,12 @@ def report_create(*, project, actor, **data):
     if project.status == CharityProject.Status.DECLARED:
         raise ValidationError({"project": _("项目尚未立项，不能填写进展报告。")})
     _validate_report(project, data)
-    report = ProjectReport(project=project, created_by=actor, status=ProjectReport.Status.DRAFT,
-                           **{k: v for k, v in data.items() if k in REPORT_FIELDS})
+    report = ProjectReport(
+        project=project,
+        created_by=actor,
+        status=ProjectReport.Status.DRAFT,
+        **{k: v for k, v in data.items() if k in REPORT_FIELDS},
+    )
     report._history_user = actor
     try:
         with transaction.atomic():
@@ -200,8 +220,12 @@ def report_attachment_add(*, report, actor, upload):
     relative, content_type = store_attachment(upload, "reports")
     try:
         return ReportAttachment.objects.create(
-            report=locked, file=relative, original_name=(upload.name or "")[-200:], content_type=content_type,
-            size=upload.size, uploaded_by=actor,
+            report=locked,
+            file=relative,
+            original_name=(upload.name or "")[-200:],
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=actor,
         )
     except Exception:
         delete_attachment_file(relative)

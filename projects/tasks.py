@@ -1,6 +1,7 @@
 """Celery entry points of the projects app (enqueued with ``delay_on_commit``).
 
 The mails name the project and the period, never the narrative."""
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
@@ -34,7 +35,9 @@ def notify_report_submitted(report_id):
         return 0
     subject = _("【兰馨HUI】待审核：%(project)s 进展报告") % {"project": report.project.name}
     body = _("%(org)s 提交了项目“%(project)s”%(period)s 的进展报告，请审核：%(path)s") % {
-        "org": report.project.organization.name, "project": report.project.name, "period": _period(report),
+        "org": report.project.organization.name,
+        "project": report.project.name,
+        "period": _period(report),
         "path": reverse("projects:report_detail", args=[report.pk]),
     }
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
@@ -47,18 +50,26 @@ def notify_report_reviewed(report_id):
     if report is None or report.status not in ("approved", "returned"):
         return 0
     recipients = list(
-        Membership.objects.filter(organization=report.project.organization, role=Membership.Role.ADMIN, user__is_active=True)
-        .values_list("user__email", flat=True)
+        Membership.objects.filter(
+            organization=report.project.organization, role=Membership.Role.ADMIN, user__is_active=True
+        ).values_list("user__email", flat=True)
     )
     if not recipients:
         return 0
     if report.status == "approved":
         subject = _("【兰馨HUI】进展报告已通过：%(project)s") % {"project": report.project.name}
-        body = _("项目“%(project)s”%(period)s 的进展报告已审核通过。") % {"project": report.project.name, "period": _period(report)}
+        body = _("项目“%(project)s”%(period)s 的进展报告已审核通过。") % {
+            "project": report.project.name,
+            "period": _period(report),
+        }
     else:
         subject = _("【兰馨HUI】进展报告被退回：%(project)s") % {"project": report.project.name}
-        body = _("项目“%(project)s”%(period)s 的进展报告被退回，请根据审核意见修改后重新提交。\n审核意见：%(comment)s") % {
-            "project": report.project.name, "period": _period(report), "comment": report.review_comment,
+        body = _(
+            "项目“%(project)s”%(period)s 的进展报告被退回，请根据审核意见修改后重新提交。\n审核意见：%(comment)s"
+        ) % {
+            "project": report.project.name,
+            "period": _period(report),
+            "comment": report.review_comment,
         }
     body += "\n" + reverse("projects:report_detail", args=[report.pk])
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)

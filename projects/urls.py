@@ -19,5 +19,9 @@ urlpatterns = [
     path("reports/<int:pk>/approve/", views.report_approve, name="report_approve"),
     path("reports/<int:pk>/return/", views.report_return, name="report_return"),
     path("reports/<int:pk>/attachments/add/", views.report_attachment_upload, name="report_attachment_upload"),
-    path("reports/<int:pk>/attachments/<int:attachment_pk>/", views.report_attachment_download, name="report_attachment_download"),
+    path(
+        "reports/<int:pk>/attachments/<int:attachment_pk>/",
+        views.report_attachment_download,
+        name="report_attachment_download",
+    ),
 ]

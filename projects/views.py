@@ -1,6 +1,7 @@
 """Charity project and progress report pages.  Projects hold no personal data, so leaders may
 browse them; report narratives and attachments are shown to the undertaking organization and
 staff only (see services.can_read_report_details)."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,13 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from organizations.pagination import paginate
+from core.decorators import staff_required
+from core.feedback import add_service_errors, error_messages, form_error_messages
+from core.files import attachment_response
+from core.pagination import paginate
 from organizations.access import get_visible_or_404, is_staff
-from organizations.views import staff_required
 
 from . import services
-from organizations.feedback import add_service_errors, error_messages, form_error_messages
-from .files import attachment_response
 from .filters import ProjectFilter
 from .forms import AttachmentForm, ProjectForm, ReportForm, ReviewForm
 from .models import CharityProject, ProjectReport, ReportAttachment
@@ -23,7 +24,9 @@ from .models import CharityProject, ProjectReport, ReportAttachment
 
 def _report_or_404(request, pk):
     return get_visible_or_404(
-        ProjectReport.objects.select_related("project__organization", "project__funder", "reviewer"), request.user, pk=pk
+        ProjectReport.objects.select_related("project__organization", "project__funder", "reviewer"),
+        request.user,
+        pk=pk,
     )
 
 
@@ -45,11 +48,17 @@ def project_list(request):
 def project_detail(request, pk):
     project = get_visible_or_404(CharityProject.objects.select_related("organization", "funder"), request.user, pk=pk)
     reports = (
-        ProjectReport.objects.visible_to(request.user).filter(project=project)
-        .select_related("reviewer").annotate(attachment_count=Count("attachments")).order_by("-period_end", "-id")
+        ProjectReport.objects.visible_to(request.user)
+        .filter(project=project)
+        .select_related("reviewer")
+        .annotate(attachment_count=Count("attachments"))
+        .order_by("-period_end", "-id")
     )
     totals = reports.filter(status=ProjectReport.Status.APPROVED).aggregate(
-        served=Sum("people_served"), spent=Sum("funds_spent"), employed=Sum("people_employed"), income=Sum("income_generated")
+        served=Sum("people_served"),
+        spent=Sum("funds_spent"),
+        employed=Sum("people_employed"),
+        income=Sum("income_generated"),
     )
     return render(
         request,
@@ -181,7 +190,10 @@ def report_submit(request, pk):
 def report_approve(request, pk):
     comment = request.POST.get("review_comment", "")
     return _report_action(
-        request, pk, lambda r: services.report_approve(report=r, actor=request.user, comment=comment), _("报告已审核通过。")
+        request,
+        pk,
+        lambda r: services.report_approve(report=r, actor=request.user, comment=comment),
+        _("报告已审核通过。"),
     )
 
 
@@ -190,7 +202,10 @@ def report_approve(request, pk):
 def report_return(request, pk):
     comment = request.POST.get("review_comment", "")
     return _report_action(
-        request, pk, lambda r: services.report_return(report=r, actor=request.user, comment=comment), _("报告已退回，组织将收到通知。")
+        request,
+        pk,
+        lambda r: services.report_return(report=r, actor=request.user, comment=comment),
+        _("报告已退回，组织将收到通知。"),
     )
 
 
@@ -223,8 +238,10 @@ def report_attachment_download(request, pk, attachment_pk):
 def review_queue(request):
     """Submitted reports, oldest first."""
     reports = (
-        ProjectReport.objects.visible_to(request.user).awaiting_review()
-        .select_related("project__organization").order_by("submitted_at", "id")
+        ProjectReport.objects.visible_to(request.user)
+        .awaiting_review()
+        .select_related("project__organization")
+        .order_by("submitted_at", "id")
     )
     page, query = paginate(request, reports)
     return render(request, "projects/review_queue.html", {"page": page, "query": query})
@@ -235,11 +252,22 @@ def missing_reports(request):
     """Projects in progress with no submitted or approved report covering last month."""
     start, end = services.last_month()
     projects = (
-        CharityProject.objects.visible_to(request.user).missing_report_for(start, end)
+        CharityProject.objects.visible_to(request.user)
+        .missing_report_for(start, end)
         .select_related("organization", "funder")
-        .annotate(draft_count=Count("reports", filter=Q(reports__status__in=ProjectReport.EDITABLE_STATUSES,
-                                                        reports__period_start__lte=end, reports__period_end__gte=start)))
+        .annotate(
+            draft_count=Count(
+                "reports",
+                filter=Q(
+                    reports__status__in=ProjectReport.EDITABLE_STATUSES,
+                    reports__period_start__lte=end,
+                    reports__period_end__gte=start,
+                ),
+            )
+        )
         .order_by("organization__name", "name")
     )
     page, query = paginate(request, projects)
-    return render(request, "projects/missing_reports.html", {"page": page, "query": query, "month_start": start, "month_end": end})
+    return render(
+        request, "projects/missing_reports.html", {"page": page, "query": query, "month_start": start, "month_end": end}
+    )

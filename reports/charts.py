@@ -3,6 +3,7 @@
 No JavaScript library, no inline ``style=`` (the CSP forbids it): presentation attributes only.
 Every text is escaped here, so the result may be marked safe in a template.
 """
+
 from html import escape
 
 from django.utils.safestring import mark_safe
@@ -45,7 +46,9 @@ def _axes(top, percent, left, right, bottom):
         value = top * i / 4
         y = bottom - (bottom - 28) * i / 4
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="#e5e5e5"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#666">{_fmt(value, percent)}</text>')
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#666">{_fmt(value, percent)}</text>'
+        )
     return parts
 
 
@@ -64,7 +67,9 @@ def line_chart(title, labels, series, *, percent=False, width=640, height=240):
     parts = _axes(top, percent, left, right, bottom)
     for i, label in enumerate(labels):
         x = left + step * i
-        parts.append(f'<text x="{x:.1f}" y="{bottom + 16}" text-anchor="middle" fill="#666">{escape(str(label))}</text>')
+        parts.append(
+            f'<text x="{x:.1f}" y="{bottom + 16}" text-anchor="middle" fill="#666">{escape(str(label))}</text>'
+        )
     for k, (name, vals) in enumerate(series):
         color = PALETTE[k % len(PALETTE)]
         segments, current = [], []
@@ -104,5 +109,7 @@ def bar_chart(title, labels, values, *, width=640, height=260):
         cx = left + slot * i + slot / 2
         parts.append(f'<text x="{cx:.1f}" y="{bottom - h - 3:.1f}" text-anchor="middle" fill="#333">{value}</text>')
         short = escape(str(label)[:4])
-        parts.append(f'<text x="{cx:.1f}" y="{bottom + 16}" text-anchor="middle" fill="#666" font-size="10">{short}</text>')
+        parts.append(
+            f'<text x="{cx:.1f}" y="{bottom + 16}" text-anchor="middle" fill="#666" font-size="10">{short}</text>'
+        )
     return _frame(title, width, height, "".join(parts))

@@ -1,4 +1,5 @@
 """Demo data for reports: last month's district PDF, built in-process if it is not there yet."""
+
 from .models import MonthlyReport
 from .services import last_month, prepare_report, report_path
 from .statistics import Scope

@@ -33,7 +33,9 @@ class ScopeForm(forms.Form):
         else:
             del self.fields["town"]
         if role == "staff" or (role == "leader" and purpose == "view"):
-            self.fields["organization"].queryset = Organization.objects.select_related("town").order_by("town__order", "name")
+            self.fields["organization"].queryset = Organization.objects.select_related("town").order_by(
+                "town__order", "name"
+            )
         elif role == "member":
             self.fields["organization"].queryset = organizations_of(user)
             self.fields["organization"].required = True

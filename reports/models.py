@@ -51,7 +51,9 @@ class MonthlyReport(models.Model):
     file = models.CharField(max_length=200, blank=True)  # relative to REPORT_STORAGE_ROOT
     error = models.TextField(_("失败原因"), blank=True)
     token = models.CharField(max_length=64, unique=True, default=new_token)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     built_at = models.DateTimeField(null=True, blank=True)

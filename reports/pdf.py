@@ -4,6 +4,7 @@ WeasyPrint would fetch any URL a document names (http, file://, ...).  ``StaticO
 loads only the portal's static files, read from disk through the staticfiles finders, and
 refuses everything else, so a report can never pull in a remote resource or a local file.
 """
+
 import mimetypes
 import posixpath
 from urllib.parse import unquote, urlsplit
@@ -43,7 +44,7 @@ def static_response(url):
     prefix = "/" + settings.STATIC_URL.strip("/") + "/"
     if parts.scheme != origin.scheme or parts.netloc != origin.netloc or not parts.path.startswith(prefix):
         raise RefusedURL(f"refused URL: {url[:200]}")
-    relative = unquote(parts.path[len(prefix):])
+    relative = unquote(parts.path[len(prefix) :])
     normalized = posixpath.normpath(relative)
     if not relative or normalized != relative or normalized.startswith(("../", "/")) or "\\" in relative:
         raise RefusedURL(f"refused static path: {relative[:200]}")

@@ -1,5 +1,6 @@
 """Who may see which figures, asking for a report, building it, and the context shared by the
 dashboard and the PDF."""
+
 import datetime
 import logging
 import os
@@ -220,8 +221,11 @@ def sections_of(rows):
 def table_rows(rows, name_key):
     """By-town or by-organization rows with displayable values."""
     return [
-        {"name": row[name_key], **{key: _display(key, row[key]) for key in FIGURE_KEYS},
-         "ytd": {key: _display(key, row["ytd"][key]) for key in FIGURE_KEYS} if "ytd" in row else None}
+        {
+            "name": row[name_key],
+            **{key: _display(key, row[key]) for key in FIGURE_KEYS},
+            "ytd": {key: _display(key, row["ytd"][key]) for key in FIGURE_KEYS} if "ytd" in row else None,
+        }
         for row in rows
     ]
 
@@ -232,7 +236,9 @@ def trend_charts(series):
         charts.line_chart(_("走访次数"), labels, [(_("走访（次）"), series["visits"])]),
         charts.line_chart(_("重点关爱覆盖率"), labels, [(_("覆盖率"), series["key_care_coverage"])], percent=True),
         charts.line_chart(_("培训人次"), labels, [(_("培训人次"), series["training_person_times"])]),
-        charts.line_chart(_("调解案件"), labels, [(_("受理"), series["cases_received"]), (_("结案"), series["cases_closed"])]),
+        charts.line_chart(
+            _("调解案件"), labels, [(_("受理"), series["cases_received"]), (_("结案"), series["cases_closed"])]
+        ),
     ]
 
 
@@ -275,7 +281,9 @@ def report_context(month, scope, *, with_overdue_on=None, cached=False):
         "charts": trend_charts(series),
         "town_chart": charts.bar_chart(
             _("本月各镇街走访次数"), [r["town"] for r in stats["by_town"]], [r["visits"] for r in stats["by_town"]]
-        ) if len(stats["by_town"]) > 1 else None,
+        )
+        if len(stats["by_town"]) > 1
+        else None,
         "generated_at": computed_at,
     }
     if with_overdue_on is not None:
@@ -295,4 +303,3 @@ def all_scopes():
         + [Scope.for_town(t) for t in Town.objects.all()]
         + [Scope.for_organization(o) for o in Organization.objects.active().select_related("town")]
     )
-

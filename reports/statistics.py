@@ -21,6 +21,7 @@ the town, beneficiaries (their visits and key care) by the beneficiary's own tow
 sessions by the session's town.  The by-town and by-organization breakdowns follow the same
 rules.
 """
+
 import calendar
 import datetime
 from dataclasses import dataclass, replace
@@ -343,7 +344,9 @@ def _training(periods, scope, group_paths):
         date__gte=periods.earliest, date__lte=periods.latest
     )
     session_rows = _grouped(
-        sessions, group_paths.get("session"), {p: Count("pk", filter=_in("date", period)) for p, period in periods.items()}
+        sessions,
+        group_paths.get("session"),
+        {p: Count("pk", filter=_in("date", period)) for p, period in periods.items()},
     )
     # A certificate without its own date counts on the session's date.
     attendance = (
@@ -384,7 +387,9 @@ def _cases(periods, scope, group_paths):
         end = period[1]
         closed_in = _in("closed_date", period) & Q(status__in=closed)
         # 撤回 ends a case without closing it; one withdrawn without a date counts as ended.
-        ended_by_end = Q(status__in=MediationCase.ENDED_STATUSES) & (Q(closed_date__isnull=True) | Q(closed_date__lte=end))
+        ended_by_end = Q(status__in=MediationCase.ENDED_STATUSES) & (
+            Q(closed_date__isnull=True) | Q(closed_date__lte=end)
+        )
         aggregates[f"{p}_received"] = Count("pk", filter=_in("received_date", period))
         aggregates[f"{p}_closed"] = Count("pk", filter=closed_in)
         aggregates[f"{p}_resolved"] = Count("pk", filter=closed_in & Q(status=MediationCase.Status.SUCCEEDED))
@@ -430,10 +435,23 @@ GROUP_PATHS = {
 }
 
 EMPTY = {
-    "organizations_active": 0, "projects_in_progress": 0, "project_funds": Decimal("0"), "beneficiaries_served": 0,
-    "visits": 0, "key_care_total": 0, "key_care_on_cadence": 0, "key_care_coverage": None, "training_sessions": 0,
-    "training_person_times": 0, "trainees_distinct": 0, "certificates": 0, "cases_received": 0, "cases_closed": 0,
-    "cases_resolved": 0, "cases_open": 0, "mediation_success_rate": None,
+    "organizations_active": 0,
+    "projects_in_progress": 0,
+    "project_funds": Decimal("0"),
+    "beneficiaries_served": 0,
+    "visits": 0,
+    "key_care_total": 0,
+    "key_care_on_cadence": 0,
+    "key_care_coverage": None,
+    "training_sessions": 0,
+    "training_person_times": 0,
+    "trainees_distinct": 0,
+    "certificates": 0,
+    "cases_received": 0,
+    "cases_closed": 0,
+    "cases_resolved": 0,
+    "cases_open": 0,
+    "mediation_success_rate": None,
 }
 
 
@@ -468,7 +486,13 @@ def compute(month, scope):
     periods = Periods.for_month(month)
     totals = _figures(periods, scope).get(None) or {p: dict(EMPTY) for p in periods.names}
 
-    towns = Town.objects.all() if scope.kind == "district" else [scope.town] if scope.kind == "town" else [scope.organization.town]
+    towns = (
+        Town.objects.all()
+        if scope.kind == "district"
+        else [scope.town]
+        if scope.kind == "town"
+        else [scope.organization.town]
+    )
     by_town_rows = _figures(periods.only("month", "ytd"), scope, "town")
     by_town = []
     for town in towns:
@@ -506,9 +530,9 @@ def trend(month, scope, months=12):
     periods = [(start, month_end(start)) for start in starts]
 
     def series(queryset, date_field):
-        counts = queryset.filter(**{f"{date_field}__gte": periods[0][0], f"{date_field}__lte": periods[-1][1]}).aggregate(
-            **{f"m{i}": Count("pk", filter=_in(date_field, period)) for i, period in enumerate(periods)}
-        )
+        counts = queryset.filter(
+            **{f"{date_field}__gte": periods[0][0], f"{date_field}__lte": periods[-1][1]}
+        ).aggregate(**{f"m{i}": Count("pk", filter=_in(date_field, period)) for i, period in enumerate(periods)})
         return [counts[f"m{i}"] for i in range(months)]
 
     cases = MediationCase.objects.filter(scope.q("organization"))

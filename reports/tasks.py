@@ -1,4 +1,5 @@
 """Celery entry points of the monthly reports."""
+
 import logging
 
 from celery import shared_task
@@ -32,7 +33,7 @@ def build_monthly_report(self, report_id):
         if self.request.retries >= MAX_RETRIES:
             mark_failed(report_id, exc)
         raise
-    except Exception as exc:  # noqa: BLE001 - the user gets a message, the log the trace
+    except Exception as exc:
         mark_failed(report_id, exc)
         return None
 

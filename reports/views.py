@@ -1,5 +1,6 @@
 """Statistics dashboard and monthly PDF reports.  Reports are fetched through
 ``MonthlyReport.objects.visible_to(user)`` on every request, downloads included."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -8,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organizations.pagination import paginate
-from organizations.widgets import speed_up_selects
+from core.pagination import paginate
+from core.widgets import speed_up_selects
 from organizations.access import get_visible_or_404, role_of
 
 from .forms import ScopeForm

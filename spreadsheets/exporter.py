@@ -4,6 +4,7 @@ Every text cell that a spreadsheet program would take for a formula (= + - @, ta
 start) gets an apostrophe in front; the importer removes it again, so a round trip keeps the
 value.  Exports stream: rows come from the database in chunks (``iterator``), csv goes out as
 it is produced, and xlsx is written by a write-only workbook to a temporary file."""
+
 import csv
 import datetime
 import tempfile
@@ -93,7 +94,9 @@ def template_workbook(resource, user):
             options.cell(row=row, column=index, value=label)
         letter = cell.column_letter
         validation = DataValidation(
-            type="list", formula1=f"'选项'!${letter}$2:${letter}${len(choices) + 1}", allow_blank=True,
+            type="list",
+            formula1=f"'选项'!${letter}$2:${letter}${len(choices) + 1}",
+            allow_blank=True,
         )
         if column.multi:
             # Several values separated by 、 are allowed: the list only helps.

@@ -6,6 +6,7 @@ holding ``[Content_Types].xml``; anything else must be text, read as CSV), how f
 XML part declares a DOCTYPE or entities (billion laughs, external entities).  openpyxl then
 reads with ``read_only=True`` (rows streamed, memory bounded) and, since defusedxml is
 installed, with defused parsers."""
+
 import codecs
 import csv
 import zipfile
@@ -127,7 +128,7 @@ class Sheet:
             try:
                 self._workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
                 sheet = self._workbook.worksheets[0]
-            except Exception:  # noqa: BLE001 - any parser failure is a bad file for the user
+            except Exception:
                 handle.close()
                 raise FileRejected(_("文件已损坏，无法作为 xlsx 打开。")) from None
             if self.total is None:
@@ -136,7 +137,7 @@ class Sheet:
                 yield from _xlsx_rows(self._workbook, sheet)
             except FileRejected:
                 raise
-            except Exception:  # noqa: BLE001
+            except Exception:
                 raise FileRejected(_("文件已损坏，读取工作表失败。")) from None
             finally:
                 self._workbook.close()
@@ -193,8 +194,12 @@ def _xlsx_rows(workbook, sheet):
     sheet_data = f"{{{SHEET_MAIN_NS}}}sheetData"
     with sheet._get_source() as source:
         parser = WorkSheetParser(
-            source, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
-            date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats,
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
         )
         parent = None
         for event, element in iterparse(source, events=("start", "end")):

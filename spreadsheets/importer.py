@@ -7,6 +7,7 @@ sheets grow: rows are streamed from the file and handled a chunk at a time; acro
 a hash per match key is kept (to find a key repeated in the sheet).  Foreign keys are resolved
 from dictionaries loaded once per import (towns, organizations, categories) or once per chunk
 (the existing records matched by key), never with a query per row."""
+
 from array import array
 from dataclasses import dataclass, field
 
@@ -37,8 +38,13 @@ class ImportResult:
 
     def summary(self):
         return {
-            "total": self.total, "new": self.new, "updated": self.updated, "unchanged": self.unchanged,
-            "rejected": self.rejected, "saved": self.saved, "errors_shown": len(self.errors),
+            "total": self.total,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "saved": self.saved,
+            "errors_shown": len(self.errors),
         }
 
 
@@ -180,7 +186,9 @@ def match_headers(resource, headers):
         if unknown:
             parts.append(_("无法识别的列：%(cols)s") % {"cols": "、".join(unknown)})
         expected = "、".join(column.header for column in resource.columns)
-        raise FileRejected(_("表头与模板不符。%(parts)s。应为：%(expected)s。") % {"parts": "；".join(parts), "expected": expected})
+        raise FileRejected(
+            _("表头与模板不符。%(parts)s。应为：%(expected)s。") % {"parts": "；".join(parts), "expected": expected}
+        )
     return mapping
 
 
@@ -293,7 +301,13 @@ def _process_chunk(resource, chunk, mapping, ctx, result, state, sink):
         keys = resource.unique_keys(attrs, key)
         first = next((seen_row for seen_row in map(seen.get, keys) if seen_row is not None), None)
         if first is not None:
-            _reject(result, sink, number, row, [(resource.key_header, _("与第%(n)d行重复（同一条记录出现两次）。") % {"n": first})])
+            _reject(
+                result,
+                sink,
+                number,
+                row,
+                [(resource.key_header, _("与第%(n)d行重复（同一条记录出现两次）。") % {"n": first})],
+            )
             continue
         for unique in keys:
             seen.add(unique, number)
@@ -327,7 +341,9 @@ def _process_chunk(resource, chunk, mapping, ctx, result, state, sink):
         # Names beginning with "_" are row data that is not a model field (e.g. the ID number
         # naming a visit's beneficiary).
         fields = [name for name, value in plain.items() if name[0] != "_" and getattr(instance, name) != value]
-        rel_changed = [name for name, value in rel.items() if (related.get(name, {}).get(instance.pk) or type(value)()) != value]
+        rel_changed = [
+            name for name, value in rel.items() if (related.get(name, {}).get(instance.pk) or type(value)()) != value
+        ]
         if not fields and not rel_changed:
             result.unchanged += 1
             continue

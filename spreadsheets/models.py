@@ -40,14 +40,14 @@ class ImportJob(models.Model):
 
     objects = ImportJobQuerySet.as_manager()
 
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at"]
+
     @property
     def resource_label(self):
         from .resources import RESOURCES
 
         resource = RESOURCES.get(self.resource)
         return resource.label if resource else self.resource
-
-    class Meta:
-        verbose_name = _("导入任务")
-        verbose_name_plural = _("导入任务")
-        ordering = ["-created_at"]

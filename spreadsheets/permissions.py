@@ -1,5 +1,6 @@
 """Who may import and who may export, per record type.  Checked on every step of the web
 import (upload, preview, confirm, cancel, download) and by every export."""
+
 from organizations.access import admin_org_ids, role_of
 
 # Leaders see aggregates only; these two hold no personal data.

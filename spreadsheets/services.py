@@ -1,6 +1,7 @@
 """The web import's steps: upload (checks the file and stores it privately), preview (a dry
 run listing new, updated and rejected rows), confirm (the import itself) and cancel.  A sheet
 of more than ASYNC_ROWS rows is previewed and imported by a Celery task; the page polls."""
+
 import datetime
 import logging
 import os
@@ -8,9 +9,9 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .exporter import RejectedRowsWriter
@@ -76,7 +77,10 @@ def job_upload(*, user, resource_name, uploaded):
             pass
         raise
     job = ImportJob.objects.create(
-        user=user, resource=resource.name, original_name=(uploaded.name or "")[:200], file=name,
+        user=user,
+        resource=resource.name,
+        original_name=(uploaded.name or "")[:200],
+        file=name,
         total_rows=sheet.total or 0,
     )
     if sheet.total is not None and sheet.total <= ASYNC_ROWS:
@@ -108,7 +112,9 @@ def job_preview(*, job):
         return writers[0]
 
     try:
-        result = import_sheet(resource, job_path(job), user=job.user, dry_run=True, progress=_progress(job), rejected_sink=sink)
+        result = import_sheet(
+            resource, job_path(job), user=job.user, dry_run=True, progress=_progress(job), rejected_sink=sink
+        )
     except FileRejected as exc:
         _finish(job, ImportJob.Status.FAILED, errors=[[0, "", str(exc)]])
         _remove_files(job)
@@ -166,7 +172,9 @@ def job_run(*, job):
         _remove_files(job)
         return job
     try:
-        result = import_sheet(get_resource(job.resource), job_path(job), user=job.user, dry_run=False, progress=_progress(job))
+        result = import_sheet(
+            get_resource(job.resource), job_path(job), user=job.user, dry_run=False, progress=_progress(job)
+        )
     except FileRejected as exc:
         _finish(job, ImportJob.Status.FAILED, errors=[[0, "", str(exc)]])
     except Exception:

@@ -1,4 +1,5 @@
 """Celery entry points of large imports: they take the job's id and call the service."""
+
 from celery import shared_task
 
 from .models import ImportJob

@@ -1,5 +1,6 @@
 """Excel import and export pages.  Each step checks its own permission again (a direct POST
 to confirm included) and fetches jobs through ``ImportJob.objects.visible_to``."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -30,15 +31,24 @@ def _stamp():
 def index(request):
     user = request.user
     rows = [
-        {"name": name, "label": resource.label, "can_import": can_import(user, name), "can_export": can_export(user, name)}
+        {
+            "name": name,
+            "label": resource.label,
+            "can_import": can_import(user, name),
+            "can_export": can_export(user, name),
+        }
         for name, resource in RESOURCES.items()
     ]
     can_upload = any(row["can_import"] for row in rows)
-    return render(request, "spreadsheets/index.html", {
-        "rows": rows,
-        "form": UploadForm(user=user) if can_upload else None,
-        "jobs": ImportJob.objects.visible_to(user).filter(user=user)[:10] if can_upload else [],
-    })
+    return render(
+        request,
+        "spreadsheets/index.html",
+        {
+            "rows": rows,
+            "form": UploadForm(user=user) if can_upload else None,
+            "jobs": ImportJob.objects.visible_to(user).filter(user=user)[:10] if can_upload else [],
+        },
+    )
 
 
 @login_required
@@ -84,7 +94,9 @@ def upload(request):
                 messages.error(request, error)
         return redirect("spreadsheets:index")
     try:
-        job = services.job_upload(user=request.user, resource_name=form.cleaned_data["resource"], uploaded=form.cleaned_data["file"])
+        job = services.job_upload(
+            user=request.user, resource_name=form.cleaned_data["resource"], uploaded=form.cleaned_data["file"]
+        )
     except FileRejected as exc:
         messages.error(request, str(exc))
         return redirect("spreadsheets:index")
@@ -104,7 +116,9 @@ def _job_context(job):
         "more_errors": max(0, len(job.errors) - ERRORS_SHOWN),
         "working": job.status in (ImportJob.Status.UPLOADED, ImportJob.Status.RUNNING),
         "can_confirm": services.can_confirm(job),
-        "can_cancel": job.status in (ImportJob.Status.UPLOADED, ImportJob.Status.PREVIEWED, ImportJob.Status.REJECTED, ImportJob.Status.FAILED) and bool(job.file),
+        "can_cancel": job.status
+        in (ImportJob.Status.UPLOADED, ImportJob.Status.PREVIEWED, ImportJob.Status.REJECTED, ImportJob.Status.FAILED)
+        and bool(job.file),
         "has_rejected_file": bool(job.file) and services.rejected_path(job).exists(),
     }
 
@@ -161,4 +175,3 @@ def job_rejected(request, pk):
         raise Http404
     name = f"{job.original_name.rsplit('.', 1)[0] or 'sheet'}-未导入的行.xlsx"
     return FileResponse(open(path, "rb"), as_attachment=True, filename=name, content_type=XLSX_TYPE)
-

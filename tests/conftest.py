@@ -2,6 +2,7 @@
 
 Locally, tests that need PostgreSQL, Redis or a browser skip with a reason when the service is
 absent; under CI=true any skipped test fails the run (see pytest_sessionfinish)."""
+
 import os
 import shutil
 
@@ -10,7 +11,7 @@ from django.conf import settings
 
 os.environ.setdefault("ALLOW_INSECURE_SECRET", "1")
 
-from tests.factories import MembershipFactory, OrganizationFactory, UserFactory  # noqa: E402
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -133,7 +134,14 @@ def member_b(db, org_b, password):
 @pytest.fixture
 def roles(staff, leader, admin_a, member_a, member_b):
     """The six roles of the access walker ("anon" is None)."""
-    return {"anon": None, "staff": staff, "leader": leader, "admin_a": admin_a, "member_a": member_a, "member_b": member_b}
+    return {
+        "anon": None,
+        "staff": staff,
+        "leader": leader,
+        "admin_a": admin_a,
+        "member_a": member_a,
+        "member_b": member_b,
+    }
 
 
 @pytest.fixture
@@ -167,10 +175,17 @@ def celery_worker_process(transactional_db, settings):
     db = connection.settings_dict
     if not db["ENGINE"].endswith("postgresql"):
         pytest.skip("the worker test needs PostgreSQL (a worker cannot share an in-memory SQLite)")
-    database_url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, ALLOW_INSECURE_SECRET="1",
-               PRIVATE_STORAGE_ROOT=str(settings.PRIVATE_STORAGE_ROOT),
-               REPORT_STORAGE_ROOT=str(settings.REPORT_STORAGE_ROOT))
+    database_url = (
+        f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        ALLOW_INSECURE_SECRET="1",
+        PRIVATE_STORAGE_ROOT=str(settings.PRIVATE_STORAGE_ROOT),
+        REPORT_STORAGE_ROOT=str(settings.REPORT_STORAGE_ROOT),
+    )
     settings.CELERY_TASK_ALWAYS_EAGER = False
     from fenghua_portal.celery import app
 
@@ -181,9 +196,26 @@ def celery_worker_process(transactional_db, settings):
     queue = f"test-{os.getpid()}-{time.monotonic_ns()}"
     app.conf.task_default_queue = queue
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "fenghua_portal", "worker", "-Q", queue, "--pool", "solo",
-         "-l", "warning", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "fenghua_portal",
+            "worker",
+            "-Q",
+            queue,
+            "--pool",
+            "solo",
+            "-l",
+            "warning",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60
@@ -191,7 +223,7 @@ def celery_worker_process(transactional_db, settings):
             try:
                 if app.send_task("fenghua_portal.ping", queue=queue).get(timeout=5) == "pong":
                     break
-            except Exception:  # noqa: BLE001 - not up yet
+            except Exception:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     output = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
                     pytest.fail(f"Celery worker did not start:\n{output[-3000:]}")

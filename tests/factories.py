@@ -1,5 +1,6 @@
 """factory_boy factories for every model.  Apps' tests add what they need here, keeping one
 factory per model."""
+
 import datetime
 import itertools
 from decimal import Decimal

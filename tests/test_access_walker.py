@@ -2,6 +2,7 @@
 
 A URL that no module of tests/access_matrix classifies fails the test, so a new view cannot
 land without its access rule being stated and checked."""
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -25,14 +26,16 @@ def portal_patterns():
     for name, route in iter_patterns():
         if route.startswith("admin/"):
             continue  # Django's admin: covered by test_admin_is_superuser_only below
-        if route.startswith("static/") or route.startswith("media"):
+        if route.startswith(("static/", "media")):
             continue
         yield name, route
 
 
 def test_every_url_is_classified():
     rules = all_rules()
-    unclassified = sorted({f"{name or '(unnamed)'} -> /{route}" for name, route in portal_patterns() if name not in rules})
+    unclassified = sorted(
+        {f"{name or '(unnamed)'} -> /{route}" for name, route in portal_patterns() if name not in rules}
+    )
     assert not unclassified, "URL patterns with no access rule in tests/access_matrix:\n" + "\n".join(unclassified)
 
 
@@ -50,17 +53,20 @@ def test_url_as_every_role(name, org_a, org_b, roles, client_for):
     failures = []
     for role in ROLES:
         client = client_for(roles[role])
-        if rule.method == "post":
-            response = client.post(url, rule.data(world))
-        else:
-            response = client.get(url)
+        response = client.post(url, rule.data(world)) if rule.method == "post" else client.get(url)
         expected = rule.expect[role]
         allowed = expected if isinstance(expected, tuple) else (expected,)
         if response.status_code not in allowed:
             failures.append(f"{role}: got {response.status_code}, expected {expected}")
-        if role == "anon" and response.status_code == 302 and 302 in allowed and rule.method == "get":
-            if "/accounts/login/" not in response["Location"] and rule.note != "allauth":
-                failures.append(f"anon: redirected to {response['Location']}, not to the login page")
+        if (
+            role == "anon"
+            and response.status_code == 302
+            and 302 in allowed
+            and rule.method == "get"
+            and "/accounts/login/" not in response["Location"]
+            and rule.note != "allauth"
+        ):
+            failures.append(f"anon: redirected to {response['Location']}, not to the login page")
     assert not failures, f"{name} ({url}):\n" + "\n".join(failures)
 
 

@@ -1,4 +1,5 @@
 """Accounts, layout and portal-wide behaviour."""
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -131,7 +132,9 @@ def test_serving_without_secret_key_is_refused_when_debug_is_off():
     code = "import fenghua_portal.wsgi"
     refused = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert refused.returncode != 0 and "SECRET_KEY must be set" in refused.stderr
-    allowed = subprocess.run([sys.executable, "-c", code], env=dict(env, SECRET_KEY="x" * 50), capture_output=True, text=True)
+    allowed = subprocess.run(
+        [sys.executable, "-c", code], env=dict(env, SECRET_KEY="x" * 50), capture_output=True, text=True
+    )
     assert allowed.returncode == 0, allowed.stderr
 
 

@@ -1,4 +1,5 @@
 """`make run` loads the demo with seed_demo; running it twice changes nothing."""
+
 import pytest
 from django.core.management import call_command
 
@@ -11,7 +12,18 @@ from training.models import Attendance, TrainingSession
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Organization, Membership, User, Beneficiary, Visit, TrainingSession, Attendance, CharityProject, ProjectReport, MediationCase]
+MODELS = [
+    Organization,
+    Membership,
+    User,
+    Beneficiary,
+    Visit,
+    TrainingSession,
+    Attendance,
+    CharityProject,
+    ProjectReport,
+    MediationCase,
+]
 
 
 def counts():

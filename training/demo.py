@@ -1,5 +1,6 @@
 """Demo training sessions with attendance and certificates (see fenghua_portal seed_demo).
 Idempotent: a session is keyed on its title and organization; its attendance is made once."""
+
 import datetime
 import random
 from decimal import Decimal
@@ -50,7 +51,11 @@ def seed(ctx):
         if session is not None:
             continue
         session = TrainingSession.objects.create(
-            title=title, organization=organization, category=category, hours=Decimal(hours), trainer=trainer,
+            title=title,
+            organization=organization,
+            category=category,
+            hours=Decimal(hours),
+            trainer=trainer,
             town=organization.town if organization.town.name in towns else towns["锦屏街道"],
             date=today - datetime.timedelta(days=10 + n * 17),
             description="",
@@ -64,7 +69,9 @@ def seed(ctx):
             Attendance.objects.create(
                 session=session,
                 beneficiary=Beneficiary.objects.filter(id_number=id_number).first() if id_number else None,
-                name=name, id_number=id_number, phone=phone,
+                name=name,
+                id_number=id_number,
+                phone=phone,
                 person_key=person_key_for(id_number=id_number, phone=phone),
                 attended=attended,
                 certificate_obtained=gets_certificate,

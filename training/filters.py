@@ -1,11 +1,10 @@
 import django_filters
-
-from organizations.filters import PortalFilterSet
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.filters import visible_organizations
-from organizations.forms import DateInput
+from core.filters import PortalFilterSet
+from core.widgets import DateInput
 from organizations.models import Town
 
 from .models import TrainingSession

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.services import visit_organizations_for
-from organizations.forms import DateInput
+from core.widgets import DateInput
 
 from .models import Attendance, TrainingSession
 
@@ -28,7 +28,15 @@ class AttendanceForm(forms.ModelForm):
 
     class Meta:
         model = Attendance
-        fields = ["name", "id_number", "phone", "attended", "certificate_obtained", "certificate_number", "certificate_date"]
+        fields = [
+            "name",
+            "id_number",
+            "phone",
+            "attended",
+            "certificate_obtained",
+            "certificate_number",
+            "certificate_date",
+        ]
         widgets = {
             "certificate_date": DateInput(),
             "id_number": forms.TextInput(attrs={"autocomplete": "off", "maxlength": 18}),

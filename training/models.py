@@ -31,10 +31,14 @@ class TrainingSession(models.Model):
         EMOTIONAL = "emotional", _("情感沟通")
         ENTREPRENEURSHIP = "entrepreneurship", _("创业技能")
 
-    organization = models.ForeignKey(Organization, verbose_name=_("主办组织"), on_delete=models.PROTECT, related_name="training_sessions")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("主办组织"), on_delete=models.PROTECT, related_name="training_sessions"
+    )
     title = models.CharField(_("培训名称"), max_length=100)
     category = models.CharField(_("培训类别"), max_length=20, choices=Category.choices)
-    town = models.ForeignKey(Town, verbose_name=_("所属镇街"), on_delete=models.PROTECT, related_name="training_sessions")
+    town = models.ForeignKey(
+        Town, verbose_name=_("所属镇街"), on_delete=models.PROTECT, related_name="training_sessions"
+    )
     date = models.DateField(_("培训日期"))
     hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1, default=0)
     trainer = models.CharField(_("培训老师"), max_length=50, blank=True)
@@ -76,9 +80,16 @@ class Attendance(models.Model):
     """One participant of one session.  ``person_key`` is the ID number, or else the phone,
     so that distinct people are counted by the database (one person counts once)."""
 
-    session = models.ForeignKey(TrainingSession, verbose_name=_("培训活动"), on_delete=models.CASCADE, related_name="attendances")
+    session = models.ForeignKey(
+        TrainingSession, verbose_name=_("培训活动"), on_delete=models.CASCADE, related_name="attendances"
+    )
     beneficiary = models.ForeignKey(
-        "beneficiaries.Beneficiary", verbose_name=_("服务对象"), null=True, blank=True, on_delete=models.SET_NULL, related_name="attendances"
+        "beneficiaries.Beneficiary",
+        verbose_name=_("服务对象"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attendances",
     )
     name = models.CharField(_("姓名"), max_length=50)
     id_number = models.CharField(_("身份证号"), max_length=18, blank=True)

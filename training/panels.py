@@ -1,5 +1,6 @@
 """The training section of the organization page (registered in apps.py)."""
-from organizations.access import is_leader, is_staff, is_member_of
+
+from organizations.access import is_leader, is_member_of, is_staff
 
 from .models import Attendance, TrainingSession
 

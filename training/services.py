@@ -1,4 +1,5 @@
 """Writes that enforce the rules about training sessions, attendance and certificates."""
+
 import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,7 +38,9 @@ def session_save(*, session, actor):
     errors = {}
     if session.hours is not None and session.hours < 0:
         errors["hours"] = _("学时不能为负数。")
-    duplicate = TrainingSession.objects.filter(title=session.title, date=session.date, organization=session.organization)
+    duplicate = TrainingSession.objects.filter(
+        title=session.title, date=session.date, organization=session.organization
+    )
     if session.pk:
         duplicate = duplicate.exclude(pk=session.pk)
     if duplicate.exists():
@@ -97,9 +100,7 @@ def attendance_save(*, attendance, actor):
         field = "id_number" if attendance.id_number else "phone"
         raise ValidationError({field: _("该学员已在本次培训名单中。")})
     if attendance.id_number and not attendance.beneficiary_id:
-        attendance.beneficiary = (
-            Beneficiary.objects.visible_to(actor).filter(id_number=attendance.id_number).first()
-        )
+        attendance.beneficiary = Beneficiary.objects.visible_to(actor).filter(id_number=attendance.id_number).first()
     attendance.save()
     return attendance
 

@@ -1,5 +1,6 @@
 """Training sessions, their participants and certificates.  Leaders see only the organization
 page's counts; lists and participants are for staff and the organization's own users."""
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
@@ -8,8 +9,8 @@ from django.views.decorators.http import require_POST
 
 from beneficiaries.services import can_record_for
 from beneficiaries.views import field_worker_required, filtered
-from organizations.feedback import add_service_errors
-from organizations.pagination import paginate
+from core.feedback import add_service_errors
+from core.pagination import paginate
 from organizations.access import get_visible_or_404
 
 from .filters import TrainingSessionFilter
@@ -75,7 +76,9 @@ def session_edit(request, pk):
     session = _session(request, pk)
     if not can_record_for(request.user, session.organization_id):
         raise PermissionDenied
-    return _session_form(request, TrainingSessionForm(request.POST or None, instance=session, user=request.user), session)
+    return _session_form(
+        request, TrainingSessionForm(request.POST or None, instance=session, user=request.user), session
+    )
 
 
 @field_worker_required
@@ -97,7 +100,9 @@ def attendance_add(request, pk):
 
 
 def _attendance(request, pk):
-    attendance = get_visible_or_404(Attendance.objects.select_related("session", "session__organization"), request.user, pk=pk)
+    attendance = get_visible_or_404(
+        Attendance.objects.select_related("session", "session__organization"), request.user, pk=pk
+    )
     if not can_record_for(request.user, attendance.session.organization_id):
         raise PermissionDenied
     return attendance

@@ -1,5 +1,6 @@
 """Masking filters for templates: ``{% load beneficiaries_masking %}{{ b.id_number|mask_id }}``, ``|mask_phone``,
 ``|mask_address``, ``|mask_name`` (organizations.privacy does the work)."""
+
 from django import template
 
 from organizations import privacy

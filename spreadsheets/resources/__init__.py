@@ -3,6 +3,7 @@
 
 They live in this app rather than in each domain app's resources.py so that the domain apps
 stay free of spreadsheet code; ``spreadsheets`` sits above them and imports their models."""
+
 from django.http import Http404
 
 from .attendance import AttendanceResource
@@ -16,18 +17,36 @@ from .visits import VisitResource
 RESOURCES = {
     resource.name: resource
     for resource in (
-        OrganizationResource, BeneficiaryResource, VisitResource, ProjectResource, TrainingResource,
-        AttendanceResource, CaseResource,
+        OrganizationResource,
+        BeneficiaryResource,
+        VisitResource,
+        ProjectResource,
+        TrainingResource,
+        AttendanceResource,
+        CaseResource,
     )
 }
 
 # Chinese names accepted by the command (and anywhere a user names a type).
 ALIASES = {
-    "组织": "organizations", "服务对象": "beneficiaries", "走访": "visits", "走访记录": "visits",
-    "项目": "projects", "公益项目": "projects", "培训": "trainings", "培训活动": "trainings",
-    "参训": "attendance", "参训记录": "attendance", "案件": "cases", "调解案件": "cases",
-    "organization": "organizations", "beneficiary": "beneficiaries", "visit": "visits", "project": "projects",
-    "training": "trainings", "case": "cases",
+    "组织": "organizations",
+    "服务对象": "beneficiaries",
+    "走访": "visits",
+    "走访记录": "visits",
+    "项目": "projects",
+    "公益项目": "projects",
+    "培训": "trainings",
+    "培训活动": "trainings",
+    "参训": "attendance",
+    "参训记录": "attendance",
+    "案件": "cases",
+    "调解案件": "cases",
+    "organization": "organizations",
+    "beneficiary": "beneficiaries",
+    "visit": "visits",
+    "project": "projects",
+    "training": "trainings",
+    "case": "cases",
 }
 
 

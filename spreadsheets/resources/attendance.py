@@ -1,15 +1,27 @@
 """参训记录: matched by the training (title, date, organization) and the person (ID number,
 or else phone: ``person_key``)."""
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from beneficiaries.models import Beneficiary
 from organizations.validators import parse_id_number
-from training.services import person_key_for
 from training.models import Attendance, TrainingSession
+from training.services import person_key_for
 
-from .base import BooleanWidget, Column, DateWidget, IdNumberWidget, ModelSheetResource, NameWidget, RowError, TextWidget, id_error, organization_names
+from .base import (
+    BooleanWidget,
+    Column,
+    DateWidget,
+    IdNumberWidget,
+    ModelSheetResource,
+    NameWidget,
+    RowError,
+    TextWidget,
+    id_error,
+    organization_names,
+)
 
 
 class AttendanceResource(ModelSheetResource):
@@ -20,19 +32,52 @@ class AttendanceResource(ModelSheetResource):
     scope_attr = "session__organization_id"
     export_related = ("session__organization",)
     columns = (
-        Column("培训名称", "session__title", TextWidget(100), aliases=("training", "title"), required=True, example="母婴护理培训第1期"),
-        Column("培训日期", "session__date", DateWidget(), aliases=("training_date", "date"), required=True, example="2021-08-12"),
-        Column("主办组织", "session__organization", NameWidget(100), aliases=("organization",), required=True, dropdown=organization_names, example="源为爱旗袍公益俱乐部"),
+        Column(
+            "培训名称",
+            "session__title",
+            TextWidget(100),
+            aliases=("training", "title"),
+            required=True,
+            example="母婴护理培训第1期",
+        ),
+        Column(
+            "培训日期",
+            "session__date",
+            DateWidget(),
+            aliases=("training_date", "date"),
+            required=True,
+            example="2021-08-12",
+        ),
+        Column(
+            "主办组织",
+            "session__organization",
+            NameWidget(100),
+            aliases=("organization",),
+            required=True,
+            dropdown=organization_names,
+            example="源为爱旗袍公益俱乐部",
+        ),
         Column("姓名", "name", TextWidget(50), aliases=("name",), required=True, example="李美华"),
-        Column("身份证号", "id_number", IdNumberWidget(), aliases=("id_number", "id number"), example="330283198502030029"),
+        Column(
+            "身份证号", "id_number", IdNumberWidget(), aliases=("id_number", "id number"), example="330283198502030029"
+        ),
         Column("联系电话", "phone", TextWidget(20), aliases=("phone",), example="13857420002"),
-        Column("是否获证", "certificate_obtained", BooleanWidget(), aliases=("certificate_obtained", "certificate"), dropdown=["是", "否"], example="是"),
+        Column(
+            "是否获证",
+            "certificate_obtained",
+            BooleanWidget(),
+            aliases=("certificate_obtained", "certificate"),
+            dropdown=["是", "否"],
+            example="是",
+        ),
         Column("证书编号", "certificate_number", TextWidget(50), aliases=("certificate_number",), example="YY2021-001"),
         Column("发证日期", "certificate_date", DateWidget(), aliases=("certificate_date",), example="2021-09-01"),
     )
 
     def prepare(self, values, ctx, errors):
-        attrs = self.pick(values, {}, ["name", "id_number", "phone", "certificate_obtained", "certificate_number", "certificate_date"])
+        attrs = self.pick(
+            values, {}, ["name", "id_number", "phone", "certificate_obtained", "certificate_number", "certificate_date"]
+        )
         if attrs.get("id_number"):
             try:
                 parse_id_number(attrs["id_number"])
@@ -66,7 +111,9 @@ class AttendanceResource(ModelSheetResource):
         ctx.people = dict(Beneficiary.objects.filter(id_number__in=numbers).values_list("id_number", "id"))
         by_pk = {pk: key for key, pk in ctx.sessions.items()}
         found = {}
-        rows = Attendance.objects.filter(session_id__in=by_pk, person_key__in={k[3] for k in keys}).select_related("session")
+        rows = Attendance.objects.filter(session_id__in=by_pk, person_key__in={k[3] for k in keys}).select_related(
+            "session"
+        )
         for attendance in rows:
             found[by_pk[attendance.session_id] + (attendance.person_key,)] = attendance
         return found

@@ -5,6 +5,7 @@ list of a template and an example value) and widgets that read what staff type i
 A widget's ``clean`` raises ``ValueError`` with a Chinese reason; the importer turns it into
 a row error naming the row and the column.  ``render`` gives the value written to a sheet
 (dates and numbers stay native so that xlsx cells are real dates and numbers)."""
+
 import datetime
 import re
 from decimal import Decimal, InvalidOperation
@@ -243,8 +244,19 @@ class NameWidget(TextWidget):
 class Column(fields.Field):
     """One column of a sheet: the header is ``column_name``."""
 
-    def __init__(self, header, attribute=None, widget=None, *, aliases=(), required=False, example="",
-                 dropdown=None, getter=None, help_text=""):
+    def __init__(
+        self,
+        header,
+        attribute=None,
+        widget=None,
+        *,
+        aliases=(),
+        required=False,
+        example="",
+        dropdown=None,
+        getter=None,
+        help_text="",
+    ):
         super().__init__(attribute=attribute, column_name=header, widget=widget or TextWidget())
         self.header = header
         self.aliases = tuple(aliases)

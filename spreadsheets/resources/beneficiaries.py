@@ -1,4 +1,5 @@
 """服务对象: matched by ID number; birth date and gender come from it."""
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -8,8 +9,19 @@ from beneficiaries.services import name_initials
 from organizations.validators import parse_id_number
 
 from .base import (
-    BooleanWidget, ChoiceWidget, Column, IdNumberWidget, IntegerWidget, ModelSheetResource, MultiChoiceWidget,
-    NameWidget, RowError, TextWidget, id_error, organization_names, town_names,
+    BooleanWidget,
+    ChoiceWidget,
+    Column,
+    IdNumberWidget,
+    IntegerWidget,
+    ModelSheetResource,
+    MultiChoiceWidget,
+    NameWidget,
+    RowError,
+    TextWidget,
+    id_error,
+    organization_names,
+    town_names,
 )
 
 
@@ -24,20 +36,60 @@ class BeneficiaryResource(ModelSheetResource):
     columns = (
         Column("姓名", "name", TextWidget(50), aliases=("name",), required=True, example="王秀英"),
         Column("性别", "gender", ChoiceWidget(Beneficiary.Gender), aliases=("gender", "sex"), example="女"),
-        Column("身份证号", "id_number", IdNumberWidget(), aliases=("id_number", "id number", "id"), required=True, example="330283195806150026"),
+        Column(
+            "身份证号",
+            "id_number",
+            IdNumberWidget(),
+            aliases=("id_number", "id number", "id"),
+            required=True,
+            example="330283195806150026",
+        ),
         Column("联系电话", "phone", TextWidget(20), aliases=("phone",), example="13857420001"),
-        Column("所属镇街", "town", NameWidget(20), aliases=("town",), required=True, dropdown=town_names, example="锦屏街道"),
+        Column(
+            "所属镇街",
+            "town",
+            NameWidget(20),
+            aliases=("town",),
+            required=True,
+            dropdown=town_names,
+            example="锦屏街道",
+        ),
         Column("村社区", "village", TextWidget(50), aliases=("village", "community"), required=True, example="东门村"),
         Column("住址", "address", TextWidget(200), aliases=("address",), example="锦屏街道东门村1号"),
-        Column("服务对象类别", "categories", MultiChoiceWidget(BeneficiaryCategory.Code), aliases=("categories", "category"), example="老妇女主任、高龄老人"),
-        Column("重点关爱", "key_care", BooleanWidget(), aliases=("key_care", "key care"), dropdown=["是", "否"], example="是"),
+        Column(
+            "服务对象类别",
+            "categories",
+            MultiChoiceWidget(BeneficiaryCategory.Code),
+            aliases=("categories", "category"),
+            example="老妇女主任、高龄老人",
+        ),
+        Column(
+            "重点关爱",
+            "key_care",
+            BooleanWidget(),
+            aliases=("key_care", "key care"),
+            dropdown=["是", "否"],
+            example="是",
+        ),
         Column("每月走访次数", "visit_cadence", IntegerWidget(), aliases=("visit_cadence", "cadence"), example=2),
-        Column("负责组织", "organization", NameWidget(100), aliases=("organization",), required=True, dropdown=organization_names, example="源为爱旗袍公益俱乐部"),
+        Column(
+            "负责组织",
+            "organization",
+            NameWidget(100),
+            aliases=("organization",),
+            required=True,
+            dropdown=organization_names,
+            example="源为爱旗袍公益俱乐部",
+        ),
     )
 
     def prepare(self, values, ctx, errors):
-        attrs = self.pick(values, {}, ["name", "id_number", "phone", "village", "address", "key_care", "visit_cadence"],
-                          {"visit_cadence": 0})
+        attrs = self.pick(
+            values,
+            {},
+            ["name", "id_number", "phone", "village", "address", "key_care", "visit_cadence"],
+            {"visit_cadence": 0},
+        )
         try:
             attrs["birth_date"], gender = parse_id_number(values["id_number"])
         except ValidationError as exc:
@@ -48,7 +100,10 @@ class BeneficiaryResource(ModelSheetResource):
             attrs["gender"] = gender
         if "name" in attrs:
             attrs["name_initials"] = name_initials(attrs["name"])
-        for header, attr, getter in (("所属镇街", "town_id", ctx.town_id), ("负责组织", "organization_id", ctx.organization_id)):
+        for header, attr, getter in (
+            ("所属镇街", "town_id", ctx.town_id),
+            ("负责组织", "organization_id", ctx.organization_id),
+        ):
             try:
                 attrs[attr] = getter(values.get(attr[:-3]), header)
             except RowError as exc:

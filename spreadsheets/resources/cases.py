@@ -1,11 +1,23 @@
 """调解案件: matched by case number.  Parties (申请人, 被申请人) are CaseParty rows; several
 names in one cell are separated by 、."""
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from cases.models import CaseParty, MediationCase
 
-from .base import BATCH_SIZE, ChoiceWidget, Column, DateWidget, ModelSheetResource, NameListWidget, NameWidget, RowError, TextWidget, organization_names
+from .base import (
+    BATCH_SIZE,
+    ChoiceWidget,
+    Column,
+    DateWidget,
+    ModelSheetResource,
+    NameListWidget,
+    NameWidget,
+    RowError,
+    TextWidget,
+    organization_names,
+)
 
 ROLES = {"applicants": CaseParty.Role.APPLICANT, "respondents": CaseParty.Role.RESPONDENT}
 
@@ -26,12 +38,55 @@ class CaseResource(ModelSheetResource):
     export_related = ("organization",)
     export_prefetch = ("parties",)
     columns = (
-        Column("案件编号", "number", TextWidget(20), aliases=("number", "case number"), required=True, example="TJ-2021-0001"),
-        Column("受理日期", "received_date", DateWidget(), aliases=("received_date", "received"), required=True, example="2021-08-12"),
-        Column("承办组织", "organization", NameWidget(100), aliases=("organization",), required=True, dropdown=organization_names, example="奉帮和事嫂家事调解服务队"),
-        Column("案件类别", "category", ChoiceWidget(MediationCase.Category), aliases=("category",), required=True, example="赡养纠纷"),
-        Column("申请人", "applicants", NameListWidget(), aliases=("applicant", "applicants"), getter=_parties(CaseParty.Role.APPLICANT), example="王奶奶"),
-        Column("被申请人", "respondents", NameListWidget(), aliases=("respondent", "respondents"), getter=_parties(CaseParty.Role.RESPONDENT), example="王大、王二"),
+        Column(
+            "案件编号",
+            "number",
+            TextWidget(20),
+            aliases=("number", "case number"),
+            required=True,
+            example="TJ-2021-0001",
+        ),
+        Column(
+            "受理日期",
+            "received_date",
+            DateWidget(),
+            aliases=("received_date", "received"),
+            required=True,
+            example="2021-08-12",
+        ),
+        Column(
+            "承办组织",
+            "organization",
+            NameWidget(100),
+            aliases=("organization",),
+            required=True,
+            dropdown=organization_names,
+            example="奉帮和事嫂家事调解服务队",
+        ),
+        Column(
+            "案件类别",
+            "category",
+            ChoiceWidget(MediationCase.Category),
+            aliases=("category",),
+            required=True,
+            example="赡养纠纷",
+        ),
+        Column(
+            "申请人",
+            "applicants",
+            NameListWidget(),
+            aliases=("applicant", "applicants"),
+            getter=_parties(CaseParty.Role.APPLICANT),
+            example="王奶奶",
+        ),
+        Column(
+            "被申请人",
+            "respondents",
+            NameListWidget(),
+            aliases=("respondent", "respondents"),
+            getter=_parties(CaseParty.Role.RESPONDENT),
+            example="王大、王二",
+        ),
         Column("案件来源", "source", ChoiceWidget(MediationCase.Source), aliases=("source",), example="来访"),
         Column("状态", "status", ChoiceWidget(MediationCase.Status), aliases=("status",), example="调解成功"),
         Column("结案日期", "closed_date", DateWidget(), aliases=("closed_date", "closed"), example="2021-09-01"),
@@ -39,8 +94,22 @@ class CaseResource(ModelSheetResource):
     )
 
     def prepare(self, values, ctx, errors):
-        attrs = self.pick(values, {}, ["number", "received_date", "category", "source", "status", "closed_date", "outcome", "applicants", "respondents"],
-                          {"source": MediationCase.Source.WALK_IN, "status": MediationCase.Status.RECEIVED})
+        attrs = self.pick(
+            values,
+            {},
+            [
+                "number",
+                "received_date",
+                "category",
+                "source",
+                "status",
+                "closed_date",
+                "outcome",
+                "applicants",
+                "respondents",
+            ],
+            {"source": MediationCase.Source.WALK_IN, "status": MediationCase.Status.RECEIVED},
+        )
         try:
             attrs["organization_id"] = ctx.organization_id(values.get("organization"), "承办组织")
         except RowError as exc:

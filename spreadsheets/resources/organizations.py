@@ -1,4 +1,5 @@
 """组织: matched by credit code, or else by name.  Staff only (see spreadsheets.permissions)."""
+
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -8,8 +9,17 @@ from organizations.models import Organization, ServiceArea
 from organizations.validators import normalize_credit_code, validate_credit_code
 
 from .base import (
-    ChoiceWidget, Column, DateWidget, IntegerWidget, ModelSheetResource, MultiChoiceWidget, NameWidget, RowError,
-    TextWidget, id_error, town_names,
+    ChoiceWidget,
+    Column,
+    DateWidget,
+    IntegerWidget,
+    ModelSheetResource,
+    MultiChoiceWidget,
+    NameWidget,
+    RowError,
+    TextWidget,
+    id_error,
+    town_names,
 )
 
 
@@ -23,11 +33,38 @@ class OrganizationResource(ModelSheetResource):
     export_related = ("town",)
     export_prefetch = ("service_areas",)
     columns = (
-        Column("组织名称", "name", TextWidget(100), aliases=("name", "organization"), required=True, example="锦屏巧娘工作室"),
-        Column("统一社会信用代码", "credit_code", TextWidget(18), aliases=("credit_code", "credit code"), example="52330283000000001R"),
-        Column("服务领域", "service_areas", MultiChoiceWidget(ServiceArea.Code), aliases=("service_areas", "service areas"), example="关爱帮扶、志愿服务"),
+        Column(
+            "组织名称",
+            "name",
+            TextWidget(100),
+            aliases=("name", "organization"),
+            required=True,
+            example="锦屏巧娘工作室",
+        ),
+        Column(
+            "统一社会信用代码",
+            "credit_code",
+            TextWidget(18),
+            aliases=("credit_code", "credit code"),
+            example="52330283000000001R",
+        ),
+        Column(
+            "服务领域",
+            "service_areas",
+            MultiChoiceWidget(ServiceArea.Code),
+            aliases=("service_areas", "service areas"),
+            example="关爱帮扶、志愿服务",
+        ),
         Column("组织形式", "kind", ChoiceWidget(Organization.Kind), aliases=("kind",), example="工作室"),
-        Column("所属镇街", "town", NameWidget(20), aliases=("town",), required=True, dropdown=town_names, example="锦屏街道"),
+        Column(
+            "所属镇街",
+            "town",
+            NameWidget(20),
+            aliases=("town",),
+            required=True,
+            dropdown=town_names,
+            example="锦屏街道",
+        ),
         Column("负责人", "leader_name", TextWidget(50), aliases=("leader", "leader_name"), example="李芳"),
         Column("联系电话", "phone", TextWidget(20), aliases=("phone",), example="0574-88881234"),
         Column("成立日期", "founded", DateWidget(), aliases=("founded",), example="2018-03-08"),
@@ -35,8 +72,12 @@ class OrganizationResource(ModelSheetResource):
     )
 
     def prepare(self, values, ctx, errors):
-        attrs = self.pick(values, {}, ["name", "leader_name", "phone", "founded", "volunteer_count", "kind"],
-                          {"volunteer_count": 0, "kind": Organization.Kind.REGISTERED})
+        attrs = self.pick(
+            values,
+            {},
+            ["name", "leader_name", "phone", "founded", "volunteer_count", "kind"],
+            {"volunteer_count": 0, "kind": Organization.Kind.REGISTERED},
+        )
         if "credit_code" in values:
             code = normalize_credit_code(values["credit_code"])
             if code:

@@ -1,10 +1,22 @@
 """公益项目: matched by name and undertaking organization."""
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from projects.models import CharityProject
 
-from .base import AmountWidget, ChoiceWidget, Column, DateWidget, IntegerWidget, ModelSheetResource, NameWidget, RowError, TextWidget, organization_names
+from .base import (
+    AmountWidget,
+    ChoiceWidget,
+    Column,
+    DateWidget,
+    IntegerWidget,
+    ModelSheetResource,
+    NameWidget,
+    RowError,
+    TextWidget,
+    organization_names,
+)
 
 
 class ProjectResource(ModelSheetResource):
@@ -14,20 +26,50 @@ class ProjectResource(ModelSheetResource):
     key_header = "项目名称"
     export_related = ("organization", "funder")
     columns = (
-        Column("项目名称", "name", TextWidget(100), aliases=("name", "project"), required=True, example="关爱老妇女主任项目"),
-        Column("承接组织", "organization", NameWidget(100), aliases=("organization",), required=True, dropdown=organization_names, example="源为爱旗袍公益俱乐部"),
+        Column(
+            "项目名称",
+            "name",
+            TextWidget(100),
+            aliases=("name", "project"),
+            required=True,
+            example="关爱老妇女主任项目",
+        ),
+        Column(
+            "承接组织",
+            "organization",
+            NameWidget(100),
+            aliases=("organization",),
+            required=True,
+            dropdown=organization_names,
+            example="源为爱旗袍公益俱乐部",
+        ),
         Column("资助方", "funder", NameWidget(100), aliases=("funder",), example="巾帼创业创新联谊会"),
-        Column("资金来源", "funding_source", ChoiceWidget(CharityProject.FundingSource), aliases=("funding_source", "funding source"), required=True, example="社会"),
+        Column(
+            "资金来源",
+            "funding_source",
+            ChoiceWidget(CharityProject.FundingSource),
+            aliases=("funding_source", "funding source"),
+            required=True,
+            example="社会",
+        ),
         Column("资助金额", "amount", AmountWidget(2, 12), aliases=("amount",), example=50000),
-        Column("开始日期", "start_date", DateWidget(), aliases=("start_date", "start"), required=True, example="2021-01-01"),
+        Column(
+            "开始日期", "start_date", DateWidget(), aliases=("start_date", "start"), required=True, example="2021-01-01"
+        ),
         Column("结束日期", "end_date", DateWidget(), aliases=("end_date", "end"), required=True, example="2021-12-31"),
-        Column("目标人数", "target_beneficiaries", IntegerWidget(), aliases=("target_beneficiaries", "target"), example=100),
+        Column(
+            "目标人数", "target_beneficiaries", IntegerWidget(), aliases=("target_beneficiaries", "target"), example=100
+        ),
         Column("状态", "status", ChoiceWidget(CharityProject.Status), aliases=("status",), example="实施中"),
     )
 
     def prepare(self, values, ctx, errors):
-        attrs = self.pick(values, {}, ["name", "funding_source", "amount", "start_date", "end_date", "target_beneficiaries", "status"],
-                          {"amount": 0, "target_beneficiaries": 0, "status": CharityProject.Status.DECLARED})
+        attrs = self.pick(
+            values,
+            {},
+            ["name", "funding_source", "amount", "start_date", "end_date", "target_beneficiaries", "status"],
+            {"amount": 0, "target_beneficiaries": 0, "status": CharityProject.Status.DECLARED},
+        )
         for header, attr, scoped in (("承接组织", "organization", True), ("资助方", "funder", False)):
             if attr in values:
                 try:
@@ -44,5 +86,7 @@ class ProjectResource(ModelSheetResource):
         return (attrs["name"], attrs["organization_id"])
 
     def fetch_existing(self, keys, ctx):
-        projects = CharityProject.objects.filter(name__in={k[0] for k in keys}, organization_id__in={k[1] for k in keys})
+        projects = CharityProject.objects.filter(
+            name__in={k[0] for k in keys}, organization_id__in={k[1] for k in keys}
+        )
         return {(p.name, p.organization_id): p for p in projects}

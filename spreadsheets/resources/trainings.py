@@ -1,9 +1,21 @@
 """培训活动: matched by title, date and organizing organization."""
+
 from django.utils.translation import gettext_lazy as _l
 
 from training.models import TrainingSession
 
-from .base import AmountWidget, ChoiceWidget, Column, DateWidget, ModelSheetResource, NameWidget, RowError, TextWidget, organization_names, town_names
+from .base import (
+    AmountWidget,
+    ChoiceWidget,
+    Column,
+    DateWidget,
+    ModelSheetResource,
+    NameWidget,
+    RowError,
+    TextWidget,
+    organization_names,
+    town_names,
+)
 
 
 class TrainingResource(ModelSheetResource):
@@ -13,10 +25,40 @@ class TrainingResource(ModelSheetResource):
     key_header = "培训名称"
     export_related = ("organization", "town")
     columns = (
-        Column("培训名称", "title", TextWidget(100), aliases=("title", "name", "training"), required=True, example="母婴护理培训第1期"),
-        Column("培训类别", "category", ChoiceWidget(TrainingSession.Category), aliases=("category",), required=True, example="职业技能"),
-        Column("主办组织", "organization", NameWidget(100), aliases=("organization",), required=True, dropdown=organization_names, example="源为爱旗袍公益俱乐部"),
-        Column("所属镇街", "town", NameWidget(20), aliases=("town",), required=True, dropdown=town_names, example="锦屏街道"),
+        Column(
+            "培训名称",
+            "title",
+            TextWidget(100),
+            aliases=("title", "name", "training"),
+            required=True,
+            example="母婴护理培训第1期",
+        ),
+        Column(
+            "培训类别",
+            "category",
+            ChoiceWidget(TrainingSession.Category),
+            aliases=("category",),
+            required=True,
+            example="职业技能",
+        ),
+        Column(
+            "主办组织",
+            "organization",
+            NameWidget(100),
+            aliases=("organization",),
+            required=True,
+            dropdown=organization_names,
+            example="源为爱旗袍公益俱乐部",
+        ),
+        Column(
+            "所属镇街",
+            "town",
+            NameWidget(20),
+            aliases=("town",),
+            required=True,
+            dropdown=town_names,
+            example="锦屏街道",
+        ),
         Column("培训日期", "date", DateWidget(), aliases=("date",), required=True, example="2021-08-12"),
         Column("学时", "hours", AmountWidget(1, 5), aliases=("hours",), example=4),
         Column("培训老师", "trainer", TextWidget(50), aliases=("trainer",), example="张老师"),
@@ -24,7 +66,10 @@ class TrainingResource(ModelSheetResource):
 
     def prepare(self, values, ctx, errors):
         attrs = self.pick(values, {}, ["title", "category", "date", "hours", "trainer"], {"hours": 0})
-        for header, attr, getter in (("所属镇街", "town_id", ctx.town_id), ("主办组织", "organization_id", ctx.organization_id)):
+        for header, attr, getter in (
+            ("所属镇街", "town_id", ctx.town_id),
+            ("主办组织", "organization_id", ctx.organization_id),
+        ):
             try:
                 attrs[attr] = getter(values.get(attr[:-3]), header)
             except RowError as exc:

@@ -1,12 +1,22 @@
 """走访记录: matched by the beneficiary's ID number, the date and the visiting organization."""
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from beneficiaries.models import Beneficiary, Visit, VisitService
 
 from .base import (
-    AmountWidget, ChoiceWidget, Column, DateWidget, IdNumberWidget, ModelSheetResource, MultiChoiceWidget, NameWidget,
-    RowError, TextWidget, organization_names,
+    AmountWidget,
+    ChoiceWidget,
+    Column,
+    DateWidget,
+    IdNumberWidget,
+    ModelSheetResource,
+    MultiChoiceWidget,
+    NameWidget,
+    RowError,
+    TextWidget,
+    organization_names,
 )
 
 
@@ -19,20 +29,48 @@ class VisitResource(ModelSheetResource):
     export_related = ("beneficiary", "organization")
     export_prefetch = ("services",)
     columns = (
-        Column("身份证号", "beneficiary__id_number", IdNumberWidget(), aliases=("id_number", "id number"), required=True, example="330283195806150026"),
-        Column("走访日期", "visit_date", DateWidget(), aliases=("visit_date", "date"), required=True, example="2021-08-12"),
-        Column("走访组织", "organization", NameWidget(100), aliases=("organization",), required=True, dropdown=organization_names, example="源为爱旗袍公益俱乐部"),
+        Column(
+            "身份证号",
+            "beneficiary__id_number",
+            IdNumberWidget(),
+            aliases=("id_number", "id number"),
+            required=True,
+            example="330283195806150026",
+        ),
+        Column(
+            "走访日期", "visit_date", DateWidget(), aliases=("visit_date", "date"), required=True, example="2021-08-12"
+        ),
+        Column(
+            "走访组织",
+            "organization",
+            NameWidget(100),
+            aliases=("organization",),
+            required=True,
+            dropdown=organization_names,
+            example="源为爱旗袍公益俱乐部",
+        ),
         Column("走访方式", "mode", ChoiceWidget(Visit.Mode), aliases=("mode",), example="入户走访"),
-        Column("服务内容", "services", MultiChoiceWidget(VisitService.Code), aliases=("services",), example="物资慰问、健康检查"),
-        Column("物资价值", "supplies_value", AmountWidget(2, 10), aliases=("supplies_value", "supplies value"), example=200),
+        Column(
+            "服务内容",
+            "services",
+            MultiChoiceWidget(VisitService.Code),
+            aliases=("services",),
+            example="物资慰问、健康检查",
+        ),
+        Column(
+            "物资价值", "supplies_value", AmountWidget(2, 10), aliases=("supplies_value", "supplies value"), example=200
+        ),
         Column("走访人", "visitors", TextWidget(100), aliases=("visitors",), example="志愿者小李"),
         Column("备注", "notes", TextWidget(2000), aliases=("notes",), example="身体状况良好"),
     )
 
     def prepare(self, values, ctx, errors):
-        attrs = self.pick(values, {"_id_number": values["beneficiary__id_number"]},
-                          ["visit_date", "mode", "supplies_value", "visitors", "notes"],
-                          {"mode": Visit.Mode.HOME, "supplies_value": 0})
+        attrs = self.pick(
+            values,
+            {"_id_number": values["beneficiary__id_number"]},
+            ["visit_date", "mode", "supplies_value", "visitors", "notes"],
+            {"mode": Visit.Mode.HOME, "supplies_value": 0},
+        )
         if "supplies_value" in attrs:
             attrs["supplies_value"] = attrs["supplies_value"] or 0
         try:

@@ -9,10 +9,11 @@ Roles: anon, staff, leader, admin_a (admin of organization A), member_a, member_
 organization B).  Expected statuses: 200 (allowed), 302 (anonymous sent to login, or a redirect
 after a POST), 403 (role may never do this), 404 (not theirs: existence not revealed), 405.
 """
+
 import importlib
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 ROLES = ["anon", "staff", "leader", "admin_a", "member_a", "member_b"]
 
@@ -28,7 +29,7 @@ class Rule:
 
 def login_only(kwargs=lambda world: {}, **overrides):
     """Any signed-in role gets 200; anonymous is sent to the login page."""
-    expect = {role: 200 for role in ROLES}
+    expect = dict.fromkeys(ROLES, 200)
     expect["anon"] = 302
     expect.update(overrides)
     return Rule(expect=expect, kwargs=kwargs)

@@ -1,5 +1,6 @@
 """Beneficiaries, visits and the overdue list: personal data, so leaders get 403 on every page
 and organization B's users 404 on organization A's records."""
+
 from . import Rule, login_only, org_scoped
 
 

@@ -1,5 +1,6 @@
 """Mediation cases are confidential: the handling organization (A) and staff only; leaders get
 404 on every case page (they see counts in the statistics)."""
+
 from . import Rule, org_scoped
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -14,11 +15,19 @@ def build(world):
 
     staff = world.users["staff"]
     case = services.case_create(
-        organization=world.org_a, actor=staff, category="elder_support", received_date=datetime.date(2026, 3, 5),
-        summary="王奶奶的子女互相推脱赡养义务。", applicant_name="王奶奶", respondent_names="王大、王二",
+        organization=world.org_a,
+        actor=staff,
+        category="elder_support",
+        received_date=datetime.date(2026, 3, 5),
+        summary="王奶奶的子女互相推脱赡养义务。",
+        applicant_name="王奶奶",
+        respondent_names="王大、王二",
     )
     attachment = services.attachment_add(
-        case=case, actor=staff, upload=SimpleUploadedFile("承诺书.pdf", PDF, "application/pdf"), description="赡养承诺书"
+        case=case,
+        actor=staff,
+        upload=SimpleUploadedFile("承诺书.pdf", PDF, "application/pdf"),
+        description="赡养承诺书",
     )
     world.set(case_a=case, case_party_a=case.parties.first(), case_attachment_a=attachment)
 
@@ -37,12 +46,19 @@ RULES = {
     "cases:create": Rule(expect=dict(CASE_ROLE)),
     "cases:detail": org_scoped(_case),
     "cases:edit": org_scoped(_case),
-    "cases:transition": Rule(expect=dict(CASE_POST), kwargs=_case, method="post", data=lambda w: {"status": "mediating"}),
+    "cases:transition": Rule(
+        expect=dict(CASE_POST), kwargs=_case, method="post", data=lambda w: {"status": "mediating"}
+    ),
     "cases:reopen": Rule(
-        expect={**CASE_POST, "admin_a": 403, "member_a": 403}, kwargs=_case, method="post", data=lambda w: {"reason": "复查"}
+        expect={**CASE_POST, "admin_a": 403, "member_a": 403},
+        kwargs=_case,
+        method="post",
+        data=lambda w: {"reason": "复查"},
     ),
     "cases:event_add": Rule(
-        expect=dict(CASE_POST), kwargs=_case, method="post",
+        expect=dict(CASE_POST),
+        kwargs=_case,
+        method="post",
         data=lambda w: {"kind": "call", "at": "2026-03-06T10:00", "text": "电话联系王大。"},
     ),
     "cases:party_add": Rule(
@@ -53,7 +69,9 @@ RULES = {
         kwargs=lambda w: {"pk": w.case_a.pk, "party_pk": w.case_party_a.pk},
         note="POST-only; the POST rules are tested in tests/cases",
     ),
-    "cases:attachment_upload": Rule(expect=dict(CASE_POST), kwargs=_case, method="post", data=lambda w: {"description": "无文件"}),
+    "cases:attachment_upload": Rule(
+        expect=dict(CASE_POST), kwargs=_case, method="post", data=lambda w: {"description": "无文件"}
+    ),
     "cases:attachment_download": org_scoped(lambda w: {"pk": w.case_a.pk, "attachment_pk": w.case_attachment_a.pk}),
     "cases:history": org_scoped(_case, admin_a=403, member_a=403),
 }

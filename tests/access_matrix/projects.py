@@ -1,6 +1,7 @@
 """Charity projects hold no personal data: leaders may read projects and approved reports'
 figures.  Reports are written by organization A's members and reviewed by staff; drafts and
 attachments are A's and staff's only."""
+
 import datetime
 
 from . import Rule, org_scoped, staff_only
@@ -15,16 +16,29 @@ def build(world):
     from tests.factories import CharityProjectFactory, ProjectReportFactory
 
     project = CharityProjectFactory(organization=world.org_a, name="关爱老妇女主任")
-    approved = ProjectReportFactory(project=project, status="approved", period_start=datetime.date(2026, 1, 1),
-                                    period_end=datetime.date(2026, 1, 31))
-    submitted = ProjectReportFactory(project=project, status="submitted", period_start=datetime.date(2026, 2, 1),
-                                     period_end=datetime.date(2026, 2, 28))
+    approved = ProjectReportFactory(
+        project=project,
+        status="approved",
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 1, 31),
+    )
+    submitted = ProjectReportFactory(
+        project=project,
+        status="submitted",
+        period_start=datetime.date(2026, 2, 1),
+        period_end=datetime.date(2026, 2, 28),
+    )
     draft = ProjectReportFactory(project=project, status="draft")
     attachment = services.report_attachment_add(
         report=draft, actor=world.users["admin_a"], upload=SimpleUploadedFile("照片.pdf", PDF, "application/pdf")
     )
-    world.set(project_a=project, report_approved_a=approved, report_submitted_a=submitted, report_draft_a=draft,
-              report_attachment_a=attachment)
+    world.set(
+        project_a=project,
+        report_approved_a=approved,
+        report_submitted_a=submitted,
+        report_draft_a=draft,
+        report_attachment_a=attachment,
+    )
 
 
 PROJECT_READ = {"anon": 302, "staff": 200, "leader": 200, "admin_a": 200, "member_a": 200, "member_b": 404}

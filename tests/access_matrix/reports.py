@@ -1,6 +1,7 @@
 """Statistics and monthly reports.  The dashboard shows aggregates to every signed-in role (an
 organization user: their own organization's); a report of organization A is A's and staff's
 only (leaders get district and town reports, not organization ones)."""
+
 import datetime
 
 from . import login_only, org_scoped
@@ -15,8 +16,13 @@ def build(world):
     root.mkdir(parents=True, exist_ok=True)
     (root / "walker-a.pdf").write_bytes(b"%PDF-1.7 walker")
     report = MonthlyReport.objects.create(
-        scope_kind="organization", scope_key=f"org:{world.org_a.pk}", organization=world.org_a,
-        month=datetime.date(2026, 3, 1), status="done", progress=100, file="walker-a.pdf",
+        scope_kind="organization",
+        scope_key=f"org:{world.org_a.pk}",
+        organization=world.org_a,
+        month=datetime.date(2026, 3, 1),
+        status="done",
+        progress=100,
+        file="walker-a.pdf",
     )
     world.set(report_a=report)
 

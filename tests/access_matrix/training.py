@@ -1,5 +1,6 @@
 """Training sessions and participants: leaders see only the organization page's counts (403
 here); organization B's users get 404 on organization A's sessions."""
+
 from . import Rule, login_only, org_scoped
 
 

@@ -1,4 +1,5 @@
 """The register's rules: ID checksum, derived fields, one person one record, consent, minors."""
+
 import datetime
 
 import pytest
@@ -17,8 +18,13 @@ BIRTH = datetime.date(1958, 6, 15)
 
 def new(org, **values):
     data = {
-        "name": "王秀英", "id_number": make_id_number(BIRTH, "F"), "town": town(), "village": "东门村",
-        "organization": org, "consent_date": datetime.date(2026, 1, 5), "consent_method": "written",
+        "name": "王秀英",
+        "id_number": make_id_number(BIRTH, "F"),
+        "town": town(),
+        "village": "东门村",
+        "organization": org,
+        "consent_date": datetime.date(2026, 1, 5),
+        "consent_method": "written",
     }
     data.update(values)
     return Beneficiary(**data)
@@ -113,8 +119,14 @@ def test_name_initials_of_mixed_text():
 
 def _form_data(org, **overrides):
     data = {
-        "name": "陈桂芳", "id_number": make_id_number(BIRTH, "F"), "town": town().pk, "village": "东门村",
-        "organization": org.pk, "consent_date": "2026-01-05", "consent_method": "written", "visit_cadence": "0",
+        "name": "陈桂芳",
+        "id_number": make_id_number(BIRTH, "F"),
+        "town": town().pk,
+        "village": "东门村",
+        "organization": org.pk,
+        "consent_date": "2026-01-05",
+        "consent_method": "written",
+        "visit_cadence": "0",
     }
     data.update(overrides)
     return data
@@ -123,14 +135,18 @@ def _form_data(org, **overrides):
 def test_create_page_saves_and_shows_the_person(client_for, member_a, org_a):
     response = client_for(member_a).post(reverse("beneficiaries:create"), _form_data(org_a))
     beneficiary = Beneficiary.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("beneficiaries:detail", args=[beneficiary.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "beneficiaries:detail", args=[beneficiary.pk]
+    )
     assert beneficiary.name_initials == "cgf"
     assert beneficiary.history.first().history_user == member_a
 
 
 def test_duplicate_on_the_page_links_to_a_visible_record(client_for, member_a, org_a):
     existing = BeneficiaryFactory(organization=org_a, name="周玉兰")
-    response = client_for(member_a).post(reverse("beneficiaries:create"), _form_data(org_a, id_number=existing.id_number))
+    response = client_for(member_a).post(
+        reverse("beneficiaries:create"), _form_data(org_a, id_number=existing.id_number)
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "一人只能登记一次" in html
@@ -139,7 +155,9 @@ def test_duplicate_on_the_page_links_to_a_visible_record(client_for, member_a, o
 
 def test_duplicate_of_another_organizations_record_reveals_nothing(client_for, member_a, org_a, org_b):
     existing = BeneficiaryFactory(organization=org_b, name="周玉兰")
-    response = client_for(member_a).post(reverse("beneficiaries:create"), _form_data(org_a, id_number=existing.id_number))
+    response = client_for(member_a).post(
+        reverse("beneficiaries:create"), _form_data(org_a, id_number=existing.id_number)
+    )
     html = response.content.decode()
     assert "一人只能登记一次" in html and "请联系区妇联工作人员" in html
     assert "周玉兰" not in html
@@ -168,7 +186,11 @@ def test_edit_keeps_personal_fields_left_empty_and_never_shows_them(client_for, 
     response = client.post(reverse("beneficiaries:edit", args=[beneficiary.pk]), data)
     assert response.status_code == 302
     refreshed = Beneficiary.objects.get(pk=beneficiary.pk)
-    assert (refreshed.id_number, refreshed.phone, refreshed.address) == (beneficiary.id_number, beneficiary.phone, beneficiary.address)
+    assert (refreshed.id_number, refreshed.phone, refreshed.address) == (
+        beneficiary.id_number,
+        beneficiary.phone,
+        beneficiary.address,
+    )
     assert refreshed.village == "西门村"
 
 

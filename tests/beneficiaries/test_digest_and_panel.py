@@ -1,4 +1,5 @@
 """The weekly overdue digest and the organization page's beneficiaries panel."""
+
 import datetime
 
 import pytest
@@ -12,7 +13,11 @@ pytestmark = pytest.mark.django_db
 
 def overdue_person(org, name, town_name="锦屏街道"):
     return BeneficiaryFactory(
-        organization=org, name=name, key_care=True, visit_cadence=2, key_care_since=datetime.date(2026, 1, 1),
+        organization=org,
+        name=name,
+        key_care=True,
+        visit_cadence=2,
+        key_care_since=datetime.date(2026, 1, 1),
         town=town(town_name),
     )
 

@@ -1,4 +1,5 @@
 """A page of 100 rows costs the same number of queries as a page of 10."""
+
 import datetime
 
 import pytest

@@ -1,4 +1,5 @@
 """The key-care overdue rule: due every floor(30 / cadence) days after the last contact."""
+
 import datetime
 
 import pytest
@@ -9,9 +10,10 @@ from tests.factories import BeneficiaryFactory, VisitFactory, town
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
+DEC_1 = D(2025, 12, 1)
 
 
-def key_care(org, cadence, since=D(2025, 12, 1), **kw):
+def key_care(org, cadence, since=DEC_1, **kw):
     return BeneficiaryFactory(organization=org, key_care=True, visit_cadence=cadence, key_care_since=since, **kw)
 
 
@@ -53,7 +55,7 @@ def test_without_visits_the_key_care_date_counts_then_the_created_date(org_a):
     since = key_care(org_a, 2, since=D(2026, 1, 1))
     created = key_care(org_a, 2, since=None)
     Beneficiary.objects.filter(pk=created.pk).update(
-        created_at=datetime.datetime(2026, 1, 10, 9, 0, tzinfo=datetime.timezone.utc)
+        created_at=datetime.datetime(2026, 1, 10, 9, 0, tzinfo=datetime.UTC)
     )
     assert overdue_on(D(2026, 1, 20)) == {since.pk: 4}
     assert overdue_on(D(2026, 1, 26)) == {since.pk: 10, created.pk: 1}
@@ -68,7 +70,7 @@ def test_only_active_key_care_people_are_overdue(org_a):
 def test_ordered_by_days_overdue_with_counts_by_town(org_a):
     first = key_care(org_a, 1, since=D(2025, 11, 1), town=town("溪口镇"))
     second = key_care(org_a, 2, since=D(2026, 1, 1))
-    third = key_care(org_a, 2, since=D(2025, 12, 1))
+    third = key_care(org_a, 2, since=DEC_1)
     rows = Beneficiary.objects.key_care().overdue(D(2026, 2, 1))
     assert [b.pk for b in rows] == [first.pk, third.pk, second.pk]
     assert rows.counts_by_town() == [{"town": "锦屏街道", "count": 2}, {"town": "溪口镇", "count": 1}]

@@ -1,4 +1,5 @@
 """Masking per role, the logged reveal, the edit history, and search that keeps data out of URLs."""
+
 import pytest
 from django.urls import reverse
 
@@ -52,8 +53,11 @@ def test_reveal_is_post_only_and_refused_to_others(client_for, leader, member_b,
 def test_leaders_see_no_beneficiary_pages(client_for, leader, person):
     client = client_for(leader)
     for url in [
-        reverse("beneficiaries:list"), reverse("beneficiaries:detail", args=[person.pk]),
-        reverse("beneficiaries:overdue"), reverse("beneficiaries:visit_list"), reverse("beneficiaries:visit_create"),
+        reverse("beneficiaries:list"),
+        reverse("beneficiaries:detail", args=[person.pk]),
+        reverse("beneficiaries:overdue"),
+        reverse("beneficiaries:visit_list"),
+        reverse("beneficiaries:visit_create"),
     ]:
         response = client.get(url)
         assert response.status_code == 403, url
@@ -71,9 +75,16 @@ def test_staff_see_who_changed_what_without_the_values(client_for, staff, admin_
     client_for(admin_a).post(
         reverse("beneficiaries:edit", args=[person.pk]),
         {
-            "name": "蒋雅琴", "id_number": "", "phone": "13900001111", "address": "", "town": person.town_id,
-            "village": "南门村", "organization": person.organization_id, "consent_date": "2026-01-05",
-            "consent_method": "written", "visit_cadence": "0",
+            "name": "蒋雅琴",
+            "id_number": "",
+            "phone": "13900001111",
+            "address": "",
+            "town": person.town_id,
+            "village": "南门村",
+            "organization": person.organization_id,
+            "consent_date": "2026-01-05",
+            "consent_method": "written",
+            "visit_cadence": "0",
         },
     )
     client = client_for(staff)
@@ -85,7 +96,9 @@ def test_staff_see_who_changed_what_without_the_values(client_for, staff, admin_
 
 
 def test_search_by_initials_id_tail_and_phone_is_posted(client_for, member_a, org_a):
-    person = BeneficiaryFactory(organization=org_a, name="毛素娥", name_initials=name_initials("毛素娥"), phone="13857429876")
+    person = BeneficiaryFactory(
+        organization=org_a, name="毛素娥", name_initials=name_initials("毛素娥"), phone="13857429876"
+    )
     other = BeneficiaryFactory(organization=org_a, name="孙彩霞", name_initials=name_initials("孙彩霞"))
     client = client_for(member_a)
     url = reverse("beneficiaries:list")

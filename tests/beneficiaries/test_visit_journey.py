@@ -1,9 +1,9 @@
 """On a 360-px phone: find the person by a few letters, tap, save, in three screens."""
+
 import pytest
 
 from beneficiaries.models import PersonalDataAccess, Visit
 from beneficiaries.services import name_initials
-
 from tests.factories import BeneficiaryFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

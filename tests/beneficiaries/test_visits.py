@@ -1,4 +1,5 @@
 """Logging a visit: the fast path and its refusals."""
+
 import datetime
 from decimal import Decimal
 
@@ -80,8 +81,14 @@ def test_staff_record_any_visit_and_name_the_visiting_organization(client_for, s
 def test_visit_list_filters_and_scoping(client_for, member_a, member_b, person, org_b):
     VisitFactory(beneficiary=person, visit_date=datetime.date(2026, 2, 3), mode="phone")
     VisitFactory(beneficiary=person, visit_date=datetime.date(2026, 3, 3), mode="home")
-    VisitFactory(beneficiary=BeneficiaryFactory(organization=org_b, name="袁丽君"), visit_date=datetime.date(2026, 3, 4))
-    html = client_for(member_a).get(reverse("beneficiaries:visit_list"), {"start": "2026-03-01", "mode": "home"}).content.decode()
+    VisitFactory(
+        beneficiary=BeneficiaryFactory(organization=org_b, name="袁丽君"), visit_date=datetime.date(2026, 3, 4)
+    )
+    html = (
+        client_for(member_a)
+        .get(reverse("beneficiaries:visit_list"), {"start": "2026-03-01", "mode": "home"})
+        .content.decode()
+    )
     assert "2026-03-03" in html and "2026-02-03" not in html and "袁丽君" not in html
     other = Visit.objects.get(beneficiary__name="袁丽君")
     assert client_for(member_a).get(reverse("beneficiaries:visit_detail", args=[other.pk])).status_code == 404

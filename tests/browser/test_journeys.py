@@ -1,4 +1,5 @@
 """The four journeys of the portal, in Debian's Chromium (see conftest.py)."""
+
 import datetime
 
 import pytest
@@ -13,7 +14,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_volunteer_logs_a_visit_to_an_overdue_key_care_beneficiary(phone, live_server, login, member_a, org_a, shot):
     today = timezone.localdate()
     person = BeneficiaryFactory(
-        organization=org_a, name="蒋阿婆", name_initials=name_initials("蒋阿婆"), key_care=True, visit_cadence=2,
+        organization=org_a,
+        name="蒋阿婆",
+        name_initials=name_initials("蒋阿婆"),
+        key_care=True,
+        visit_cadence=2,
         key_care_since=today - datetime.timedelta(days=90),
     )
     VisitFactory(beneficiary=person, visit_date=today - datetime.timedelta(days=40))
@@ -35,7 +40,9 @@ def test_volunteer_logs_a_visit_to_an_overdue_key_care_beneficiary(phone, live_s
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-def test_member_of_b_gets_the_404_page_for_a_beneficiary_of_a(desktop, live_server, login, member_b, org_a, shot, settings):
+def test_member_of_b_gets_the_404_page_for_a_beneficiary_of_a(
+    desktop, live_server, login, member_b, org_a, shot, settings
+):
     person = BeneficiaryFactory(organization=org_a, name="胡秀珍")
     login(desktop, member_b)
     response = desktop.goto(f"{live_server.url}/beneficiaries/{person.pk}/")
@@ -45,7 +52,9 @@ def test_member_of_b_gets_the_404_page_for_a_beneficiary_of_a(desktop, live_serv
     shot(desktop, "journey4-not-found")
 
 
-def test_report_is_submitted_returned_revised_and_approved(browser, live_server, login, admin_a, staff, org_a, shot, mailoutbox):
+def test_report_is_submitted_returned_revised_and_approved(
+    browser, live_server, login, admin_a, staff, org_a, shot, mailoutbox
+):
     from projects.models import ProjectReport
     from tests.factories import CharityProjectFactory
 
@@ -104,15 +113,25 @@ def test_leader_downloads_the_monthly_pdf_from_the_dashboard_without_personal_da
     from tests.factories import CasePartyFactory, MediationCaseFactory
 
     people = [
-        BeneficiaryFactory(organization=org_a, name=name, key_care=True, visit_cadence=2,
-                           key_care_since=datetime.date(2026, 1, 1), phone=phone, address=address)
+        BeneficiaryFactory(
+            organization=org_a,
+            name=name,
+            key_care=True,
+            visit_cadence=2,
+            key_care_since=datetime.date(2026, 1, 1),
+            phone=phone,
+            address=address,
+        )
         for name, phone, address in [
-            ("毛美儿", "13957411111", "萧王庙街道青云村8号"), ("董萍儿", "13957422222", "锦屏街道南门社区3号"),
+            ("毛美儿", "13957411111", "萧王庙街道青云村8号"),
+            ("董萍儿", "13957422222", "锦屏街道南门社区3号"),
         ]
     ]
     for person in people:
         VisitFactory(beneficiary=person, visit_date=datetime.date(2026, 3, 5))
-    case = MediationCaseFactory(organization=org_a, received_date=datetime.date(2026, 3, 2), summary="王奶奶四个儿女互相推脱赡养义务")
+    case = MediationCaseFactory(
+        organization=org_a, received_date=datetime.date(2026, 3, 2), summary="王奶奶四个儿女互相推脱赡养义务"
+    )
     CasePartyFactory(case=case, name="王奶奶", phone="13957433333")
 
     login(desktop, leader)

@@ -9,8 +9,14 @@ from cases.models import CaseNumberSequence, MediationCase
 
 
 def _open(org, actor, received=datetime.date(2026, 3, 5)):
-    return services.case_create(organization=org, actor=actor, category="elder_support", received_date=received,
-                                applicant_name="王奶奶", respondent_names="王大、王二")
+    return services.case_create(
+        organization=org,
+        actor=actor,
+        category="elder_support",
+        received_date=received,
+        applicant_name="王奶奶",
+        respondent_names="王大、王二",
+    )
 
 
 @pytest.mark.django_db
@@ -27,7 +33,9 @@ def test_a_new_case_has_its_parties_and_a_first_timeline_entry(org_a, member_a):
     case = _open(org_a, member_a)
     assert case.status == "received"
     assert [(p.role, p.name) for p in case.parties.order_by("role", "id")] == [
-        ("applicant", "王奶奶"), ("respondent", "王大"), ("respondent", "王二")
+        ("applicant", "王奶奶"),
+        ("respondent", "王大"),
+        ("respondent", "王二"),
     ]
     assert case.events.get().text == f"受理案件 {case.number}"
 
@@ -41,7 +49,9 @@ def test_members_open_cases_for_their_own_organization_only(org_a, member_b):
 
 
 @pytest.mark.postgres
-def test_cases_opened_at_the_same_moment_get_different_numbers(django_db_serialized_rollback, transactional_db, org_a, member_a):
+def test_cases_opened_at_the_same_moment_get_different_numbers(
+    django_db_serialized_rollback, transactional_db, org_a, member_a
+):
     threads_count = 8
     barrier = threading.Barrier(threads_count)
     numbers, errors = [], []
@@ -50,7 +60,7 @@ def test_cases_opened_at_the_same_moment_get_different_numbers(django_db_seriali
         try:
             barrier.wait(timeout=10)
             numbers.append(_open(org_a, member_a).number)
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()

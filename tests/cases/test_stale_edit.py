@@ -1,4 +1,5 @@
 """Two people editing the same case: the second save is refused, the first is kept."""
+
 import threading
 import time
 
@@ -44,7 +45,9 @@ def test_edits_are_kept_in_the_history(org_a, member_a):
 
 
 @pytest.mark.postgres
-def test_second_concurrent_save_is_refused_on_postgresql(django_db_serialized_rollback, transactional_db, org_a, member_a, admin_a):
+def test_second_concurrent_save_is_refused_on_postgresql(
+    django_db_serialized_rollback, transactional_db, org_a, member_a, admin_a
+):
     case = make_case(org_a, summary="原始案情")
     version = case.version
     first_updated = threading.Event()
@@ -57,7 +60,7 @@ def test_second_concurrent_save_is_refused_on_postgresql(django_db_serialized_ro
                 first_updated.set()
                 time.sleep(0.5)  # hold the row lock while the second editor saves
             results["first"] = "saved"
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             results["first"] = exc
         finally:
             first_updated.set()

@@ -23,6 +23,7 @@ def _upload(client, case, name, content, content_type="application/pdf"):
 
 # --- confidentiality -------------------------------------------------------------------------
 
+
 def test_the_handling_organization_and_staff_read_the_case(case_a, staff, member_a, client_for):
     CasePartyFactory(case=case_a, name="王奶奶", phone="13857420000")
     for user in (staff, member_a):
@@ -73,19 +74,31 @@ def test_a_party_links_only_to_a_beneficiary_the_user_can_see(case_a, org_b, mem
 
     own = BeneficiaryFactory(organization=case_a.organization)
     other = BeneficiaryFactory(organization=org_b)
-    party = services.party_add(case=case_a, actor=member_a, role="applicant", name="王奶奶", beneficiary_id_number=own.id_number)
+    party = services.party_add(
+        case=case_a, actor=member_a, role="applicant", name="王奶奶", beneficiary_id_number=own.id_number
+    )
     assert party.beneficiary == own
     with pytest.raises(ValidationError, match="没有找到"):
-        services.party_add(case=case_a, actor=member_a, role="respondent", name="李某", beneficiary_id_number=other.id_number)
+        services.party_add(
+            case=case_a, actor=member_a, role="respondent", name="李某", beneficiary_id_number=other.id_number
+        )
 
 
 # --- create, edit, transitions through the pages -------------------------------------------------
 
+
 def test_a_member_opens_a_case_and_gets_a_number(org_a, member_a, client_for):
     response = client_for(member_a).post(
         reverse("cases:create"),
-        {"organization": org_a.pk, "category": "elder_support", "source": "walk_in", "received_date": "2026-03-05",
-         "summary": "四个子女互相推脱赡养。", "applicant_name": "王奶奶", "respondent_names": "王大，王二"},
+        {
+            "organization": org_a.pk,
+            "category": "elder_support",
+            "source": "walk_in",
+            "received_date": "2026-03-05",
+            "summary": "四个子女互相推脱赡养。",
+            "applicant_name": "王奶奶",
+            "respondent_names": "王大，王二",
+        },
         follow=True,
     )
     assert response.status_code == 200
@@ -109,10 +122,14 @@ def test_the_edit_page_refuses_a_stale_form(case_a, member_a, admin_a, client_fo
 def test_closing_through_the_page_and_a_refused_step_shows_the_reason(case_a, member_a, client_for):
     client = client_for(member_a)
     url = reverse("cases:transition", args=[case_a.pk])
-    response = client.post(url, {"status": "succeeded", "closed_date": "2026-03-20", "outcome": "达成协议"}, follow=True)
+    response = client.post(
+        url, {"status": "succeeded", "closed_date": "2026-03-20", "outcome": "达成协议"}, follow=True
+    )
     assert "案件状态不能从“受理”变为“调解成功”" in response.content.decode()
     client.post(url, {"status": "mediating"})
-    response = client.post(url, {"status": "succeeded", "closed_date": "2026-03-20", "outcome": "签订赡养承诺书"}, follow=True)
+    response = client.post(
+        url, {"status": "succeeded", "closed_date": "2026-03-20", "outcome": "签订赡养承诺书"}, follow=True
+    )
     assert "案件状态已变更为“调解成功”" in response.content.decode()
     case_a.refresh_from_db()
     assert case_a.status == "succeeded" and case_a.closed_date == datetime.date(2026, 3, 20)
@@ -127,17 +144,24 @@ def test_staff_see_the_edit_history(case_a, staff, member_a, client_for):
 
 def test_timeline_entries_have_author_and_time(case_a, member_a, client_for):
     client = client_for(member_a)
-    client.post(reverse("cases:event_add", args=[case_a.pk]), {"kind": "home_visit", "at": "2026-03-06T15:30", "text": "上门走访王大家。"})
+    client.post(
+        reverse("cases:event_add", args=[case_a.pk]),
+        {"kind": "home_visit", "at": "2026-03-06T15:30", "text": "上门走访王大家。"},
+    )
     page = client.get(reverse("cases:detail", args=[case_a.pk])).content.decode()
     assert "上门走访王大家。" in page and "2026-03-06 15:30" in page and member_a.full_name in page
 
 
 # --- attachments ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name, content, content_type", [("承诺书.pdf", PDF, "application/pdf"),
-                                                         ("照片.png", PNG, "image/png"),
-                                                         ("照片.JPG", JPEG, "image/jpeg")])
-def test_pdf_and_images_are_accepted_and_downloaded_privately(case_a, member_a, settings, client_for, name, content, content_type):
+
+@pytest.mark.parametrize(
+    "name, content, content_type",
+    [("承诺书.pdf", PDF, "application/pdf"), ("照片.png", PNG, "image/png"), ("照片.JPG", JPEG, "image/jpeg")],
+)
+def test_pdf_and_images_are_accepted_and_downloaded_privately(
+    case_a, member_a, settings, client_for, name, content, content_type
+):
     client = client_for(member_a)
     response = _upload(client, case_a, name, content)
     assert "附件已上传" in response.content.decode()
@@ -175,10 +199,14 @@ def test_wrong_or_too_big_files_are_refused(case_a, member_a, settings, client_f
 def test_attachment_urls_of_another_case_are_refused(org_a, case_a, member_a, client_for):
     other = make_case(org_a)
     attachment = services.attachment_add(case=case_a, actor=member_a, upload=SimpleUploadedFile("a.pdf", PDF))
-    assert client_for(member_a).get(reverse("cases:attachment_download", args=[other.pk, attachment.pk])).status_code == 404
+    assert (
+        client_for(member_a).get(reverse("cases:attachment_download", args=[other.pk, attachment.pk])).status_code
+        == 404
+    )
 
 
 # --- speed and the organization page ----------------------------------------------------------
+
 
 def _list_queries(client):
     from django.db import connection

@@ -1,4 +1,5 @@
 """Every step of the mediation workflow, allowed and refused (see cases/workflow.py)."""
+
 import datetime
 
 import pytest
@@ -16,17 +17,22 @@ ALLOWED = {(a, b) for a, targets in workflow.TRANSITIONS.items() for b in target
 
 
 def test_the_table_is_the_designed_one():
-    assert ALLOWED == {
-        ("received", "mediating"), ("received", "referred"), ("received", "withdrawn"),
-        ("mediating", "succeeded"), ("mediating", "failed"), ("mediating", "referred"), ("mediating", "withdrawn"),
-    }
+    assert {
+        ("received", "mediating"),
+        ("received", "referred"),
+        ("received", "withdrawn"),
+        ("mediating", "succeeded"),
+        ("mediating", "failed"),
+        ("mediating", "referred"),
+        ("mediating", "withdrawn"),
+    } == ALLOWED
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("from_status, to_status", PAIRS)
 def test_every_transition(from_status, to_status, org_a, member_a):
     case = make_case(org_a, status=from_status)
-    closing = dict(closed_date=datetime.date(2026, 3, 25), outcome="签订赡养协议。", note="当事人主动撤回。")
+    closing = {"closed_date": datetime.date(2026, 3, 25), "outcome": "签订赡养协议。", "note": "当事人主动撤回。"}
     if (from_status, to_status) in ALLOWED:
         case = services.case_transition(case=case, to_status=to_status, actor=member_a, **closing)
         assert case.status == to_status
@@ -61,7 +67,9 @@ def test_every_transition(from_status, to_status, org_a, member_a):
 def test_closing_needs_a_valid_date_and_an_outcome(org_a, member_a, closed_date, outcome, message):
     case = make_case(org_a, status="mediating")
     with pytest.raises(ValidationError) as exc:
-        services.case_transition(case=case, to_status="succeeded", actor=member_a, closed_date=closed_date, outcome=outcome)
+        services.case_transition(
+            case=case, to_status="succeeded", actor=member_a, closed_date=closed_date, outcome=outcome
+        )
     assert any(message in m for m in exc.value.messages)
     case.refresh_from_db()
     assert case.status == "mediating"
@@ -70,7 +78,9 @@ def test_closing_needs_a_valid_date_and_an_outcome(org_a, member_a, closed_date,
 @pytest.mark.django_db
 def test_closing_on_the_received_date_is_allowed(org_a, member_a):
     case = make_case(org_a, status="mediating")
-    case = services.case_transition(case=case, to_status="failed", actor=member_a, closed_date=RECEIVED, outcome="未达成一致")
+    case = services.case_transition(
+        case=case, to_status="failed", actor=member_a, closed_date=RECEIVED, outcome="未达成一致"
+    )
     assert case.closed_date == RECEIVED
 
 
@@ -81,8 +91,13 @@ def test_withdrawing_needs_a_reason_and_the_end_date_is_optional(org_a, member_a
         services.case_transition(case=case, to_status="withdrawn", actor=member_a)
     assert "撤回需要说明原因" in exc.value.messages[0]
     with pytest.raises(ValidationError, match="不能早于受理日期"):
-        services.case_transition(case=case, to_status="withdrawn", actor=member_a, note="和解",
-                                 closed_date=RECEIVED - datetime.timedelta(days=1))
+        services.case_transition(
+            case=case,
+            to_status="withdrawn",
+            actor=member_a,
+            note="和解",
+            closed_date=RECEIVED - datetime.timedelta(days=1),
+        )
     case = services.case_transition(case=case, to_status="withdrawn", actor=member_a, note="家庭自行和解")
     assert case.status == "withdrawn" and case.closed_date is None
     assert "家庭自行和解" in case.events.get().text
@@ -127,7 +142,9 @@ def test_reopen_is_refused_without_reason_for_open_cases_and_for_members(org_a, 
 
 
 @pytest.mark.django_db
-def test_reopen_mails_the_organizations_admins(org_a, staff, admin_a, member_a, mailoutbox, django_capture_on_commit_callbacks):
+def test_reopen_mails_the_organizations_admins(
+    org_a, staff, admin_a, member_a, mailoutbox, django_capture_on_commit_callbacks
+):
     case = make_case(org_a, status="failed")
     with django_capture_on_commit_callbacks(execute=True):
         services.case_reopen(case=case, actor=staff, reason="复查")

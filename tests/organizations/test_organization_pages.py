@@ -90,7 +90,9 @@ def test_org_list_costs_the_same_queries_for_10_and_100_rows(staff, client_for, 
     assert len(small) == len(large)
 
 
-def test_org_admin_adds_a_member_who_gets_a_set_password_email(org_a, admin_a, client_for, mailoutbox, django_capture_on_commit_callbacks):
+def test_org_admin_adds_a_member_who_gets_a_set_password_email(
+    org_a, admin_a, client_for, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(admin_a).post(
             reverse("organizations:member_add", args=[org_a.pk]),
@@ -105,16 +107,24 @@ def test_org_admin_adds_a_member_who_gets_a_set_password_email(org_a, admin_a, c
 
 def test_org_admin_cannot_make_admins_or_add_to_other_orgs(org_a, org_b, admin_a, client_for):
     client = client_for(admin_a)
-    client.post(reverse("organizations:member_add", args=[org_a.pk]), {"email": "x@example.cn", "full_name": "某", "role": "admin"})
+    client.post(
+        reverse("organizations:member_add", args=[org_a.pk]),
+        {"email": "x@example.cn", "full_name": "某", "role": "admin"},
+    )
     assert not Membership.objects.filter(user__email="x@example.cn", role="admin").exists()
-    response = client.post(reverse("organizations:member_add", args=[org_b.pk]), {"email": "y@example.cn", "full_name": "某", "role": "member"})
+    response = client.post(
+        reverse("organizations:member_add", args=[org_b.pk]),
+        {"email": "y@example.cn", "full_name": "某", "role": "member"},
+    )
     assert response.status_code == 404
     assert not Membership.objects.filter(user__email="y@example.cn").exists()
 
 
 def test_leader_account_cannot_join_an_organization(org_a, staff, leader, client_for):
     response = client_for(staff).post(
-        reverse("organizations:member_add", args=[org_a.pk]), {"email": leader.email, "full_name": "x", "role": "member"}, follow=True
+        reverse("organizations:member_add", args=[org_a.pk]),
+        {"email": leader.email, "full_name": "x", "role": "member"},
+        follow=True,
     )
     assert "不能加入组织" in response.content.decode()
     assert not Membership.objects.filter(user=leader).exists()

@@ -10,8 +10,12 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
 
 @pytest.fixture
 def project_a(org_a):
-    return CharityProjectFactory(organization=org_a, name="关爱老妇女主任", start_date=datetime.date(2026, 1, 1),
-                                 end_date=datetime.date(2026, 12, 31))
+    return CharityProjectFactory(
+        organization=org_a,
+        name="关爱老妇女主任",
+        start_date=datetime.date(2026, 1, 1),
+        end_date=datetime.date(2026, 12, 31),
+    )
 
 
 @pytest.fixture

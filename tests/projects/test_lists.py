@@ -30,8 +30,12 @@ def test_missing_report_for_last_month(org_a):
     approved = project("已通过")
     report_for(approved, status="approved")
     quarterly = project("季度报告")
-    ProjectReportFactory(project=quarterly, status="approved", period_start=datetime.date(2026, 1, 1),
-                         period_end=datetime.date(2026, 3, 31))
+    ProjectReportFactory(
+        project=quarterly,
+        status="approved",
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 3, 31),
+    )
     february_only = project("只报了二月")
     report_for(february_only, status="approved", month=2)
     project("已结项", status="completed")
@@ -63,7 +67,9 @@ def test_lists_cost_the_same_queries_for_10_and_100_rows(url_name, staff, client
 
 
 def test_the_project_list_filters_and_totals(org_a, funder, staff, client_for):
-    CharityProjectFactory(organization=org_a, funder=funder, name="袋鼠妈妈", amount=Decimal("80000"), funding_source="social")
+    CharityProjectFactory(
+        organization=org_a, funder=funder, name="袋鼠妈妈", amount=Decimal("80000"), funding_source="social"
+    )
     CharityProjectFactory(organization=org_a, name="政府项目", amount=Decimal("20000"), funding_source="government")
     page = client_for(staff).get(reverse("projects:list"), {"funder": funder.pk}).content.decode()
     assert "袋鼠妈妈" in page and "政府项目" not in page and "80,000.00" in page

@@ -1,4 +1,5 @@
 """draft → submitted → returned (comment) → revised → submitted → approved (locked), and the mails."""
+
 import datetime
 from decimal import Decimal
 
@@ -14,14 +15,19 @@ from .conftest import report_for
 pytestmark = pytest.mark.django_db
 
 FIGURES = {
-    "period_start": datetime.date(2026, 3, 1), "period_end": datetime.date(2026, 3, 31),
-    "narrative": "本月走访老妇女主任30人次，开展健康讲座2场。", "people_served": 30,
-    "funds_spent": Decimal("3000.00"), "people_employed": 0, "income_generated": Decimal("0"),
+    "period_start": datetime.date(2026, 3, 1),
+    "period_end": datetime.date(2026, 3, 31),
+    "narrative": "本月走访老妇女主任30人次，开展健康讲座2场。",
+    "people_served": 30,
+    "funds_spent": Decimal("3000.00"),
+    "people_employed": 0,
+    "income_generated": Decimal("0"),
 }
 
 
-def test_the_whole_cycle_through_the_pages(project_a, admin_a, member_a, staff, client_for, mailoutbox,
-                                           django_capture_on_commit_callbacks):
+def test_the_whole_cycle_through_the_pages(
+    project_a, admin_a, member_a, staff, client_for, mailoutbox, django_capture_on_commit_callbacks
+):
     member = client_for(member_a)
     reviewer = client_for(staff)
     form = {k: str(v) for k, v in FIGURES.items()}
@@ -60,7 +66,9 @@ def test_the_whole_cycle_through_the_pages(project_a, admin_a, member_a, staff, 
     assert len(mailoutbox) == 4
 
     # Approved is locked: no edit, no resubmit, no attachment.
-    response = member.post(reverse("projects:report_edit", args=[report.pk]), {**form, "people_served": "99"}, follow=True)
+    response = member.post(
+        reverse("projects:report_edit", args=[report.pk]), {**form, "people_served": "99"}, follow=True
+    )
     assert "不能修改" in response.content.decode()
     report.refresh_from_db()
     assert report.people_served == 32
@@ -109,8 +117,11 @@ def test_who_may_do_what(project_a, staff, leader, member_a, member_b):
         with pytest.raises(PermissionDenied):
             services.report_submit(report=draft, actor=user)
         with pytest.raises(PermissionDenied):
-            services.report_create(project=project_a, actor=user, **{**FIGURES, "period_start": datetime.date(2026, 5, 1),
-                                                                      "period_end": datetime.date(2026, 5, 31)})
+            services.report_create(
+                project=project_a,
+                actor=user,
+                **{**FIGURES, "period_start": datetime.date(2026, 5, 1), "period_end": datetime.date(2026, 5, 31)},
+            )
 
 
 def test_submitting_needs_a_narrative(project_a, member_a):
@@ -124,8 +135,13 @@ def test_submitting_needs_a_narrative(project_a, member_a):
     [
         ({"period_end": datetime.date(2026, 2, 1)}, "不能早于报告期开始"),
         ({"period_start": datetime.date(2025, 11, 1), "period_end": datetime.date(2025, 11, 30)}, "项目周期"),
-        ({"period_start": datetime.date.today() + datetime.timedelta(days=3),
-          "period_end": datetime.date.today() + datetime.timedelta(days=30)}, "还没有开始"),
+        (
+            {
+                "period_start": datetime.date.today() + datetime.timedelta(days=3),
+                "period_end": datetime.date.today() + datetime.timedelta(days=30),
+            },
+            "还没有开始",
+        ),
     ],
 )
 def test_report_periods_are_checked(project_a, member_a, changes, message):
@@ -160,9 +176,18 @@ def test_project_status_moves_one_step_at_a_time(project_a, staff, admin_a):
 
 
 def test_staff_create_a_funded_project(org_a, funder, staff, client_for):
-    form = {"name": "“袋鼠妈妈”关爱独抚女性", "organization": org_a.pk, "funder": funder.pk, "funding_source": "social",
-            "amount": "120000.00", "start_date": "2026-01-01", "end_date": "2026-12-31", "target_beneficiaries": "40",
-            "status": "approved", "description": ""}
+    form = {
+        "name": "“袋鼠妈妈”关爱独抚女性",
+        "organization": org_a.pk,
+        "funder": funder.pk,
+        "funding_source": "social",
+        "amount": "120000.00",
+        "start_date": "2026-01-01",
+        "end_date": "2026-12-31",
+        "target_beneficiaries": "40",
+        "status": "approved",
+        "description": "",
+    }
     response = client_for(staff).post(reverse("projects:create"), {**form, "funder": org_a.pk})
     assert "资助方不能是承接组织本身" in response.content.decode()
     response = client_for(staff).post(reverse("projects:create"), {**form, "end_date": "2025-12-31"})

@@ -11,8 +11,12 @@ from .conftest import EXE, PDF, report_for
 pytestmark = pytest.mark.django_db
 
 
-def test_leaders_see_projects_and_approved_figures_but_no_narrative_or_attachments(project_a, admin_a, leader, client_for):
-    approved = report_for(project_a, status="approved", month=1, narrative="走访了张阿婆等30位老妇女主任。", people_served=30)
+def test_leaders_see_projects_and_approved_figures_but_no_narrative_or_attachments(
+    project_a, admin_a, leader, client_for
+):
+    approved = report_for(
+        project_a, status="approved", month=1, narrative="走访了张阿婆等30位老妇女主任。", people_served=30
+    )
     draft = report_for(project_a, status="draft", month=2)
     services.report_attachment_add(report=draft, actor=admin_a, upload=SimpleUploadedFile("a.pdf", PDF))
     client = client_for(leader)

@@ -1,4 +1,5 @@
 """A small dataset with known figures for March 2026 (see EXPECTED_* in test_statistics.py)."""
+
 import datetime
 from decimal import Decimal
 
@@ -27,11 +28,17 @@ def dataset(db):
     t1, t2 = town("锦屏街道"), town("岳林街道")
     a = OrganizationFactory(name=ORG_A, town=t1, founded=D(2019, 1, 1))
     b = OrganizationFactory(name=ORG_B, town=t2, founded=D(2019, 1, 1))
-    OrganizationFactory(name="已停止的组织", town=t2, founded=D(2019, 1, 1), active=False, deactivated_on=D(2026, 3, 20))
+    OrganizationFactory(
+        name="已停止的组织", town=t2, founded=D(2019, 1, 1), active=False, deactivated_on=D(2026, 3, 20)
+    )
     d = OrganizationFactory(name="三月新成立的组织", town=t1, founded=D(2026, 3, 10))
 
-    CharityProjectFactory(organization=a, amount=Decimal("50000.00"), start_date=D(2026, 1, 1), end_date=D(2026, 12, 31))
-    CharityProjectFactory(organization=b, amount=Decimal("12000.50"), start_date=D(2026, 3, 15), end_date=D(2026, 4, 30))
+    CharityProjectFactory(
+        organization=a, amount=Decimal("50000.00"), start_date=D(2026, 1, 1), end_date=D(2026, 12, 31)
+    )
+    CharityProjectFactory(
+        organization=b, amount=Decimal("12000.50"), start_date=D(2026, 3, 15), end_date=D(2026, 4, 30)
+    )
     CharityProjectFactory(organization=b, amount=Decimal("8000.00"), start_date=D(2025, 6, 1), end_date=D(2026, 2, 10))
     CharityProjectFactory(organization=a, amount=Decimal("9999.00"), start_date=D(2026, 5, 1), end_date=D(2026, 6, 1))
 
@@ -41,9 +48,18 @@ def dataset(db):
     b4 = BeneficiaryFactory(town=t2, organization=b, key_care=True, visit_cadence=2, key_care_since=D(2026, 3, 20))
     b5 = BeneficiaryFactory(town=t1, organization=a, key_care=True, visit_cadence=1, active=False)
     for beneficiary, day in [
-        (b1, D(2025, 12, 30)), (b1, D(2026, 1, 5)), (b1, D(2026, 1, 20)), (b1, D(2026, 2, 10)),
-        (b1, D(2026, 3, 1)), (b1, D(2026, 3, 31)), (b2, D(2026, 2, 20)), (b3, D(2026, 3, 15)),
-        (b3, D(2026, 4, 1)), (b4, D(2026, 3, 25)), (b5, D(2026, 3, 10)), (b5, D(2026, 3, 11)),
+        (b1, D(2025, 12, 30)),
+        (b1, D(2026, 1, 5)),
+        (b1, D(2026, 1, 20)),
+        (b1, D(2026, 2, 10)),
+        (b1, D(2026, 3, 1)),
+        (b1, D(2026, 3, 31)),
+        (b2, D(2026, 2, 20)),
+        (b3, D(2026, 3, 15)),
+        (b3, D(2026, 4, 1)),
+        (b4, D(2026, 3, 25)),
+        (b5, D(2026, 3, 10)),
+        (b5, D(2026, 3, 11)),
     ]:
         VisitFactory(beneficiary=beneficiary, visit_date=day)
     VisitFactory(beneficiary=b3, organization=b, visit_date=D(2026, 3, 16))  # B visits A's beneficiary
@@ -53,12 +69,16 @@ def dataset(db):
     s2 = TrainingSessionFactory(organization=b, town=t2, date=D(2026, 3, 20))
     s3 = TrainingSessionFactory(organization=a, town=t1, date=D(2026, 2, 5))
     s4 = TrainingSessionFactory(organization=b, town=t2, date=D(2026, 1, 10))
-    AttendanceFactory(session=s1, id_number=p1, certificate_obtained=True, certificate_number="Z1", certificate_date=D(2026, 3, 12))
+    AttendanceFactory(
+        session=s1, id_number=p1, certificate_obtained=True, certificate_number="Z1", certificate_date=D(2026, 3, 12)
+    )
     AttendanceFactory(session=s1, id_number=p2)
     AttendanceFactory(session=s1, id_number=p3, attended=False)
     AttendanceFactory(session=s2, id_number=p1)
     AttendanceFactory(session=s2, id_number=p4, certificate_obtained=True, certificate_number="Z2")
-    AttendanceFactory(session=s3, id_number=p2, certificate_obtained=True, certificate_number="Z3", certificate_date=D(2026, 3, 2))
+    AttendanceFactory(
+        session=s3, id_number=p2, certificate_obtained=True, certificate_number="Z3", certificate_date=D(2026, 3, 2)
+    )
     AttendanceFactory(session=s4, id_number=p5)
 
     for org, received, status, closed in [

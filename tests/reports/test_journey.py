@@ -1,9 +1,9 @@
 """In a browser: a leader reads the dashboard on a phone; staff watch a report being built (the
 status page polls) and download it."""
+
 import pytest
 
 from reports.models import MonthlyReport
-
 
 from .conftest import MARCH
 
@@ -28,7 +28,9 @@ def test_leader_reads_the_dashboard_on_a_phone(phone, live_server, login, leader
 
 
 def test_status_page_polls_until_the_download_appears(desktop, live_server, login, staff, dataset, shot):
-    report = MonthlyReport.objects.create(scope_kind="district", scope_key="district", month=MARCH, status="running", progress=40)
+    report = MonthlyReport.objects.create(
+        scope_kind="district", scope_key="district", month=MARCH, status="running", progress=40
+    )
     login(desktop, staff)
     desktop.goto(f"{live_server.url}/reports/monthly/{report.pk}/")
     assert desktop.locator("progress").get_attribute("value") == "40"

@@ -1,5 +1,6 @@
 """The PDF: the dataset's figures in its text, an embedded CJK font, a page that is not blank,
 and a URL fetcher that loads nothing but the portal's static files."""
+
 import re
 import subprocess
 
@@ -66,7 +67,9 @@ def test_pdf_embeds_a_cjk_font(district_pdf):
 
 
 def test_first_pages_are_not_blank(district_pdf, tmp_path):
-    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "2", str(district_pdf), str(tmp_path / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "2", str(district_pdf), str(tmp_path / "page")], check=True
+    )
     for png in sorted(tmp_path.glob("page-*.png")):
         image = Image.open(png).convert("L")
         dark = sum(image.histogram()[:200])

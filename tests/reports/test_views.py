@@ -74,7 +74,9 @@ def test_member_sees_only_their_organization(dataset, org_a, org_b, member_a, cl
 # --- asking for a report ----------------------------------------------------------------------
 
 
-def test_leader_requests_district_and_town_but_not_organization_reports(dataset, leader, client_for, django_capture_on_commit_callbacks):
+def test_leader_requests_district_and_town_but_not_organization_reports(
+    dataset, leader, client_for, django_capture_on_commit_callbacks
+):
     client = client_for(leader)
     url = reverse("reports:report_list")
     assert "organization" not in client.get(url).context["form"].fields
@@ -107,7 +109,14 @@ def test_enqueued_only_after_commit(dataset, staff, django_capture_on_commit_cal
 
 
 def test_progress_fragment_polls_until_done(org_a, member_a, client_for):
-    report = MonthlyReport.objects.create(scope_kind="organization", scope_key=f"org:{org_a.pk}", organization=org_a, month=MARCH, progress=40, status="running")
+    report = MonthlyReport.objects.create(
+        scope_kind="organization",
+        scope_key=f"org:{org_a.pk}",
+        organization=org_a,
+        month=MARCH,
+        progress=40,
+        status="running",
+    )
     url = reverse("reports:report_progress", args=[report.pk])
     html = client_for(member_a).get(url).content.decode()
     assert f'data-poll="{url}"' in html and 'value="40"' in html
@@ -119,7 +128,9 @@ def test_progress_fragment_polls_until_done(org_a, member_a, client_for):
 # --- downloads, failures, reruns --------------------------------------------------------------
 
 
-def test_download_access_per_role(dataset, org_a, staff, leader, member_a, member_b, client_for, django_capture_on_commit_callbacks):
+def test_download_access_per_role(
+    dataset, org_a, staff, leader, member_a, member_b, client_for, django_capture_on_commit_callbacks
+):
     district = build(Scope.district(), staff, django_capture_on_commit_callbacks)
     own = build(Scope.for_organization(org_a), member_a, django_capture_on_commit_callbacks)
     assert district.status == own.status == "done"
@@ -141,7 +152,9 @@ def test_download_access_per_role(dataset, org_a, staff, leader, member_a, membe
     assert get(member_a, own).status_code == 404
 
 
-def test_failed_build_shows_a_chinese_message(dataset, staff, client_for, monkeypatch, django_capture_on_commit_callbacks):
+def test_failed_build_shows_a_chinese_message(
+    dataset, staff, client_for, monkeypatch, django_capture_on_commit_callbacks
+):
     def broken(context):
         raise RuntimeError("weasyprint exploded at line 42")
 
@@ -233,7 +246,14 @@ def test_report_list_costs_the_same_queries_for_10_and_100_rows(staff, client_fo
     def add(n):
         for _i in range(n):
             org = OrganizationFactory()
-            MonthlyReport.objects.create(scope_kind="organization", scope_key=f"org:{org.pk}", organization=org, month=MARCH, status="done", file="x.pdf")
+            MonthlyReport.objects.create(
+                scope_kind="organization",
+                scope_key=f"org:{org.pk}",
+                organization=org,
+                month=MARCH,
+                status="done",
+                file="x.pdf",
+            )
 
     def count():
         with CaptureQueriesContext(connection) as queries:

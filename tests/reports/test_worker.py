@@ -1,5 +1,6 @@
 """The real thing: a report asked for on the page, built by a Celery worker process through
 Redis, downloaded through the access-checked view; asking again leaves one report."""
+
 import time
 
 import pytest
@@ -22,7 +23,9 @@ def wait_until_built(pk, previous_built_at=None, timeout=120):
     pytest.fail(f"report not built within {timeout}s (status {report.status}, progress {report.progress})")
 
 
-def test_worker_builds_a_report_that_the_view_serves(celery_worker_process, dataset, staff, leader, settings, client_for):
+def test_worker_builds_a_report_that_the_view_serves(
+    celery_worker_process, dataset, staff, leader, settings, client_for
+):
     client = client_for(staff)
     response = client.post(reverse("reports:report_list"), {"month": "2026-03"})
     assert response.status_code == 302

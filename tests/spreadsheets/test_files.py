@@ -1,4 +1,5 @@
 """Bad files are refused as a whole, quickly, with a Chinese message; and the shell command."""
+
 import io
 import time
 import zipfile
@@ -69,7 +70,9 @@ def test_xml_entities_are_refused(tmp_path):
         for info in source.infolist():
             data = source.read(info)
             if info.filename == "xl/workbook.xml":
-                data = b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>' + data.split(b"?>", 1)[-1]
+                data = (
+                    b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>' + data.split(b"?>", 1)[-1]
+                )
             target.writestr(info, data)
     assert "XML 实体" in refused(bad)
 
@@ -103,6 +106,7 @@ def test_check_file_knows_the_kinds(tmp_path, org_a):
 
 # --- manage.py import_xlsx ---------------------------------------------------------------------
 
+
 def test_command_imports_and_reports(org_a, tmp_path):
     path = write_xlsx(tmp_path / "b.xlsx", B_HEADERS, [person(1, org_a), person(2, org_a)])
     out = io.StringIO()
@@ -130,7 +134,12 @@ def test_command_exit_status_from_the_shell(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("foo,bar\n1,2\n", encoding="utf-8")
     env = dict(os.environ, ALLOW_INSECURE_SECRET="1", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    proc = subprocess.run([sys.executable, "manage.py", "import_xlsx", "visits", str(path), "--dry-run"],
-                          capture_output=True, text=True, env=env, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "import_xlsx", "visits", str(path), "--dry-run"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
+    )
     assert proc.returncode == 1
     assert "无法识别的列：foo、bar" in proc.stderr

@@ -1,5 +1,6 @@
 """Each kind of rejected row is named by its row, column and a Chinese reason, and one
 rejected row means nothing is saved."""
+
 import datetime
 
 import pytest
@@ -13,13 +14,36 @@ from .helpers import run, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
-B_HEADERS = ["姓名", "性别", "身份证号", "联系电话", "所属镇街", "村社区", "住址", "服务对象类别", "重点关爱", "每月走访次数", "负责组织"]
+B_HEADERS = [
+    "姓名",
+    "性别",
+    "身份证号",
+    "联系电话",
+    "所属镇街",
+    "村社区",
+    "住址",
+    "服务对象类别",
+    "重点关爱",
+    "每月走访次数",
+    "负责组织",
+]
 V_HEADERS = ["身份证号", "走访日期", "走访组织", "走访方式", "服务内容", "物资价值", "走访人", "备注"]
 
 
 def person(n, org, **changes):
-    row = {"姓名": f"王{n}", "性别": "女", "身份证号": make_id_number(birth=datetime.date(1950, 1, 1) + datetime.timedelta(days=n), n=n), "联系电话": "", "所属镇街": "锦屏街道",
-           "村社区": "东门村", "住址": "", "服务对象类别": "", "重点关爱": "否", "每月走访次数": "", "负责组织": org.name}
+    row = {
+        "姓名": f"王{n}",
+        "性别": "女",
+        "身份证号": make_id_number(birth=datetime.date(1950, 1, 1) + datetime.timedelta(days=n), n=n),
+        "联系电话": "",
+        "所属镇街": "锦屏街道",
+        "村社区": "东门村",
+        "住址": "",
+        "服务对象类别": "",
+        "重点关爱": "否",
+        "每月走访次数": "",
+        "负责组织": org.name,
+    }
     row.update(changes)
     return [row[h] for h in B_HEADERS]
 
@@ -64,8 +88,16 @@ def test_repeated_key_in_the_sheet_names_the_first_row(org_a, tmp_path):
 
 
 def visit(id_number, org, **changes):
-    row = {"身份证号": id_number, "走访日期": "2021-08-12", "走访组织": org.name, "走访方式": "入户走访", "服务内容": "",
-           "物资价值": "", "走访人": "", "备注": ""}
+    row = {
+        "身份证号": id_number,
+        "走访日期": "2021-08-12",
+        "走访组织": org.name,
+        "走访方式": "入户走访",
+        "服务内容": "",
+        "物资价值": "",
+        "走访人": "",
+        "备注": "",
+    }
     row.update(changes)
     return [row[h] for h in V_HEADERS]
 
@@ -99,22 +131,53 @@ def test_every_error_of_a_row_is_listed(org_a, tmp_path):
 
 
 def test_other_resources_reject_their_rules(org_a, tmp_path):
-    projects = run("projects", write_xlsx(tmp_path / "p.xlsx",
-                   ["项目名称", "承接组织", "资助方", "资金来源", "资助金额", "开始日期", "结束日期", "目标人数", "状态"],
-                   [["项目", org_a.name, "", "社会", "100", "2021-05-01", "2021-04-01", "", "立项"],
-                    ["项目2", org_a.name, "", "", "-1", "2021-05-01", "2021-06-01", "", "完成了"]]))
+    projects = run(
+        "projects",
+        write_xlsx(
+            tmp_path / "p.xlsx",
+            ["项目名称", "承接组织", "资助方", "资金来源", "资助金额", "开始日期", "结束日期", "目标人数", "状态"],
+            [
+                ["项目", org_a.name, "", "社会", "100", "2021-05-01", "2021-04-01", "", "立项"],
+                ["项目2", org_a.name, "", "", "-1", "2021-05-01", "2021-06-01", "", "完成了"],
+            ],
+        ),
+    )
     assert [e[:2] for e in projects.errors] == [[2, "结束日期"], [3, "资金来源"], [3, "资助金额"], [3, "状态"]]
-    cases = run("cases", write_xlsx(tmp_path / "c.xlsx", ["案件编号", "受理日期", "承办组织", "案件类别", "状态", "结案日期"],
-                [["TJ-1", "2021-05-01", org_a.name, "赡养纠纷", "调解成功", ""],
-                 ["TJ-2", "2021-05-01", org_a.name, "赡养纠纷", "调解失败", "2021-04-01"]]))
+    cases = run(
+        "cases",
+        write_xlsx(
+            tmp_path / "c.xlsx",
+            ["案件编号", "受理日期", "承办组织", "案件类别", "状态", "结案日期"],
+            [
+                ["TJ-1", "2021-05-01", org_a.name, "赡养纠纷", "调解成功", ""],
+                ["TJ-2", "2021-05-01", org_a.name, "赡养纠纷", "调解失败", "2021-04-01"],
+            ],
+        ),
+    )
     assert [e[:2] for e in cases.errors] == [[2, "结案日期"], [3, "结案日期"]]
-    orgs = run("organizations", write_xlsx(tmp_path / "o.xlsx", ["组织名称", "统一社会信用代码", "所属镇街"],
-               [["新组织", make_credit_code(9)[:-1] + "0", "锦屏街道"], [org_a.name, make_credit_code(9001), "锦屏街道"]]))
+    orgs = run(
+        "organizations",
+        write_xlsx(
+            tmp_path / "o.xlsx",
+            ["组织名称", "统一社会信用代码", "所属镇街"],
+            [["新组织", make_credit_code(9)[:-1] + "0", "锦屏街道"], [org_a.name, make_credit_code(9001), "锦屏街道"]],
+        ),
+    )
     assert orgs.errors[0][:2] == [2, "统一社会信用代码"] and "校验位" in orgs.errors[0][2]
-    attendance = run("attendance", write_xlsx(tmp_path / "a.xlsx", ["培训名称", "培训日期", "主办组织", "姓名", "身份证号", "联系电话"],
-                     [["没有这个培训", "2021-05-01", org_a.name, "李", "", "139"], ["没有这个培训", "2021-05-01", org_a.name, "张", "", ""]]))
-    assert [e[:2] for e in attendance.errors] == [[3, "身份证号"], [2, "培训名称"]] or \
-        sorted(e[0] for e in attendance.errors) == [2, 3]
+    attendance = run(
+        "attendance",
+        write_xlsx(
+            tmp_path / "a.xlsx",
+            ["培训名称", "培训日期", "主办组织", "姓名", "身份证号", "联系电话"],
+            [
+                ["没有这个培训", "2021-05-01", org_a.name, "李", "", "139"],
+                ["没有这个培训", "2021-05-01", org_a.name, "张", "", ""],
+            ],
+        ),
+    )
+    assert [e[:2] for e in attendance.errors] == [[3, "身份证号"], [2, "培训名称"]] or sorted(
+        e[0] for e in attendance.errors
+    ) == [2, 3]
     assert Organization.objects.filter(name="新组织").count() == 0
 
 
@@ -177,13 +240,19 @@ def test_a_constraint_only_the_database_knows_saves_nothing(org_a, tmp_path, mon
 
 
 def test_attendance_by_phone_counts_one_person_however_the_phone_is_typed(org_a, tmp_path):
-    from training.models import Attendance
     from tests.factories import TrainingSessionFactory
+    from training.models import Attendance
 
     session = TrainingSessionFactory(organization=org_a, title="茶艺沙龙", date=datetime.date(2026, 3, 12))
     headers = ["培训名称", "培训日期", "主办组织", "姓名", "身份证号", "联系电话"]
-    first = run("attendance", write_xlsx(tmp_path / "a.xlsx", headers, [["茶艺沙龙", "2026-03-12", org_a.name, "李芳", "", "138 5742-0001"]]))
+    first = run(
+        "attendance",
+        write_xlsx(tmp_path / "a.xlsx", headers, [["茶艺沙龙", "2026-03-12", org_a.name, "李芳", "", "138 5742-0001"]]),
+    )
     assert first.saved and not first.errors
-    again = run("attendance", write_xlsx(tmp_path / "b.xlsx", headers, [["茶艺沙龙", "2026-03-12", org_a.name, "李芳", "", "13857420001"]]))
+    again = run(
+        "attendance",
+        write_xlsx(tmp_path / "b.xlsx", headers, [["茶艺沙龙", "2026-03-12", org_a.name, "李芳", "", "13857420001"]]),
+    )
     assert not again.errors
     assert list(Attendance.objects.filter(session=session).values_list("person_key", flat=True)) == ["13857420001"]

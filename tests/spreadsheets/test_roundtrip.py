@@ -1,5 +1,6 @@
 """Each resource: import from a sheet with the contract's headers, export, and import the
 export again: nothing changes (and the same file imported twice changes nothing)."""
+
 import datetime
 from decimal import Decimal
 
@@ -36,16 +37,70 @@ def _staff():
 
 SHEETS = {
     "organizations": (
-        ["组织名称", "统一社会信用代码", "服务领域", "组织形式", "所属镇街", "负责人", "联系电话", "成立日期", "志愿者人数"],
         [
-            ["巾帼创业创新联谊会", make_credit_code(7001), "创业就业、技能培训", "联盟", "岳林街道", "陈红", "0574-88880000", "2019/5/4", 30],
-            ["东门村妇女微家", "", "关爱帮扶，志愿服务", "妇女微家", "锦屏街道", "", "", datetime.datetime(2020, 1, 1), ""],
+            "组织名称",
+            "统一社会信用代码",
+            "服务领域",
+            "组织形式",
+            "所属镇街",
+            "负责人",
+            "联系电话",
+            "成立日期",
+            "志愿者人数",
+        ],
+        [
+            [
+                "巾帼创业创新联谊会",
+                make_credit_code(7001),
+                "创业就业、技能培训",
+                "联盟",
+                "岳林街道",
+                "陈红",
+                "0574-88880000",
+                "2019/5/4",
+                30,
+            ],
+            [
+                "东门村妇女微家",
+                "",
+                "关爱帮扶，志愿服务",
+                "妇女微家",
+                "锦屏街道",
+                "",
+                "",
+                datetime.datetime(2020, 1, 1),
+                "",
+            ],
         ],
     ),
     "beneficiaries": (
-        ["姓名", "性别", "身份证号", "联系电话", "所属镇街", "村社区", "住址", "服务对象类别", "重点关爱", "每月走访次数", "负责组织"],
         [
-            ["王秀英", "女", ID1, 13857420001, "锦屏街道", "东门村", "东门村1号", "老妇女主任、高龄老人", "是", 2, "源为爱旗袍公益俱乐部"],
+            "姓名",
+            "性别",
+            "身份证号",
+            "联系电话",
+            "所属镇街",
+            "村社区",
+            "住址",
+            "服务对象类别",
+            "重点关爱",
+            "每月走访次数",
+            "负责组织",
+        ],
+        [
+            [
+                "王秀英",
+                "女",
+                ID1,
+                13857420001,
+                "锦屏街道",
+                "东门村",
+                "东门村1号",
+                "老妇女主任、高龄老人",
+                "是",
+                2,
+                "源为爱旗袍公益俱乐部",
+            ],
             ["李建国", "", ID2, "", "溪口镇", "岩头村", "=cmd|' /C calc'!A0", "", "否", "", "源为爱旗袍公益俱乐部"],
         ],
     ),
@@ -56,8 +111,13 @@ def _seed_for(name, org_a):
     if name in ("visits", "attendance"):
         run("beneficiaries", write_xlsx(org_a._tmp / "b.xlsx", *SHEETS["beneficiaries"]))
     if name == "attendance":
-        TrainingSession.objects.create(organization=org_a, title="母婴护理培训第1期", category="vocational",
-                                       town_id=org_a.town_id, date=datetime.date(2021, 8, 12))
+        TrainingSession.objects.create(
+            organization=org_a,
+            title="母婴护理培训第1期",
+            category="vocational",
+            town_id=org_a.town_id,
+            date=datetime.date(2021, 8, 12),
+        )
 
 
 def sheets(org_a, org_b):
@@ -93,9 +153,31 @@ def sheets(org_a, org_b):
             ],
         ),
         "cases": (
-            ["案件编号", "受理日期", "承办组织", "案件类别", "申请人", "被申请人", "案件来源", "状态", "结案日期", "调解结果"],
             [
-                ["TJ-2021-0001", "2021-08-12", org_a.name, "赡养纠纷", "王奶奶", "王大、王二", "来访", "调解成功", "2021-09-01", "签订赡养承诺书"],
+                "案件编号",
+                "受理日期",
+                "承办组织",
+                "案件类别",
+                "申请人",
+                "被申请人",
+                "案件来源",
+                "状态",
+                "结案日期",
+                "调解结果",
+            ],
+            [
+                [
+                    "TJ-2021-0001",
+                    "2021-08-12",
+                    org_a.name,
+                    "赡养纠纷",
+                    "王奶奶",
+                    "王大、王二",
+                    "来访",
+                    "调解成功",
+                    "2021-09-01",
+                    "签订赡养承诺书",
+                ],
                 ["TJ-2021-0002", "2021-08-20", org_a.name, "婚姻纠纷", "", "", "", "", "", ""],
             ],
         ),
@@ -103,13 +185,21 @@ def sheets(org_a, org_b):
 
 
 MODELS = {
-    "organizations": Organization, "beneficiaries": Beneficiary, "visits": Visit, "projects": CharityProject,
-    "trainings": TrainingSession, "attendance": Attendance, "cases": MediationCase,
+    "organizations": Organization,
+    "beneficiaries": Beneficiary,
+    "visits": Visit,
+    "projects": CharityProject,
+    "trainings": TrainingSession,
+    "attendance": Attendance,
+    "cases": MediationCase,
 }
 
 
 def snapshot(model):
-    return sorted((tuple(sorted((k, str(v)) for k, v in row.items() if k not in ("updated_at", "created_at", "version"))) for row in model.objects.values()))
+    return sorted(
+        tuple(sorted((k, str(v)) for k, v in row.items() if k not in ("updated_at", "created_at", "version")))
+        for row in model.objects.values()
+    )
 
 
 @pytest.mark.parametrize("name", list(MODELS))
@@ -159,8 +249,11 @@ def test_values_are_read_as_staff_type_them(org_a, org_b, tmp_path):
 
 
 def test_english_headers_are_accepted(org_a, tmp_path):
-    path = write_xlsx(tmp_path / "en.xlsx", ["name", "credit_code", "service_areas", "kind", "town", "leader", "phone", "founded", "volunteers"],
-                      [["English Header Club", "", "志愿服务", "volunteer_team", "溪口镇", "", "", "2020-01-01", 3]])
+    path = write_xlsx(
+        tmp_path / "en.xlsx",
+        ["name", "credit_code", "service_areas", "kind", "town", "leader", "phone", "founded", "volunteers"],
+        [["English Header Club", "", "志愿服务", "volunteer_team", "溪口镇", "", "", "2020-01-01", 3]],
+    )
     result = run("organizations", path)
     assert result.saved, result.errors
     assert Organization.objects.get(name="English Header Club").kind == "volunteer_team"

@@ -1,5 +1,6 @@
 """The web import (upload -> preview -> confirm or cancel), exports and templates, as users
 see them; the permissions are checked on every step, a direct POST to confirm included."""
+
 import datetime
 import io
 import os
@@ -23,7 +24,9 @@ pytestmark = pytest.mark.django_db
 
 def upload(client, path, resource="beneficiaries"):
     with open(path, "rb") as handle:
-        return client.post(reverse("spreadsheets:upload"), {"resource": resource, "file": SimpleUploadedFile(path.name, handle.read())})
+        return client.post(
+            reverse("spreadsheets:upload"), {"resource": resource, "file": SimpleUploadedFile(path.name, handle.read())}
+        )
 
 
 def last_job():
@@ -87,7 +90,9 @@ def test_cancel_removes_the_files(admin_a, org_a, client_for, tmp_path):
     assert Beneficiary.objects.count() == 0
 
 
-def test_large_sheet_goes_to_a_task_and_the_page_polls(admin_a, org_a, client_for, tmp_path, django_capture_on_commit_callbacks):
+def test_large_sheet_goes_to_a_task_and_the_page_polls(
+    admin_a, org_a, client_for, tmp_path, django_capture_on_commit_callbacks
+):
     from spreadsheets import services
 
     client = client_for(admin_a)
@@ -112,16 +117,19 @@ def test_large_sheet_goes_to_a_task_and_the_page_polls(admin_a, org_a, client_fo
 
 
 def test_progress_fragment_polls_while_running(admin_a, client_for):
-    job = ImportJob.objects.create(user=admin_a, resource="beneficiaries", original_name="x.xlsx", status="running", total_rows=2000)
+    job = ImportJob.objects.create(
+        user=admin_a, resource="beneficiaries", original_name="x.xlsx", status="running", total_rows=2000
+    )
     client = client_for(admin_a)
     html = client.get(reverse("spreadsheets:job_progress", args=[job.pk])).content.decode()
-    assert 'data-poll="%s"' % reverse("spreadsheets:job_progress", args=[job.pk]) in html and "<progress" in html
+    assert 'data-poll="{}"'.format(reverse("spreadsheets:job_progress", args=[job.pk])) in html and "<progress" in html
     job.status = "done"
     job.save()
     assert "data-poll" not in client.get(reverse("spreadsheets:job_progress", args=[job.pk])).content.decode()
 
 
 # --- permissions and scoping -------------------------------------------------------------------
+
 
 def test_members_and_leaders_cannot_import(member_a, leader, org_a, client_for, tmp_path):
     path = write_xlsx(tmp_path / "b.xlsx", B_HEADERS, [person(1, org_a)])
@@ -163,7 +171,9 @@ def test_admin_imports_only_into_own_organization(admin_a, org_a, org_b, client_
 
 def test_admin_cannot_record_visits_for_another_organizations_beneficiary(admin_a, org_a, org_b, client_for, tmp_path):
     other = BeneficiaryFactory(organization=org_b)
-    path = write_xlsx(tmp_path / "v.xlsx", ["身份证号", "走访日期", "走访组织"], [[other.id_number, "2021-08-12", org_a.name]])
+    path = write_xlsx(
+        tmp_path / "v.xlsx", ["身份证号", "走访日期", "走访组织"], [[other.id_number, "2021-08-12", org_a.name]]
+    )
     upload(client_for(admin_a), path, resource="visits")
     assert "未找到该身份证号的服务对象" in last_job().errors[0][2]
 
@@ -189,13 +199,21 @@ def test_leaders_export_no_personal_data(leader, org_a, client_for):
 
 
 def test_export_escapes_formulas(staff, org_a, client_for):
-    BeneficiaryFactory(organization=org_a, name="=HYPERLINK(\"http://x\")", address="+1+2", phone="@SUM(A1)", village="-2+3")
+    BeneficiaryFactory(
+        organization=org_a, name='=HYPERLINK("http://x")', address="+1+2", phone="@SUM(A1)", village="-2+3"
+    )
     client = client_for(staff)
     text = streamed(client.get(reverse("spreadsheets:export", args=["beneficiaries", "csv"]))).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "'+1+2" in text and "'@SUM(A1)" in text and "'-2+3" in text
-    rows = sheet_rows(b"".join(client.get(reverse("spreadsheets:export", args=["beneficiaries", "xlsx"])).streaming_content))
-    assert rows[1][0] == "'=HYPERLINK(\"http://x\")" and rows[1][5] == "'-2+3"
-    workbook = load_workbook(io.BytesIO(b"".join(client.get(reverse("spreadsheets:export", args=["beneficiaries", "xlsx"])).streaming_content)))
+    rows = sheet_rows(
+        b"".join(client.get(reverse("spreadsheets:export", args=["beneficiaries", "xlsx"])).streaming_content)
+    )
+    assert rows[1][0] == '\'=HYPERLINK("http://x")' and rows[1][5] == "'-2+3"
+    workbook = load_workbook(
+        io.BytesIO(
+            b"".join(client.get(reverse("spreadsheets:export", args=["beneficiaries", "xlsx"])).streaming_content)
+        )
+    )
     assert workbook.active["A2"].data_type == "s"  # text, not a formula
 
 

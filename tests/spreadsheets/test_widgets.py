@@ -1,4 +1,5 @@
 """How cells typed into Excel are read."""
+
 import datetime
 from decimal import Decimal
 
@@ -7,23 +8,48 @@ import pytest
 from organizations.models import Organization, ServiceArea
 from spreadsheets.exporter import escape_cell
 from spreadsheets.resources.base import (
-    AmountWidget, BooleanWidget, ChoiceWidget, DateWidget, IdNumberWidget, MultiChoiceWidget, TextWidget,
+    AmountWidget,
+    BooleanWidget,
+    ChoiceWidget,
+    DateWidget,
+    IdNumberWidget,
+    MultiChoiceWidget,
+    TextWidget,
 )
 
 
-@pytest.mark.parametrize("raw", ["2021-08-12", "2021/8/12", "2021.8.12", "2021年8月12日", datetime.datetime(2021, 8, 12), 44420, "2021-08-12 00:00:00"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2021-08-12",
+        "2021/8/12",
+        "2021.8.12",
+        "2021年8月12日",
+        datetime.datetime(2021, 8, 12),
+        44420,
+        "2021-08-12 00:00:00",
+    ],
+)
 def test_dates(raw):
     assert DateWidget().clean(raw) == datetime.date(2021, 8, 12)
 
 
-@pytest.mark.parametrize("raw,value", [("是", True), ("否", False), ("", False), ("Y", True), ("no", False), (True, True)])
+@pytest.mark.parametrize(
+    "raw,value", [("是", True), ("否", False), ("", False), ("Y", True), ("no", False), (True, True)]
+)
 def test_booleans(raw, value):
     assert BooleanWidget().clean(raw) is value
 
 
 def test_multi_valued_cells_split_on_chinese_and_ascii_separators():
     widget = MultiChoiceWidget(ServiceArea.Code)
-    assert widget.clean("关爱帮扶、技能培训，志愿服务; 创业就业,维权调解") == ("care", "entrepreneurship", "rights", "training", "volunteering")
+    assert widget.clean("关爱帮扶、技能培训，志愿服务; 创业就业,维权调解") == (
+        "care",
+        "entrepreneurship",
+        "rights",
+        "training",
+        "volunteering",
+    )
     assert widget.render(["training", "care"]) == "关爱帮扶、技能培训"
 
 

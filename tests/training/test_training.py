@@ -1,4 +1,5 @@
 """Training sessions: one person counts once, certificates, scoping and the pages' figures."""
+
 import datetime
 
 import pytest
@@ -8,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from organizations.privacy import mask_id_number
+from tests.factories import AttendanceFactory, BeneficiaryFactory, TrainingSessionFactory, make_id_number, town
 from training.models import Attendance, TrainingSession
 from training.services import attendance_save, person_key_for, session_save
-from tests.factories import AttendanceFactory, BeneficiaryFactory, TrainingSessionFactory, make_id_number, town
 
 pytestmark = pytest.mark.django_db
 ID = make_id_number(datetime.date(1985, 2, 3))
@@ -50,8 +51,13 @@ def test_person_times_against_distinct_people(org_a, member_a):
         add(session, member_a, name="陈芳", phone="13857420001")  # one by phone at three sessions
     add(sessions[0], member_a, name="李静", phone="13857420002", attended=False)  # registered, absent
     add(
-        sessions[1], member_a, name="周燕", phone="13857420003", certificate_obtained=True,
-        certificate_number="FH-001", certificate_date=datetime.date(2026, 3, 20),
+        sessions[1],
+        member_a,
+        name="周燕",
+        phone="13857420003",
+        certificate_obtained=True,
+        certificate_number="FH-001",
+        certificate_date=datetime.date(2026, 3, 20),
     )
     figures = Attendance.objects.filter(session__organization=org_a).figures()
     assert figures == {"person_times": 7, "distinct_people": 3, "certificates": 1}
@@ -105,8 +111,14 @@ def test_attendance_is_added_and_removed_through_the_pages(client_for, member_a,
     assert client_for(member_b).post(reverse("training:attendance_remove", args=[attendance.pk])).status_code == 404
     response = client.post(
         reverse("training:attendance_edit", args=[attendance.pk]),
-        {"name": "王丽", "id_number": "", "attended": "on", "certificate_obtained": "on",
-         "certificate_number": "FH-9", "certificate_date": "2026-03-20"},
+        {
+            "name": "王丽",
+            "id_number": "",
+            "attended": "on",
+            "certificate_obtained": "on",
+            "certificate_number": "FH-9",
+            "certificate_date": "2026-03-20",
+        },
     )
     assert response.status_code == 302
     attendance.refresh_from_db()
@@ -127,8 +139,15 @@ def test_another_organizations_member_gets_404_and_leaders_403(client_for, membe
 
 def test_organization_panel_counts_are_shown_to_leaders_without_names(client_for, leader, member_a, org_a):
     session = TrainingSessionFactory(organization=org_a)
-    AttendanceFactory(session=session, name="王丽", id_number=ID, person_key=ID, certificate_obtained=True,
-                      certificate_number="FH-1", certificate_date=datetime.date(2026, 3, 20))
+    AttendanceFactory(
+        session=session,
+        name="王丽",
+        id_number=ID,
+        person_key=ID,
+        certificate_obtained=True,
+        certificate_number="FH-1",
+        certificate_date=datetime.date(2026, 3, 20),
+    )
     second = TrainingSessionFactory(organization=org_a)
     AttendanceFactory(session=second, name="王丽", id_number=ID, person_key=ID)
     for user in (leader, member_a):

@@ -5,6 +5,7 @@ domain app contributes a ``demo.py`` with ``seed(ctx)``; they run in dependency 
 ``--scale N`` (N >= 1) a year of records at N times the article's figures is added for the 12
 months up to last month (``fenghua_portal.datagen``): scale 1 is the article's year, 10 is for
 load tests."""
+
 import datetime
 import importlib
 import random
@@ -22,7 +23,9 @@ class Command(BaseCommand):
     help = "加载演示数据（可重复运行，不会重复创建）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=int, default=0, help="0: a small demo; 1: the article's year; 10: load tests")
+        parser.add_argument(
+            "--scale", type=int, default=0, help="0: a small demo; 1: the article's year; 10: load tests"
+        )
         parser.add_argument("--seed", type=int, default=2021)
         parser.add_argument("--quiet", action="store_true")
 
@@ -47,15 +50,14 @@ class Command(BaseCommand):
             with transaction.atomic():
                 module.seed(ctx)
         if not quiet:
-            self.stdout.write(self.style.SUCCESS("演示数据已就绪。演示账号（密码均为 %s）：" % DEMO_PASSWORD))
+            self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {DEMO_PASSWORD}）："))
             for email, label in ctx.get("demo_logins", []):
                 self.stdout.write(f"  {label:<16} {email}")
 
     def _bulk_year(self, ctx, scale, seed):
         """Adds the year of bulk records once; its numbered organizations show it is there."""
-        from organizations.models import Organization
-
         from fenghua_portal import datagen
+        from organizations.models import Organization
 
         existing = Organization.objects.filter(name__in=datagen.organization_names(scale + 1)).count()
         if existing == 60 * scale:

@@ -1,4 +1,5 @@
 """python manage.py monthly_report YYYY-MM [--town NAME] [--org NAME] [--json]"""
+
 import json
 
 from django.core.management.base import BaseCommand, CommandError

@@ -3,6 +3,7 @@
 The same code path as the web import, with staff rights: all rows or none; prints the counts
 and every rejected row (row, column, reason); exits with status 1 when any row is rejected
 or the file is refused."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from spreadsheets.files import FileRejected
@@ -14,7 +15,7 @@ class Command(BaseCommand):
     help = "从 Excel（xlsx）或 CSV 文件导入数据：全部行通过校验才保存。"
 
     def add_arguments(self, parser):
-        names = ", ".join(list(RESOURCES) + list(k for k in ALIASES if not k.isascii()))
+        names = ", ".join(list(RESOURCES) + [k for k in ALIASES if not k.isascii()])
         parser.add_argument("resource", help=f"数据类型：{names}")
         parser.add_argument("file", help="xlsx 或 csv 文件")
         parser.add_argument("--dry-run", action="store_true", help="只校验，不保存")

@@ -1,5 +1,6 @@
 """Turning a service's ValidationError into what the user sees: errors on the form fields it
 names, or flash messages on a page that redirects.  Shared by the views of every app."""
+
 from django.contrib import messages
 
 

@@ -5,6 +5,7 @@ rows only up to ``COUNT_CAP`` with ``SELECT COUNT(*) FROM (... LIMIT cap+1)``, w
 early; past the cap the page shows "1000+".  Lists fetch one page with its related rows in a
 fixed number of queries, however many rows match (MEASURED.md: a full COUNT(*) of 600k visits
 costs ~33 ms per page, and more with the joins a filter needs)."""
+
 from django.conf import settings
 
 COUNT_CAP = 1000

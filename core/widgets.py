@@ -1,4 +1,5 @@
 """Form widgets shared by the apps."""
+
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import escape
@@ -39,3 +40,10 @@ def speed_up_selects(form):
             fast.is_required = widget.is_required
             field.widget = fast
     return form
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)

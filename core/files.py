@@ -4,6 +4,7 @@ access-checked views.
 Lives in ``projects`` because it is the lower of the two apps that attach files (``cases``
 imports it).  Only PDF, JPEG and PNG are accepted, recognised by their first bytes (a renamed
 program is refused whatever its name says), at most 10 MB."""
+
 import os
 import secrets
 from pathlib import Path
