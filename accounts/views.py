@@ -13,17 +13,21 @@ from .models import SignInEvent
 
 
 class EmailView(AllauthEmailView):
-    """allauth's address page, refusing to make an unverified address primary (allauth allows
-    it while the account has no verified address, e.g. one created in the admin)."""
+    """allauth's address page, closing what allauth leaves open to an account that has no
+    verified address yet (one whose address was never proved, with a session still open):
+    making an unverified address primary, and changing the address at all (allauth would take
+    the unverified current address for the pending one and blank the login)."""
 
     def post(self, request, *args, **kwargs):
+        addresses = EmailAddress.objects.filter(user=request.user)
         if "action_primary" in request.POST:
-            address = EmailAddress.objects.filter(
-                user=request.user, email__iexact=request.POST.get("email", "")
-            ).first()
+            address = addresses.filter(email__iexact=request.POST.get("email", "")).first()
             if address is not None and not address.verified:
                 messages.error(request, _("该邮箱尚未验证，验证后才能设为登录邮箱。"))
                 return redirect("account_email")
+        if "action_add" in request.POST and not addresses.filter(verified=True).exists():
+            messages.error(request, _("您当前的邮箱尚未验证：请先点击验证邮件中的链接，再更换邮箱。"))
+            return redirect("account_email")
         return super().post(request, *args, **kwargs)
 
 

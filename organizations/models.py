@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -136,8 +137,6 @@ class InvitationQuerySet(ScopedQuerySet):
 
     def pending(self, now=None):
         """Waiting for an answer and not yet expired."""
-        from django.utils import timezone
-
         return self.filter(status=Invitation.Status.PENDING, expires_at__gt=now or timezone.now())
 
     def addressed_to(self, user):
@@ -189,3 +188,9 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.organization}"
+
+    def close(self, status):
+        """Records the answer (or the withdrawal) and when it came."""
+        self.status = status
+        self.responded_at = timezone.now()
+        self.save(update_fields=["status", "responded_at"])

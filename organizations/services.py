@@ -81,7 +81,7 @@ def invitation_create(*, organization, user, role, actor):
 def _answerable(invitation, actor):
     """The invitee alone answers an invitation, while it is pending and not expired; the
     row is locked so that two answers cannot both win."""
-    invitation = Invitation.objects.select_for_update().select_related("organization").get(pk=invitation.pk)
+    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("organization").get(pk=invitation.pk)
     if invitation.user_id != getattr(actor, "pk", None):
         raise PermissionDenied
     if invitation.status != Invitation.Status.PENDING or invitation.expires_at <= timezone.now():
@@ -98,9 +98,7 @@ def invitation_accept(*, invitation, actor):
     membership, _created = Membership.objects.get_or_create(
         user=actor, organization=invitation.organization, defaults={"role": invitation.role}
     )
-    invitation.status = Invitation.Status.ACCEPTED
-    invitation.responded_at = timezone.now()
-    invitation.save(update_fields=["status", "responded_at"])
+    invitation.close(Invitation.Status.ACCEPTED)
     return membership
 
 
@@ -108,9 +106,7 @@ def invitation_accept(*, invitation, actor):
 def invitation_decline(*, invitation, actor):
     """The invitee says no; nothing is attached."""
     invitation = _answerable(invitation, actor)
-    invitation.status = Invitation.Status.DECLINED
-    invitation.responded_at = timezone.now()
-    invitation.save(update_fields=["status", "responded_at"])
+    invitation.close(Invitation.Status.DECLINED)
     return invitation
 
 
@@ -125,9 +121,7 @@ def invitation_revoke(*, invitation, actor):
         raise PermissionDenied
     if invitation.status != Invitation.Status.PENDING:
         raise ValidationError(_("该邀请已处理，不能撤回。"))
-    invitation.status = Invitation.Status.REVOKED
-    invitation.responded_at = timezone.now()
-    invitation.save(update_fields=["status", "responded_at"])
+    invitation.close(Invitation.Status.REVOKED)
     return invitation
 
 
@@ -137,7 +131,7 @@ def invitation_send_email(*, invitation_id):
     worker dies between sending and committing."""
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("organization", "invited_by")
             .filter(pk=invitation_id, status=Invitation.Status.PENDING, emailed_at__isnull=True)
             .first()

@@ -161,3 +161,36 @@ def test_the_demo_users_still_log_in():
 
     for email in ["staff@demo.lanxin.cn", "leader@demo.lanxin.cn", "admin@demo.lanxin.cn", "volunteer@demo.lanxin.cn"]:
         assert log_in(email, DEMO_PASSWORD)[1], email
+
+
+def test_a_session_without_a_verified_address_can_neither_switch_nor_add(member_a, client_for):
+    # As accounts were before this release (nothing verified; an address added on the page),
+    # with a session still open.
+    EmailAddress.objects.filter(user=member_a).update(verified=False)
+    EmailAddress.objects.create(user=member_a, email=CLAIMED)
+    client = client_for(member_a)
+    response = client.post(reverse("account_email"), {"action_primary": "", "email": CLAIMED}, follow=True)
+    assert "验证后才能设为登录邮箱" in response.content.decode()
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "other@example.cn"}, follow=True)
+    assert "请先点击验证邮件中的链接" in response.content.decode()
+    member_a.refresh_from_db()
+    assert member_a.email == "member-a@example.cn"
+    assert not EmailAddress.objects.filter(user=member_a, primary=True).exclude(email=member_a.email).exists()
+
+
+def test_an_account_added_in_the_admin_logs_in_with_its_address(client_for, password):
+    it = UserFactory(email="it@example.cn", role="staff", is_superuser=True, is_staff=True)
+    client_for(it).post(
+        "/admin/accounts/user/add/",
+        {
+            "email": "Added@Example.cn",
+            "full_name": "新同事",
+            "role": "staff",
+            "usable_password": "true",
+            "password1": password,
+            "password2": password,
+        },
+    )
+    added = User.objects.get(email="added@example.cn")
+    assert EmailAddress.objects.filter(user=added, email="added@example.cn", verified=True, primary=True).exists()
+    assert log_in("added@example.cn", password)[1]

@@ -167,3 +167,23 @@ def test_leader_and_staff_accounts_are_not_invited(org_a, staff, leader, client_
         response = invite(client_for(staff), org_a, user.email, follow=True)
         assert "不能加入组织" in response.content.decode()
     assert not Invitation.objects.exists()
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+def test_a_worker_process_sends_the_invitation_email_once_after_the_commit(
+    celery_worker_process, org_a, admin_a, member_b, client_for
+):
+    import time
+
+    invite(client_for(admin_a), org_a, member_b.email)
+    invitation = Invitation.objects.get(user=member_b)
+    deadline = time.monotonic() + 60
+    while Invitation.objects.get(pk=invitation.pk).emailed_at is None:
+        assert time.monotonic() < deadline, "the worker did not send the invitation email"
+        time.sleep(0.3)
+    # A rerun of the task (a redelivered message) sends nothing again.
+    from organizations.tasks import send_invitation_email
+
+    rerun = send_invitation_email.apply_async(args=[invitation.pk], queue=celery_worker_process["queue"])
+    assert rerun.get(timeout=30) is False
