@@ -4,7 +4,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 DEBIAN_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils gettext
-export ALLOW_INSECURE_SECRET ?= 1
+# Development commands run with DEBUG=1 (and its known key) unless a SECRET_KEY is given:
+# without either, manage.py refuses to start.
+DEV := $(if $(SECRET_KEY),,DEBUG=1)
 # Benchmarks build their own database (bench_lanxin) on this PostgreSQL server.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
@@ -29,13 +31,13 @@ debian-deps:
 	fi
 
 messages: venv
-	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages -v0 --ignore=.venv; fi
+	@if command -v msgfmt >/dev/null; then $(DEV) $(PY) manage.py compilemessages -v0 --ignore=.venv; fi
 
 migrate: venv
-	$(PY) manage.py migrate --noinput -v0
+	$(DEV) $(PY) manage.py migrate --noinput -v0
 
 demo: migrate
-	$(PY) manage.py seed_demo
+	$(DEV) $(PY) manage.py seed_demo
 
 run: venv debian-deps messages demo
 	@echo ""
@@ -46,10 +48,10 @@ test: venv messages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 worker: venv
-	$(VENV)/bin/celery -A fenghua_portal worker -l info --concurrency 2
+	$(DEV) $(VENV)/bin/celery -A fenghua_portal worker -l info --concurrency 2
 
 beat: venv
-	$(VENV)/bin/celery -A fenghua_portal beat -l info
+	$(DEV) $(VENV)/bin/celery -A fenghua_portal beat -l info
 
 bench: venv
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench $(or $(BENCH_ARGS),all)

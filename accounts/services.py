@@ -1,17 +1,28 @@
-"""Creating accounts.  Nobody signs up: staff create leader, staff and organization accounts;
-organization admins create accounts for their own organization's members."""
+"""Accounts: creating them (nobody signs up: staff create leader, staff and organization
+accounts; organization admins create their own organization's members), proving their address,
+and the sign-in record."""
+
+import datetime
 
 from allauth.account.forms import ResetPasswordForm
+from allauth.account.models import EmailAddress
 from allauth.core.context import request_context
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
-from .models import User
+from .models import SignInEvent, User
+from .signin import client_ip, user_agent
 
 
+@transaction.atomic
 def user_create(*, email, full_name, role, password=None, request=None, phone=""):
     """Creates an active account.  Without a password, the new user gets an email with a link
-    to set one (sent after the transaction commits)."""
+    to set one (sent after the transaction commits); following it proves the address."""
     user = User.objects.create_user(email=email, password=password or None, full_name=full_name, role=role, phone=phone)
+    # Another account may have asked to change to this address without proving it: that claim
+    # lapses now that the address has its own account.
+    EmailAddress.objects.filter(email__iexact=user.email, verified=False).exclude(user=user).delete()
     if not password and request is not None:
         transaction.on_commit(lambda: send_set_password_email(request=request, email=user.email))
     return user
@@ -23,3 +34,45 @@ def send_set_password_email(*, request, email):
         form = ResetPasswordForm(data={"email": email})
         if form.is_valid():
             form.save(request)
+
+
+@transaction.atomic
+def email_confirm_by_password_link(*, user):
+    """The user followed a set-password (or reset) link, which is only ever sent to the
+    account's login address (accounts.adapter): that address is proved, and is the primary."""
+    address, _ = EmailAddress.objects.get_or_create(user=user, email=user.email.lower())
+    if address.set_verified(commit=True) and not address.primary:
+        address.set_as_primary()
+
+
+def signin_record(*, kind, request=None, user=None, email=""):
+    """Writes one sign-in event with the request's IP address and browser."""
+    return SignInEvent.objects.create(
+        kind=kind,
+        user=user if user is not None and user.pk else None,
+        email=(email or (user.email if user is not None else "")).lower()[:254],
+        ip_address=client_ip(request) if request is not None else None,
+        user_agent=user_agent(request),
+    )
+
+
+def signin_unlock(*, user):
+    """Lifts a lockout of the account (its owner just proved the address by a reset link)."""
+    from axes.utils import reset
+
+    reset(username=user.email.lower())
+
+
+# Six months: the Cybersecurity Law's minimum for keeping such logs.  Settings refuse less at
+# startup; the purge never goes below it either.
+MINIMUM_RETENTION_DAYS = 180
+
+
+def signin_events_purge(*, now=None):
+    """Deletes sign-in events older than SIGNIN_AUDIT_RETENTION_DAYS (never fewer than 180
+    days); returns how many went."""
+    now = now or timezone.now()
+    days = max(MINIMUM_RETENTION_DAYS, settings.SIGNIN_AUDIT_RETENTION_DAYS)
+    cutoff = now - datetime.timedelta(days=days)
+    deleted, _ = SignInEvent.objects.older_than(cutoff).delete()
+    return deleted

@@ -7,6 +7,7 @@ previous run built the same data (a marker file under var/ records what is there
 
 import json
 import os
+import secrets
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -27,7 +28,8 @@ def bench_database_url(base_url=None):
 def configure():
     """Points Django at the benchmark database (call before ``django.setup()``)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fenghua_portal.settings")
-    os.environ.setdefault("ALLOW_INSECURE_SECRET", "1")
+    # A throwaway key for the benchmark's own server and database (nothing it signs outlives the run).
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     url = bench_database_url()
     os.environ["DATABASE_URL"] = url
     os.environ["CONN_MAX_AGE"] = "600"

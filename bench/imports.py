@@ -13,6 +13,7 @@ import gc
 import os
 import random
 import resource
+import secrets
 import sys
 import tempfile
 import time
@@ -429,7 +430,7 @@ def main(argv=None):
 
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fenghua_portal.settings")
-    os.environ.setdefault("ALLOW_INSECURE_SECRET", "1")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # throwaway: nothing outlives the run
     import django
 
     django.setup()

@@ -22,6 +22,11 @@ app.conf.beat_schedule = {
         "task": "spreadsheets.tasks.purge_stale_uploads",
         "schedule": crontab(minute=30, hour=3),
     },
+    # Sign-in events past SIGNIN_AUDIT_RETENTION_DAYS (at least 180 days), daily.
+    "purge-signin-events": {
+        "task": "accounts.tasks.purge_signin_events",
+        "schedule": crontab(minute=45, hour=3),
+    },
     # Key-care beneficiaries behind their visit cadence, every Monday morning.
     "overdue-visit-digest": {
         "task": "beneficiaries.tasks.send_overdue_digest",

@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from organizations.access import member_org_ids, role_of
-from organizations.models import Organization
+from organizations.models import Invitation, Organization
 
 
 @login_required
@@ -17,7 +17,10 @@ def home(request):
     organizations = Organization.objects.none()
     if role == "member":
         organizations = Organization.objects.filter(pk__in=member_org_ids(request.user))
-    return render(request, "home.html", {"role": role, "my_organizations": organizations})
+    invitations = Invitation.objects.pending().addressed_to(request.user).select_related("organization", "invited_by")
+    return render(
+        request, "home.html", {"role": role, "my_organizations": organizations, "invitations": list(invitations)}
+    )
 
 
 def _database_ok():

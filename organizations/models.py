@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -129,3 +130,67 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.organization}"
+
+
+class InvitationQuerySet(ScopedQuerySet):
+    scope_path = "organization"
+
+    def pending(self, now=None):
+        """Waiting for an answer and not yet expired."""
+        return self.filter(status=Invitation.Status.PENDING, expires_at__gt=now or timezone.now())
+
+    def addressed_to(self, user):
+        """The invitations a user received (the only ones they may answer)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user)
+
+
+class Invitation(models.Model):
+    """An existing account invited into an organization: nothing is attached until the invitee
+    accepts (a person who already has an account decides which organizations see them)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待接受")
+        ACCEPTED = "accepted", _("已接受")
+        DECLINED = "declined", _("已拒绝")
+        REVOKED = "revoked", _("已撤回")
+        EXPIRED = "expired", _("已过期")
+
+    VALID_DAYS = 14
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("邮箱"))
+    role = models.CharField(_("角色"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("邀请人")
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("邀请时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("有效期至"))
+    responded_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    # Set by the task that sends the email, so a retried task does not send it twice.
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("组织邀请")
+        verbose_name_plural = _("组织邀请")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user"], condition=Q(status="pending"), name="invitation_one_pending_per_user"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "status"], name="invitation_user_status")]
+
+    def __str__(self):
+        return f"{self.email} → {self.organization}"
+
+    def close(self, status):
+        """Records the answer (or the withdrawal) and when it came."""
+        self.status = status
+        self.responded_at = timezone.now()
+        self.save(update_fields=["status", "responded_at"])

@@ -1,14 +1,21 @@
 """Writes that enforce the rules about organizations and who belongs to them."""
 
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import user_create
 
 from .access import can_manage_organization, is_staff
-from .models import Membership
+from .models import Invitation, Membership
 
 
 @transaction.atomic
@@ -24,9 +31,12 @@ def organization_save(*, form, actor):
 
 
 @transaction.atomic
-def membership_add(*, organization, email, full_name, role, actor, request=None, password=None):
-    """Adds a person to an organization, creating the account when the email is new.
+def membership_add(*, organization, email, full_name, role, actor, request=None):
+    """Adds a person to an organization.
 
+    A new address gets an account, a set-password email (following it proves the address) and
+    the membership at once; returns the Membership.  An address that already has an account
+    gets an invitation it must accept before anything is attached; returns the Invitation.
     Staff may add admins and members; an organization admin may add members to the own
     organization only.  A leader or staff account cannot be made an organization member."""
     if not can_manage_organization(actor, organization.pk):
@@ -34,17 +44,113 @@ def membership_add(*, organization, email, full_name, role, actor, request=None,
     if role == Membership.Role.ADMIN and not is_staff(actor):
         raise PermissionDenied
     email = email.strip().lower()
+    # The login address only: an address someone merely asked to change to is not theirs.
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = user_create(email=email, full_name=full_name, role=User.Role.MEMBER, password=password, request=request)
-    elif user.role != User.Role.MEMBER or user.is_superuser:
+        user = user_create(email=email, full_name=full_name, role=User.Role.MEMBER, request=request)
+        return Membership.objects.create(user=user, organization=organization, role=role)
+    if user.role != User.Role.MEMBER or user.is_superuser:
         raise ValidationError({"email": _("该邮箱属于妇联工作人员或领导账号，不能加入组织。")})
-    membership, created = Membership.objects.get_or_create(
-        user=user, organization=organization, defaults={"role": role}
-    )
-    if not created:
+    if Membership.objects.filter(user=user, organization=organization).exists():
         raise ValidationError({"email": _("%(email)s 已是本组织成员。") % {"email": email}})
+    return invitation_create(organization=organization, user=user, role=role, actor=actor)
+
+
+def invitation_create(*, organization, user, role, actor):
+    """Invites an existing account (called by membership_add, which checked the actor); the
+    email goes out after the commit."""
+    from .tasks import send_invitation_email
+
+    now = timezone.now()
+    stale = Invitation.objects.filter(organization=organization, user=user, status=Invitation.Status.PENDING)
+    stale.filter(expires_at__lte=now).update(status=Invitation.Status.EXPIRED, responded_at=now)
+    if stale.exists():
+        raise ValidationError({"email": _("已邀请 %(email)s，正在等待对方接受。") % {"email": user.email}})
+    invitation = Invitation.objects.create(
+        organization=organization,
+        user=user,
+        email=user.email,
+        role=role,
+        invited_by=actor,
+        expires_at=now + datetime.timedelta(days=Invitation.VALID_DAYS),
+    )
+    send_invitation_email.delay_on_commit(invitation.pk)
+    return invitation
+
+
+def _answerable(invitation, actor):
+    """The invitee alone answers an invitation, while it is pending and not expired; the
+    row is locked so that two answers cannot both win."""
+    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("organization").get(pk=invitation.pk)
+    if invitation.user_id != getattr(actor, "pk", None):
+        raise PermissionDenied
+    if invitation.status != Invitation.Status.PENDING or invitation.expires_at <= timezone.now():
+        raise ValidationError(_("该邀请已失效。"))
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation, actor):
+    """The invitee joins the organization with the invited role."""
+    invitation = _answerable(invitation, actor)
+    if not invitation.organization.active:
+        raise ValidationError(_("该组织已停止运行，不能加入。"))
+    membership, _created = Membership.objects.get_or_create(
+        user=actor, organization=invitation.organization, defaults={"role": invitation.role}
+    )
+    invitation.close(Invitation.Status.ACCEPTED)
     return membership
+
+
+@transaction.atomic
+def invitation_decline(*, invitation, actor):
+    """The invitee says no; nothing is attached."""
+    invitation = _answerable(invitation, actor)
+    invitation.close(Invitation.Status.DECLINED)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation, actor):
+    """Withdraws a pending invitation.  Staff, and the organization's admins for member
+    invitations (as with removing members)."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not can_manage_organization(actor, invitation.organization_id):
+        raise PermissionDenied
+    if invitation.role == Membership.Role.ADMIN and not is_staff(actor):
+        raise PermissionDenied
+    if invitation.status != Invitation.Status.PENDING:
+        raise ValidationError(_("该邀请已处理，不能撤回。"))
+    invitation.close(Invitation.Status.REVOKED)
+    return invitation
+
+
+def invitation_send_email(*, invitation_id):
+    """Sends the invitation email once (every email about invitations goes through here).
+    Marks it sent in the same transaction, so a retried task sends nothing twice unless the
+    worker dies between sending and committing."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("organization", "invited_by")
+            .filter(pk=invitation_id, status=Invitation.Status.PENDING, emailed_at__isnull=True)
+            .first()
+        )
+        if invitation is None:
+            return False
+        context = {
+            "invitation": invitation,
+            "organization": invitation.organization,
+            "inviter": invitation.invited_by,
+            "url": settings.SITE_URL + reverse("home") + "#invitations",
+        }
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = render_to_string("organizations/email/invitation_subject.txt", context).strip()
+            body = render_to_string("organizations/email/invitation_message.txt", context)
+        send_mail(subject, body, None, [invitation.email])
+        invitation.emailed_at = timezone.now()
+        invitation.save(update_fields=["emailed_at"])
+    return True
 
 
 @transaction.atomic

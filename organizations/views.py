@@ -15,9 +15,16 @@ from core.pagination import paginate
 from .access import can_manage_organization, get_visible_or_404, is_staff
 from .filters import OrganizationFilter
 from .forms import AccountCreateForm, MembershipAddForm, OrganizationForm
-from .models import Membership, Organization
+from .models import Invitation, Membership, Organization
 from .panels import panels_for
-from .services import membership_add, membership_remove, organization_save
+from .services import (
+    invitation_accept,
+    invitation_decline,
+    invitation_revoke,
+    membership_add,
+    membership_remove,
+    organization_save,
+)
 
 
 @login_required
@@ -50,12 +57,18 @@ def organization_detail(request, pk):
     memberships = (
         organization.memberships.select_related("user").order_by("role", "user__email") if show_members else []
     )
+    invitations = (
+        Invitation.objects.pending().filter(organization=organization).select_related("user", "invited_by")
+        if can_manage
+        else []
+    )
     return render(
         request,
         "organizations/organization_detail.html",
         {
             "organization": organization,
             "memberships": memberships,
+            "invitations": invitations,
             "show_members": show_members,
             "can_manage": can_manage,
             "can_add_admin": is_staff(request.user),
@@ -100,7 +113,7 @@ def membership_create(request, pk):
     form = MembershipAddForm(request.POST, can_add_admin=is_staff(request.user))
     if form.is_valid():
         try:
-            membership = membership_add(
+            added = membership_add(
                 organization=organization,
                 email=form.cleaned_data["email"],
                 full_name=form.cleaned_data["full_name"],
@@ -111,10 +124,51 @@ def membership_create(request, pk):
         except ValidationError as exc:
             error_messages(request, exc)
         else:
-            messages.success(request, _("已添加成员 %(email)s。") % {"email": membership.user.email})
+            if isinstance(added, Invitation):
+                messages.success(
+                    request, _("%(email)s 已有账号：已发出邀请，对方接受后才会加入本组织。") % {"email": added.email}
+                )
+            else:
+                messages.success(request, _("已添加成员 %(email)s。") % {"email": added.user.email})
     else:
         form_error_messages(request, form)
     return redirect("organizations:detail", pk=organization.pk)
+
+
+@login_required
+@require_POST
+def invitation_revoke_view(request, pk, invitation_pk):
+    organization = get_visible_or_404(Organization, request.user, pk=pk)
+    invitation = get_object_or_404(
+        Invitation.objects.visible_to(request.user), pk=invitation_pk, organization=organization
+    )
+    try:
+        invitation_revoke(invitation=invitation, actor=request.user)
+    except ValidationError as exc:
+        error_messages(request, exc)
+    else:
+        messages.success(request, _("已撤回对 %(email)s 的邀请。") % {"email": invitation.email})
+    return redirect("organizations:detail", pk=organization.pk)
+
+
+@login_required
+@require_POST
+def invitation_answer(request, invitation_pk, answer):
+    """The invitee accepts or declines; another user's invitation is a 404."""
+    invitation = get_object_or_404(Invitation.objects.addressed_to(request.user), pk=invitation_pk)
+    try:
+        if answer == "accept":
+            invitation_accept(invitation=invitation, actor=request.user)
+        else:
+            invitation_decline(invitation=invitation, actor=request.user)
+    except ValidationError as exc:
+        error_messages(request, exc)
+        return redirect("home")
+    if answer == "accept":
+        messages.success(request, _("您已加入“%(name)s”。") % {"name": invitation.organization.name})
+        return redirect("organizations:detail", pk=invitation.organization_id)
+    messages.info(request, _("已拒绝“%(name)s”的邀请。") % {"name": invitation.organization.name})
+    return redirect("home")
 
 
 @login_required

@@ -9,7 +9,10 @@ import shutil
 import pytest
 from django.conf import settings
 
-os.environ.setdefault("ALLOW_INSECURE_SECRET", "1")
+# The settings give the test process a known development key; subprocesses the tests start
+# (manage.py commands, a Celery worker) get the same one, since without DEBUG they refuse to run
+# with none.
+os.environ.setdefault("SECRET_KEY", "insecure-development-key-only-for-debug-and-tests")
 
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
@@ -182,7 +185,7 @@ def celery_worker_process(transactional_db, settings):
         os.environ,
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
-        ALLOW_INSECURE_SECRET="1",
+        SECRET_KEY=settings.SECRET_KEY,
         PRIVATE_STORAGE_ROOT=str(settings.PRIVATE_STORAGE_ROOT),
         REPORT_STORAGE_ROOT=str(settings.REPORT_STORAGE_ROOT),
     )

@@ -133,7 +133,7 @@ def test_command_exit_status_from_the_shell(tmp_path):
 
     path = tmp_path / "x.csv"
     path.write_text("foo,bar\n1,2\n", encoding="utf-8")
-    env = dict(os.environ, ALLOW_INSECURE_SECRET="1", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
     proc = subprocess.run(
         [sys.executable, "manage.py", "import_xlsx", "visits", str(path), "--dry-run"],
         capture_output=True,
