@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.feedback import add_service_errors, error_messages
+from core.history import field_label
 from core.pagination import paginate
 from organizations.access import can_see_personal_data, get_visible_or_404, is_staff, role_of
 
@@ -109,7 +110,7 @@ def _masked(beneficiary):
     return [
         {
             "field": field,
-            "label": Beneficiary._meta.get_field(field).verbose_name,
+            "label": field_label(Beneficiary, field),
             "masked": mask(getattr(beneficiary, field)),
         }
         for field, mask in REVEALABLE.items()
@@ -122,8 +123,9 @@ def beneficiary_detail(request, pk):
         Beneficiary.objects.select_related("town", "organization").prefetch_related("categories"), request.user, pk=pk
     )
     today = timezone.localdate()
+    # django-stubs cannot see the fields that a custom QuerySet method (overdue) annotates.
     overdue = (
-        Beneficiary.objects.filter(pk=beneficiary.pk).overdue(today).values("days_overdue", "last_contact").first()
+        Beneficiary.objects.filter(pk=beneficiary.pk).overdue(today).values("days_overdue", "last_contact").first()  # type: ignore[misc]
     )
     visits = list(beneficiary.visits.select_related("organization", "created_by").prefetch_related("services")[:100])
     can_manage = Beneficiary.objects.manageable_by(request.user).filter(pk=beneficiary.pk).exists()
@@ -235,7 +237,7 @@ def beneficiary_reveal(request, pk, field):
     context = {
         "beneficiary": beneficiary,
         "value": value,
-        "label": Beneficiary._meta.get_field(field).verbose_name,
+        "label": field_label(Beneficiary, field),
     }
     template = "beneficiaries/_revealed.html" if request.htmx else "beneficiaries/reveal.html"
     return render(request, template, context)

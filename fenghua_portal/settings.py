@@ -200,7 +200,7 @@ CELERY_TASK_TIME_LIMIT = 600
 CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 20  # WeasyPrint keeps a little memory per render
-CELERY_BEAT_SCHEDULE = {}  # filled by fenghua_portal.celery from each app's schedule
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}  # filled by fenghua_portal.celery from each app's schedule
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The cache may share the broker's Redis server, but not its database: clearing one must not

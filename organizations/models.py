@@ -1,10 +1,12 @@
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .access import ScopedQuerySet
+from .access import AnyUser, ScopedQuerySet
 from .validators import validate_credit_code
 
 
@@ -19,7 +21,7 @@ class Town(models.Model):
         verbose_name_plural = _("镇街")
         ordering = ["order", "name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -41,19 +43,19 @@ class ServiceArea(models.Model):
         verbose_name_plural = _("服务领域")
         ordering = ["id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.get_code_display())
 
 
-class OrganizationQuerySet(ScopedQuerySet):
+class OrganizationQuerySet(ScopedQuerySet["Organization"]):
     scope_path = "pk"
     # The directory of organizations holds no personal data: leaders may browse it.
     leader_visible = True
 
-    def active(self):
+    def active(self) -> Self:
         return self.filter(active=True)
 
-    def recordable_by(self, user):
+    def recordable_by(self, user: AnyUser) -> Self:
         """Active organizations the user may record work for: staff all, members their own."""
         from .access import is_staff, member_org_ids
 
@@ -99,11 +101,11 @@ class Organization(models.Model):
         ]
         indexes = [models.Index(fields=["town", "active"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
-class MembershipQuerySet(ScopedQuerySet):
+class MembershipQuerySet(ScopedQuerySet["Membership"]):
     scope_path = "organization"
 
 
@@ -127,5 +129,5 @@ class Membership(models.Model):
             models.UniqueConstraint(fields=["user", "organization"], name="membership_unique_user_org"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} @ {self.organization}"

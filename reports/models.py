@@ -1,19 +1,20 @@
 import secrets
+from typing import Self
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from organizations.access import member_org_ids, role_of
+from organizations.access import AnyUser, member_org_ids, role_of
 from organizations.models import Organization, Town
 
 
-def new_token():
+def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class MonthlyReportQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class MonthlyReportQuerySet(models.QuerySet["MonthlyReport"]):
+    def visible_to(self, user: AnyUser) -> Self:
         """Staff: all.  Leaders: district and town reports.  Organization users: their own
         organizations' reports.  Nobody else: none."""
         role = role_of(user)

@@ -128,26 +128,26 @@ class Scope:
     @property
     def key(self):
         """The ``MonthlyReport.scope_key``: one report per key and month."""
-        if self.kind == "town":
+        if self.town is not None:
             return f"town:{self.town.pk}"
-        if self.kind == "organization":
+        if self.organization is not None:
             return f"org:{self.organization.pk}"
         return "district"
 
     @property
     def name(self):
-        if self.kind == "town":
+        if self.town is not None:
             return self.town.name
-        if self.kind == "organization":
+        if self.organization is not None:
             return self.organization.name
         return str(_("奉化区"))
 
     def q(self, org_path, town_path=None):
         """A filter limiting rows to the scope: ``org_path`` leads to the organization id,
         ``town_path`` (default: the organization's town) to the town id."""
-        if self.kind == "organization":
+        if self.organization is not None:
             return Q(**{org_path: self.organization.pk})
-        if self.kind == "town":
+        if self.town is not None:
             return Q(**{town_path or f"{org_path}__town": self.town.pk})
         return Q()
 
@@ -215,7 +215,7 @@ def _projects(periods, scope, group_paths):
     qs = CharityProject.objects.filter(scope.q("organization")).filter(
         start_date__lte=periods.latest, end_date__gte=periods.earliest
     )
-    aggregates = {}
+    aggregates: dict[str, Count | Sum] = {}
     for p, period in periods.items():
         aggregates[f"{p}_n"] = Count("pk", filter=overlaps(period))
         aggregates[f"{p}_sum"] = Sum("amount", filter=overlaps(period))
@@ -458,7 +458,7 @@ EMPTY = {
 def _figures(periods, scope, grouping=None):
     """``{group: {period: figures}}`` (group ``None`` without a grouping)."""
     paths = GROUP_PATHS.get(grouping, {})
-    merged = {}
+    merged: dict[object, dict[str, dict[str, object]]] = {}
     for domain in DOMAINS:
         for g, by_period in domain(periods, scope, paths).items():
             slot = merged.setdefault(g, {p: dict(EMPTY) for p in periods.names})

@@ -1,7 +1,8 @@
 """Shared fixtures: the six roles of the access rule and the services tests may need.
 
-Locally, tests that need PostgreSQL, Redis or a browser skip with a reason when the service is
-absent; under CI=true any skipped test fails the run (see pytest_sessionfinish)."""
+Locally, tests that need PostgreSQL, Redis, a browser or a program (``@pytest.mark.programs``)
+skip with a reason when it is absent; under CI=true any skipped test fails the run (see
+pytest_sessionfinish).  `make test` installs the Debian packages when it runs as root."""
 
 import os
 import shutil
@@ -14,6 +15,19 @@ os.environ.setdefault("ALLOW_INSECURE_SECRET", "1")
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# The Debian package that brings each program tests run (named in the skip reason).
+PROGRAM_PACKAGES = {"pdftotext": "poppler-utils", "pdffonts": "poppler-utils", "pdftoppm": "poppler-utils"}
+
+
+def missing_programs(names):
+    """Why a test needing the programs ``names`` cannot run here ("" when all are on PATH)."""
+    missing = [name for name in names if shutil.which(name) is None]
+    if not missing:
+        return ""
+    packages = sorted({PROGRAM_PACKAGES.get(name, name) for name in missing})
+    return f"needs {', '.join(missing)} (Debian: {' '.join(packages)}; `make test` installs it when run as root)"
+
 
 # Browser fixtures (one Chromium for the whole session), for any test marked `browser`.
 pytest_plugins = ["tests.browser.fixtures"]
@@ -83,6 +97,10 @@ def pytest_runtest_setup(item):
         pytest.skip("needs Redis and a Celery worker: set REDIS_URL=redis://...")
     if item.get_closest_marker("browser") and not shutil.which("chromium") and not os.path.exists("/usr/bin/chromium"):
         pytest.skip("needs Chromium at /usr/bin/chromium")
+    for marker in item.iter_markers("programs"):
+        reason = missing_programs(marker.args)
+        if reason:
+            pytest.skip(reason)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import datetime
 import importlib
 import random
 import time
+from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args, scale, seed, quiet, **options):
-        ctx = {
+        ctx: dict[str, Any] = {
             "rng": random.Random(seed),
             # The apps' demos stay small; --scale adds the bulk year through datagen below.
             "scale": 0,
