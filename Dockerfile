@@ -8,7 +8,7 @@ COPY requirements.lock .
 RUN pip install --no-cache-dir -r requirements.lock
 COPY . .
 RUN ALLOW_INSECURE_SECRET=1 python manage.py compilemessages -v0 --ignore=.venv \
- && ALLOW_INSECURE_SECRET=1 python manage.py collectstatic --noinput -v0
+ && ALLOW_INSECURE_SECRET=1 STATIC_HASHED=1 python manage.py collectstatic --noinput -v0
 RUN useradd --create-home lanxin && mkdir -p /data/private /data/reports && chown -R lanxin /data
 USER lanxin
 EXPOSE 8000

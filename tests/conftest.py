@@ -16,6 +16,11 @@ from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
+# Pages render without a collectstatic run: plain static names, whatever this checkout holds
+# (tests/test_static.py collects and checks the hashed, compressed files production serves).
+PLAIN_STATIC = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+settings.STORAGES = {**settings.STORAGES, "staticfiles": PLAIN_STATIC}
+
 # The Debian package that brings each program tests run (named in the skip reason).
 PROGRAM_PACKAGES = {"pdftotext": "poppler-utils", "pdffonts": "poppler-utils", "pdftoppm": "poppler-utils"}
 
@@ -201,6 +206,7 @@ def celery_worker_process(transactional_db, settings):
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
         ALLOW_INSECURE_SECRET="1",
+        STATIC_HASHED="0",
         PRIVATE_STORAGE_ROOT=str(settings.PRIVATE_STORAGE_ROOT),
         REPORT_STORAGE_ROOT=str(settings.REPORT_STORAGE_ROOT),
     )
