@@ -2,7 +2,6 @@
 hold personal data); organization users see their own organizations' records."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,10 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.decorators import field_worker_required
 from core.feedback import add_service_errors, error_messages
+from core.filters import filtered
 from core.history import field_label
 from core.pagination import paginate
-from organizations.access import can_see_personal_data, get_visible_or_404, is_staff, role_of
+from organizations.access import can_see_personal_data, get_visible_or_404, is_staff
 
 from .filters import BeneficiaryFilter, OverdueFilter, SearchForm, VisitFilter
 from .forms import BeneficiaryForm, DeactivateForm, VisitForm
@@ -33,26 +34,6 @@ from .services import (
 )
 
 SEARCH_LIMIT = 20
-
-
-def field_worker_required(view):
-    """Staff and organization users; leaders (aggregates only) get 403."""
-
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if role_of(request.user) not in ("staff", "member"):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
-
-
-def filtered(filter_class, request, base):
-    filterset = filter_class(request.GET or None, queryset=base, request=request)
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
-    return filterset, queryset
 
 
 def _list_rows(queryset):

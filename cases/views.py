@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.feedback import add_service_errors, error_messages, form_error_messages
 from core.files import attachment_response
+from core.filters import filtered
 from core.history import history_entries
 from core.pagination import paginate
 from organizations.access import get_visible_or_404, is_leader, is_staff
@@ -44,8 +45,7 @@ def _case_or_404(request, pk):
 @case_pages
 def case_list(request):
     base = MediationCase.objects.visible_to(request.user).select_related("organization")
-    filterset = CaseFilter(request.GET or None, queryset=base, user=request.user)
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    filterset, queryset = filtered(CaseFilter, request, base, user=request.user)
     page, query = paginate(request, queryset.order_by("-received_date", "-number"))
     can_create = services.organizations_for_new_case(request.user).exists()
     return render(

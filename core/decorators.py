@@ -1,4 +1,4 @@
-"""The one permission decorator for views."""
+"""The one permission decorator for views, and the role sets views use most."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -30,3 +30,6 @@ def role_required(*roles: Role) -> Callable[[View], View]:
 
 
 staff_required = role_required(Role.STAFF)
+# Pages about records (visits, sessions, cases): staff and organization users; leaders, who see
+# aggregates only, get 403.
+field_worker_required = role_required(Role.STAFF, Role.MEMBER)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from core.decorators import staff_required
 from core.feedback import add_service_errors, error_messages, form_error_messages
 from core.files import attachment_response
+from core.filters import filtered
 from core.pagination import paginate
 from organizations.access import get_visible_or_404, is_staff
 
@@ -33,8 +34,7 @@ def _report_or_404(request, pk):
 @login_required
 def project_list(request):
     base = CharityProject.objects.visible_to(request.user).select_related("organization", "funder")
-    filterset = ProjectFilter(request.GET or None, queryset=base, user=request.user)
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    filterset, queryset = filtered(ProjectFilter, request, base, user=request.user)
     totals = queryset.aggregate(n=Count("id"), amount=Sum("amount"))
     page, query = paginate(request, queryset.order_by("-start_date", "name", "id"))
     return render(
