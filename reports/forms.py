@@ -4,11 +4,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.months import month_start, parse_month
 from organizations.access import role_of
 from organizations.models import Organization, Town
 
 from .services import may_request, may_view, organizations_of
-from .statistics import Scope, month_start, parse_month
+from .statistics import Scope
 
 
 class MonthInput(forms.DateInput):

@@ -22,8 +22,6 @@ sessions by the session's town.  The by-town and by-organization breakdowns foll
 rules.
 """
 
-import calendar
-import datetime
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -34,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Beneficiary, Visit
 from cases.models import MediationCase
+from core.months import add_months, month_end, month_start
 from organizations.models import Organization, Town
 from projects.models import CharityProject
 from training.models import Attendance, TrainingSession
@@ -81,28 +80,6 @@ FIGURE_LABELS = {
 RATE_KEYS = {"key_care_coverage", "mediation_success_rate"}
 
 PERIODS = ("month", "ytd", "prev")
-
-
-def month_start(day):
-    return day.replace(day=1)
-
-
-def month_end(day):
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def add_months(day, n):
-    index = day.year * 12 + day.month - 1 + n
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def parse_month(text):
-    """'2021-07' -> date(2021, 7, 1); ValueError with a Chinese message otherwise."""
-    try:
-        year, month = str(text).strip().split("-")
-        return datetime.date(int(year), int(month), 1)
-    except (ValueError, TypeError):
-        raise ValueError(_("月份格式应为 YYYY-MM，例如 2021-07，收到“%(text)s”。") % {"text": text}) from None
 
 
 @dataclass(frozen=True)
