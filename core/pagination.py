@@ -59,9 +59,6 @@ class Page(Generic[_Row]):
     def previous_page_number(self) -> int:
         return self.number - 1
 
-    def start_index(self) -> int:
-        return (self.number - 1) * self.paginator.per_page + 1 if self.object_list else 0
-
 
 def _int(value: Any, default: int) -> int:
     try:

@@ -1,4 +1,3 @@
-import secrets
 from typing import Self
 
 from django.conf import settings
@@ -7,10 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.access import AnyUser, member_org_ids, role_of
 from organizations.models import Organization, Town
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(24)
 
 
 class MonthlyReportQuerySet(models.QuerySet["MonthlyReport"]):
@@ -51,7 +46,6 @@ class MonthlyReport(models.Model):
     progress = models.PositiveSmallIntegerField(_("进度"), default=0)
     file = models.CharField(max_length=200, blank=True)  # relative to REPORT_STORAGE_ROOT
     error = models.TextField(_("失败原因"), blank=True)
-    token = models.CharField(max_length=64, unique=True, default=new_token)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
