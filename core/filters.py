@@ -22,7 +22,9 @@ class PortalFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         return form
 
 
-def filtered(filter_class: type[PortalFilterSet], request: HttpRequest, base: _QS, **kwargs: Any) -> tuple[Any, _QS]:
+def filtered(
+    filter_class: type[PortalFilterSet], request: HttpRequest, base: _QS, **kwargs: Any
+) -> tuple[PortalFilterSet, _QS]:
     """(filterset, rows) for a list page: ``base`` filtered by the query string when it is
     valid, else all of ``base``.  ``kwargs`` go to the FilterSet (``user=...``)."""
     filterset = filter_class(request.GET or None, queryset=base, request=request, **kwargs)
