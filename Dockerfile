@@ -9,7 +9,7 @@ RUN pip install --no-cache-dir -r requirements.lock
 COPY . .
 # Build steps sign nothing: a throwaway key lets the settings load (the real one comes from .env).
 RUN SECRET_KEY=build-only-not-used-at-run-time python manage.py compilemessages -v0 --ignore=.venv \
- && SECRET_KEY=build-only-not-used-at-run-time python manage.py collectstatic --noinput -v0
+ && SECRET_KEY=build-only-not-used-at-run-time STATIC_HASHED=1 python manage.py collectstatic --noinput -v0
 RUN useradd --create-home lanxin && mkdir -p /data/private /data/reports && chown -R lanxin /data
 USER lanxin
 EXPOSE 8000

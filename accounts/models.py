@@ -1,12 +1,15 @@
+import datetime
+from typing import Any, ClassVar, Self
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, email, password, **extra):
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> "User":
         if not email:
             raise ValueError("email is required")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
@@ -23,12 +26,12 @@ class UserManager(BaseUserManager):
         EmailAddress.objects.using(self._db).create(user=user, email=user.email, primary=True, verified=bool(password))
         return user
 
-    def create_user(self, email, password=None, **extra):
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra)
 
-    def create_superuser(self, email, password=None, **extra):
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":
         extra.update(is_staff=True, is_superuser=True, role=User.Role.STAFF)
         return self._create_user(email, password, **extra)
 
@@ -43,9 +46,11 @@ class User(AbstractUser):
         LEADER = "leader", _("领导")
         MEMBER = "member", _("组织用户")
 
-    username = None
-    first_name = None
-    last_name = None
+    # Removing AbstractUser's fields is how Django's docs make an email-only user; the stubs type
+    # them as always present.
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("邮箱"), unique=True)
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
@@ -55,25 +60,26 @@ class User(AbstractUser):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = []
 
-    objects = UserManager()
+    # An email-keyed manager in place of AbstractUser's username-keyed one.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
         ordering = ["email"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.full_name or self.email
 
-    def get_full_name(self):
+    def get_full_name(self) -> str:
         return self.full_name or self.email
 
-    def get_short_name(self):
+    def get_short_name(self) -> str:
         return self.full_name or self.email
 
 
-class SignInEventQuerySet(models.QuerySet):
-    def older_than(self, moment):
+class SignInEventQuerySet(models.QuerySet["SignInEvent"]):
+    def older_than(self, moment: datetime.datetime) -> Self:
         return self.filter(created_at__lt=moment)
 
 
@@ -110,5 +116,5 @@ class SignInEvent(models.Model):
             models.Index(fields=["ip_address", "-created_at"], name="signin_ip_time"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.email} {self.created_at:%Y-%m-%d %H:%M}"

@@ -87,7 +87,8 @@ def _start_gunicorn(port):
                 return proc
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode(errors="replace")) from None
+                output = proc.stderr.read() if proc.stderr else b""
+                raise RuntimeError(output.decode(errors="replace")) from None
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError("gunicorn did not start")
@@ -105,8 +106,9 @@ def _csrf(base, path, cookie):
     cookies = response.headers.get_all("Set-Cookie") or []
     assert response.status == 200, (path, response.status, body[:300])
     csrf_cookie = next(c.split(";")[0] for c in cookies if c.startswith("csrftoken="))
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
-    return csrf_cookie, token
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    assert found, (path, "no CSRF token in the form")
+    return csrf_cookie, found.group(1)
 
 
 def run(options):
@@ -120,6 +122,7 @@ def run(options):
     summary = database.ensure_data(options.scale, options.seed)
     staff, member, org = bench_users()
     person = Beneficiary.objects.filter(organization=org, active=True).order_by("pk").first()
+    assert person is not None, "the bench data has beneficiaries for the bench organization"
     staff_cookie, member_cookie = _session_cookie(staff), _session_cookie(member)
     month = summary["month"]
     port = _free_port()

@@ -22,7 +22,8 @@ def hammer(base_url, make_request, *, concurrency=8, seconds=8.0, max_requests=2
     """make_request(i) -> (method, path, body or None, headers dict).  Only loopback targets."""
     parts = urlsplit(base_url)
     assert parts.hostname in ("127.0.0.1", "localhost", "::1"), "load tests target this machine only"
-    latencies, statuses = [], {}
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
     lock = threading.Lock()
     counter = iter(range(max_requests))
     deadline = time.monotonic() + seconds
@@ -30,7 +31,7 @@ def hammer(base_url, make_request, *, concurrency=8, seconds=8.0, max_requests=2
     def worker():
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
         local = []
-        local_status = {}
+        local_status: dict[int, int] = {}
         while time.monotonic() < deadline:
             try:
                 i = next(counter)

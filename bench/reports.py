@@ -31,12 +31,13 @@ def run(options):
     from django.db import connection
 
     from bench import database
+    from core.months import parse_month
     from reports.pdf import html_to_pdf, render_html
     from reports.services import report_context
     from reports.statistics import Scope, compute, trend
 
     summary = database.ensure_data(options.scale, options.seed, fresh=options.fresh)
-    month = datetime.date(int(summary["month"][:4]), int(summary["month"][5:]), 1)
+    month = parse_month(summary["month"])
     scope = Scope.district()
 
     compute(month, scope)  # warm the connection and the database's caches

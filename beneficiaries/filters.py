@@ -4,15 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import PortalFilterSet
 from core.widgets import DateInput
-from organizations.models import Organization, Town
+from organizations.filters import visible_organizations
+from organizations.models import Town
 
 from .models import Beneficiary, BeneficiaryCategory, Visit
-
-
-def visible_organizations(request):
-    if request is None:
-        return Organization.objects.none()
-    return Organization.objects.visible_to(request.user).only("id", "name").order_by("name")
 
 
 class BeneficiaryFilter(PortalFilterSet):

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -65,7 +67,9 @@ class BeneficiaryForm(forms.ModelForm):
         self.fields["birth_date"].required = False
         self.fields["consent_date"].required = True
         self.fields["consent_method"].required = True
-        self.fields["organization"].queryset = visit_organizations_for(user).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["organization"]).queryset = visit_organizations_for(user).order_by(
+            "name"
+        )
         if self.instance.pk:
             self.fields["categories"].initial = list(self.instance.categories.values_list("pk", flat=True))
             for name, mask in REVEALABLE.items():
@@ -97,7 +101,7 @@ class BeneficiaryForm(forms.ModelForm):
         return value
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         if cleaned.get("key_care") and not cleaned.get("visit_cadence"):
             self.add_error("visit_cadence", _("重点关爱对象须填写每月走访次数（至少1次）。"))
         return cleaned
@@ -146,7 +150,9 @@ class VisitForm(forms.Form):
         self.fields["visit_date"].initial = timezone.localdate()
         self.fields["visitors"].initial = getattr(user, "full_name", "")
         if is_staff(user):
-            self.fields["organization"].queryset = visit_organizations_for(user).order_by("name")
+            cast(forms.ModelChoiceField, self.fields["organization"]).queryset = visit_organizations_for(user).order_by(
+                "name"
+            )
             self.fields["organization"].initial = beneficiary.organization_id
         else:
             del self.fields["organization"]

@@ -1,28 +1,28 @@
-"""The edit history of a beneficiary (django-simple-history rows), as "who changed what, when".
+"""The edit history of a beneficiary: who changed what, when (``core.history``).
 
 Personal fields are named but their values are not shown: the history page must not become a
 way around masking."""
 
-from django.utils.translation import gettext as _
-
-from organizations.models import Organization, Town
+from core.history import Entry
+from core.history import history_entries as record_history
 
 from .models import Beneficiary
 from .services import REVEALABLE
 
+# The fields a person's history shows, in the order of the form.
 TRACKED = [
     "name",
     "gender",
     "id_number",
     "birth_date",
     "phone",
-    "town_id",
+    "town",
     "village",
     "address",
     "key_care",
     "visit_cadence",
     "key_care_since",
-    "organization_id",
+    "organization",
     "consent_date",
     "consent_method",
     "guardian_name",
@@ -33,63 +33,7 @@ TRACKED = [
 ]
 
 
-def _label(attname):
-    field = Beneficiary._meta.get_field(attname.removesuffix("_id"))
-    return str(field.verbose_name)
-
-
-def _display(attname, value, names):
-    if value in (None, ""):
-        return "—"
-    if attname in names:
-        return names[attname].get(value, value)
-    if attname == "gender":
-        return Beneficiary.Gender(value).label
-    if attname == "consent_method":
-        return Beneficiary.ConsentMethod(value).label
-    if isinstance(value, bool):
-        return _("是") if value else _("否")
-    return str(value)
-
-
-def history_entries(beneficiary):
-    """Newest first: [{"when", "who", "kind", "changes": [{"field", "old", "new"}]}] from three
-    queries (history rows, towns, organizations) whatever the number of changes."""
-    records = list(beneficiary.history.select_related("history_user").order_by("history_date", "history_id"))
-    town_ids = {r.town_id for r in records}
-    org_ids = {r.organization_id for r in records}
-    names = {
-        "town_id": dict(Town.objects.filter(pk__in=town_ids).values_list("pk", "name")),
-        "organization_id": dict(Organization.objects.filter(pk__in=org_ids).values_list("pk", "name")),
-    }
-    entries = []
-    previous = None
-    for record in records:
-        changes = []
-        for attname in TRACKED:
-            new = getattr(record, attname)
-            old = getattr(previous, attname) if previous is not None else None
-            if previous is not None and new == old:
-                continue
-            if previous is None and new in (None, "", False):
-                continue
-            if attname in REVEALABLE:
-                change = {"field": _label(attname), "old": _("（已隐藏）") if old else "—", "new": _("（已隐藏）")}
-            else:
-                change = {
-                    "field": _label(attname),
-                    "old": _display(attname, old, names),
-                    "new": _display(attname, new, names),
-                }
-            changes.append(change)
-        entries.append(
-            {
-                "when": record.history_date,
-                "who": record.history_user or _("系统"),
-                "kind": {"+": _("创建"), "~": _("修改"), "-": _("删除")}[record.history_type],
-                "changes": changes,
-            }
-        )
-        previous = record
-    entries.reverse()
-    return entries
+def history_entries(beneficiary: Beneficiary) -> list[Entry]:
+    """Newest first, from three queries (history rows, towns, organizations) whatever the
+    number of changes."""
+    return record_history(beneficiary, fields=TRACKED, hidden=REVEALABLE)

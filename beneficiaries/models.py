@@ -1,13 +1,23 @@
+import datetime
+from typing import TYPE_CHECKING, Any, Self
+
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Count, DateField, ExpressionWrapper, F, Func, IntegerField, Max, Q, Value
 from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.history import field_label
 from organizations.access import ScopedQuerySet
 from organizations.models import Organization, Town
+
+if TYPE_CHECKING:
+    from django.db.models.sql.compiler import _AsSqlType
 
 
 class BeneficiaryCategory(models.Model):
@@ -28,7 +38,7 @@ class BeneficiaryCategory(models.Model):
         verbose_name_plural = _("服务对象类别")
         ordering = ["id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.get_code_display())
 
 
@@ -37,13 +47,12 @@ class DaysBetween(Func):
 
     output_field = IntegerField()
     arity = 2
+    # PostgreSQL: date - date is an integer number of days.
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
 
-    def as_sql(self, compiler, connection, **extra):
-        # PostgreSQL: date - date is an integer number of days.
-        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return super().as_sql(
+    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> "_AsSqlType":
+        return self.as_sql(
             compiler,
             connection,
             template="CAST(julianday(%(expressions)s) AS INTEGER)",
@@ -52,22 +61,22 @@ class DaysBetween(Func):
         )
 
 
-def due_interval_days(cadence):
+def due_interval_days(cadence: int) -> int | None:
     """A key-care beneficiary visited ``cadence`` times a month is due every floor(30 / cadence) days."""
     return 30 // cadence if cadence else None
 
 
-class BeneficiaryQuerySet(ScopedQuerySet):
+class BeneficiaryQuerySet(ScopedQuerySet["Beneficiary"]):
     scope_path = "organization"
 
-    def active(self):
+    def active(self) -> Self:
         return self.filter(active=True)
 
-    def key_care(self):
+    def key_care(self) -> Self:
         """Key-care beneficiaries (重点关爱对象) still on the register."""
         return self.filter(key_care=True, active=True)
 
-    def search(self, text):
+    def search(self, text: str | None) -> Self:
         """Name (part), pinyin initials ("wxy" finds 王秀英), ID-number tail or phone digits."""
         text = (text or "").strip()
         if not text:
@@ -82,7 +91,7 @@ class BeneficiaryQuerySet(ScopedQuerySet):
                 condition |= Q(phone__contains=digits)
         return self.filter(condition)
 
-    def with_last_contact(self, today):
+    def with_last_contact(self, today: datetime.date) -> Self:
         """Annotates ``last_contact``: the latest visit dated up to ``today``; if none, the day
         the person became key-care; if that is empty, the day the record was created."""
         return self.annotate(
@@ -90,7 +99,7 @@ class BeneficiaryQuerySet(ScopedQuerySet):
             last_contact=Coalesce("last_visit", "key_care_since", TruncDate("created_at"), output_field=DateField()),
         )
 
-    def overdue(self, today=None):
+    def overdue(self, today: datetime.date | None = None) -> Self:
         """Key-care beneficiaries behind their visit cadence on ``today`` (computed when read,
         never stored).
 
@@ -116,7 +125,7 @@ class BeneficiaryQuerySet(ScopedQuerySet):
             .order_by("-days_overdue", "town__order", "name", "id")
         )
 
-    def counts_by_town(self):
+    def counts_by_town(self) -> list[dict[str, Any]]:
         """[{"town": name, "count": n}] over the rows of this queryset (which may be grouped,
         such as ``overdue()``), in the towns' order."""
         model = self.model
@@ -190,14 +199,14 @@ class Beneficiary(models.Model):
             models.Index(fields=["phone"]),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     @property
-    def due_every_days(self):
+    def due_every_days(self) -> int | None:
         return due_interval_days(self.visit_cadence) if self.key_care else None
 
-    def age_on(self, day):
+    def age_on(self, day: datetime.date) -> int:
         return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
 
 
@@ -215,10 +224,10 @@ class PersonalDataAccess(models.Model):
         ordering = ["-at"]
 
     @property
-    def field_label(self):
+    def field_label(self) -> str:
         try:
-            return Beneficiary._meta.get_field(self.field).verbose_name
-        except Exception:
+            return field_label(Beneficiary, self.field)
+        except FieldDoesNotExist:
             return self.field
 
 
@@ -241,14 +250,14 @@ class VisitService(models.Model):
         verbose_name_plural = _("服务内容")
         ordering = ["id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.get_code_display())
 
 
-class VisitQuerySet(ScopedQuerySet):
+class VisitQuerySet(ScopedQuerySet["Visit"]):
     scope_path = "organization"
 
-    def in_period(self, start, end):
+    def in_period(self, start: datetime.date, end: datetime.date) -> Self:
         """Visits dated from ``start`` to ``end``, both included."""
         return self.filter(visit_date__gte=start, visit_date__lte=end)
 
@@ -294,5 +303,5 @@ class Visit(models.Model):
             models.Index(fields=["beneficiary", "visit_date"]),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.visit_date} {self.get_mode_display()}"

@@ -3,6 +3,7 @@
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core.months import month_start
 from organizations.access import can_see_personal_data
 
 from .models import Beneficiary, Visit
@@ -14,7 +15,7 @@ def organization_figures(organization, today):
     figures = active.aggregate(total=Count("id"), key_care=Count("id", filter=Q(key_care=True)))
     figures["overdue"] = active.overdue(today).count()
     figures["visits_month"] = (
-        Visit.objects.filter(organization=organization).in_period(today.replace(day=1), today).count()
+        Visit.objects.filter(organization=organization).in_period(month_start(today), today).count()
     )
     return figures
 

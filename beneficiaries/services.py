@@ -111,7 +111,7 @@ def beneficiary_save(*, beneficiary, actor, categories=None, confirm_similar=Fal
         if not can_record_for(actor, previous_org):
             raise PermissionDenied
     today = timezone.localdate()
-    errors = {}
+    errors: dict[str, object] = {}
     beneficiary.id_number = normalize_id_number(beneficiary.id_number)
     beneficiary.name = (beneficiary.name or "").strip()
     beneficiary.phone = (beneficiary.phone or "").strip().replace(" ", "")

@@ -44,7 +44,7 @@ def send_overdue_digest(today=None):
         .exclude(user__email="")
         .values_list("organization_id", "user__email")
     )
-    recipients = {}
+    recipients: dict[int, list[str]] = {}
     for org_id, email in admins:
         recipients.setdefault(org_id, []).append(email)
     for org_id, emails in recipients.items():

@@ -2,7 +2,6 @@
 hold personal data); organization users see their own organizations' records."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,9 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.decorators import field_worker_required
 from core.feedback import add_service_errors, error_messages
+from core.filters import filtered
+from core.history import field_label
 from core.pagination import paginate
-from organizations.access import can_see_personal_data, get_visible_or_404, is_staff, role_of
+from organizations.access import can_see_personal_data, get_visible_or_404, is_staff
 
 from .filters import BeneficiaryFilter, OverdueFilter, SearchForm, VisitFilter
 from .forms import BeneficiaryForm, DeactivateForm, VisitForm
@@ -32,26 +34,6 @@ from .services import (
 )
 
 SEARCH_LIMIT = 20
-
-
-def field_worker_required(view):
-    """Staff and organization users; leaders (aggregates only) get 403."""
-
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if role_of(request.user) not in ("staff", "member"):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
-
-
-def filtered(filter_class, request, base):
-    filterset = filter_class(request.GET or None, queryset=base, request=request)
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
-    return filterset, queryset
 
 
 def _list_rows(queryset):
@@ -109,7 +91,7 @@ def _masked(beneficiary):
     return [
         {
             "field": field,
-            "label": Beneficiary._meta.get_field(field).verbose_name,
+            "label": field_label(Beneficiary, field),
             "masked": mask(getattr(beneficiary, field)),
         }
         for field, mask in REVEALABLE.items()
@@ -122,8 +104,9 @@ def beneficiary_detail(request, pk):
         Beneficiary.objects.select_related("town", "organization").prefetch_related("categories"), request.user, pk=pk
     )
     today = timezone.localdate()
+    # django-stubs cannot see the fields that a custom QuerySet method (overdue) annotates.
     overdue = (
-        Beneficiary.objects.filter(pk=beneficiary.pk).overdue(today).values("days_overdue", "last_contact").first()
+        Beneficiary.objects.filter(pk=beneficiary.pk).overdue(today).values("days_overdue", "last_contact").first()  # type: ignore[misc]
     )
     visits = list(beneficiary.visits.select_related("organization", "created_by").prefetch_related("services")[:100])
     can_manage = Beneficiary.objects.manageable_by(request.user).filter(pk=beneficiary.pk).exists()
@@ -235,7 +218,7 @@ def beneficiary_reveal(request, pk, field):
     context = {
         "beneficiary": beneficiary,
         "value": value,
-        "label": Beneficiary._meta.get_field(field).verbose_name,
+        "label": field_label(Beneficiary, field),
     }
     template = "beneficiaries/_revealed.html" if request.htmx else "beneficiaries/reveal.html"
     return render(request, template, context)

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +27,7 @@ class CaseCreateForm(forms.ModelForm):
 
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations
+        cast(forms.ModelChoiceField, self.fields["organization"]).queryset = organizations
         if organizations.count() == 1:
             self.fields["organization"].initial = organizations.first()
         self.fields["received_date"].initial = timezone.localdate()
@@ -62,7 +64,7 @@ class TransitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if case is not None:
             targets = workflow.allowed_targets(case.status)
-            self.fields["status"].choices = [(s, workflow.ACTION_LABELS[s]) for s in targets]
+            cast(forms.ChoiceField, self.fields["status"]).choices = [(s, workflow.ACTION_LABELS[s]) for s in targets]
             self.fields["closed_date"].initial = timezone.localdate()
 
 
@@ -81,7 +83,9 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [c for c in CaseEvent.Kind.choices if c[0] != CaseEvent.Kind.STATUS]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            c for c in CaseEvent.Kind.choices if c[0] != CaseEvent.Kind.STATUS
+        ]
         self.fields["at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
 

@@ -1,25 +1,28 @@
+from typing import Self
+
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from organizations.access import ScopedQuerySet, is_leader
+from organizations.access import AnyUser, ScopedQuerySet, is_leader
 from organizations.models import Organization
 
 
-class MediationCaseQuerySet(ScopedQuerySet):
+class MediationCaseQuerySet(ScopedQuerySet["MediationCase"]):
     """Confidential: visible to the handling organization and staff only; leaders get counts
     from the statistics, never rows."""
 
     scope_path = "organization"
 
-    def countable_by(self, user):
+    def countable_by(self, user: AnyUser) -> Self:
         """Cases the user may *count* (never list): the rows of ``visible_to`` and, for leaders,
         every case, since leaders see aggregates.  Use only under an aggregate."""
         return self if is_leader(user) else self.visible_to(user)
 
-    def counts_by_status(self):
+    def counts_by_status(self) -> dict[str, int]:
         """{status: number of cases}, one aggregate query."""
         rows = self.order_by().values("status").annotate(n=models.Count("id"))
         return {row["status"]: row["n"] for row in rows}
@@ -72,6 +75,8 @@ class MediationCase(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["version"])
+    # Services set it before a save: simple-history records it as the author of the version.
+    _history_user: AbstractBaseUser | None
     objects = MediationCaseQuerySet.as_manager()
 
     class Meta:
@@ -94,7 +99,7 @@ class MediationCase(models.Model):
             models.Index(fields=["organization", "status"]),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.number
 
 
@@ -106,7 +111,7 @@ class CaseNumberSequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
 
-class CasePartyQuerySet(ScopedQuerySet):
+class CasePartyQuerySet(ScopedQuerySet["CaseParty"]):
     scope_path = "case__organization"
 
 
@@ -136,7 +141,7 @@ class CaseParty(models.Model):
         ordering = ["case", "role", "id"]
 
 
-class CaseEventQuerySet(ScopedQuerySet):
+class CaseEventQuerySet(ScopedQuerySet["CaseEvent"]):
     scope_path = "case__organization"
 
 
@@ -162,7 +167,7 @@ class CaseEvent(models.Model):
         ordering = ["at", "id"]
 
 
-class CaseAttachmentQuerySet(ScopedQuerySet):
+class CaseAttachmentQuerySet(ScopedQuerySet["CaseAttachment"]):
     scope_path = "case__organization"
 
 

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 
 from core.feedback import add_service_errors, error_messages, form_error_messages
 from core.files import attachment_response
+from core.filters import filtered
+from core.history import history_entries
 from core.pagination import paginate
 from organizations.access import get_visible_or_404, is_leader, is_staff
 
@@ -43,8 +45,7 @@ def _case_or_404(request, pk):
 @case_pages
 def case_list(request):
     base = MediationCase.objects.visible_to(request.user).select_related("organization")
-    filterset = CaseFilter(request.GET or None, queryset=base, user=request.user)
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    filterset, queryset = filtered(CaseFilter, request, base, user=request.user)
     page, query = paginate(request, queryset.order_by("-received_date", "-number"))
     can_create = services.organizations_for_new_case(request.user).exists()
     return render(
@@ -238,24 +239,4 @@ def case_history(request, pk):
     case = _case_or_404(request, pk)
     if not is_staff(request.user):
         raise PermissionDenied
-    records = list(case.history.select_related("history_user").order_by("history_date", "history_id"))
-    rows = []
-    previous = None
-    for record in records:
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous)
-            for change in delta.changes:
-                field = MediationCase._meta.get_field(change.field)
-                labels = dict(field.flatchoices)
-                changes.append(
-                    {
-                        "field": field.verbose_name,
-                        "old": labels.get(change.old, change.old),
-                        "new": labels.get(change.new, change.new),
-                    }
-                )
-        rows.append({"record": record, "changes": changes})
-        previous = record
-    rows.reverse()
-    return render(request, "cases/case_history.html", {"case": case, "rows": rows})
+    return render(request, "cases/case_history.html", {"case": case, "entries": history_entries(case)})

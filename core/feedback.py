@@ -1,10 +1,13 @@
 """Turning a service's ValidationError into what the user sees: errors on the form fields it
 names, or flash messages on a page that redirects.  Shared by the views of every app."""
 
+from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 
-def add_service_errors(form, exc):
+def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Puts each error of ``exc`` on the form field it names (or on the form as a whole)."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
@@ -13,14 +16,14 @@ def add_service_errors(form, exc):
         form.add_error(None, exc)
 
 
-def error_messages(request, exc):
+def error_messages(request: HttpRequest, exc: ValidationError) -> None:
     for error in exc.messages:
         messages.error(request, error)
 
 
-def form_error_messages(request, form):
+def form_error_messages(request: HttpRequest, form: forms.BaseForm) -> None:
     """A redirecting POST's invalid form, as messages prefixed with the field's label."""
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
-            messages.error(request, f"{label}：{error}" if label else error)
+            messages.error(request, f"{label}：{error}" if label else str(error))

@@ -1,37 +1,49 @@
 """Private attachments: checked by content, stored under an unguessable name, served only by
 access-checked views.
 
-Lives in ``projects`` because it is the lower of the two apps that attach files (``cases``
-imports it).  Only PDF, JPEG and PNG are accepted, recognised by their first bytes (a renamed
+Shared by the apps that attach files (project reports, cases).  Only PDF, JPEG and PNG are accepted, recognised by their first bytes (a renamed
 program is refused whatever its name says), at most 10 MB."""
+
+from __future__ import annotations
 
 import os
 import secrets
 from pathlib import Path
+from typing import Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 
 MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024
 
 # (magic bytes, content type, stored extension, extensions a user's file may carry)
-SIGNATURES = [
+SIGNATURES: list[tuple[bytes, str, str, set[str]]] = [
     (b"%PDF-", "application/pdf", ".pdf", {".pdf"}),
     (b"\xff\xd8\xff", "image/jpeg", ".jpg", {".jpg", ".jpeg"}),
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png", {".png"}),
 ]
 
 
-def check_attachment(upload):
+class StoredAttachment(Protocol):
+    """An attachment row (ReportAttachment, CaseAttachment)."""
+
+    file: str
+    original_name: str
+    content_type: str
+
+
+def check_attachment(upload: UploadedFile[bytes] | None) -> tuple[str, str]:
     """Returns (content_type, stored_extension) of an acceptable upload or raises
     ValidationError naming the field 附件."""
     if upload is None:
         raise ValidationError({"file": _("请选择要上传的文件。")})
-    if upload.size > MAX_ATTACHMENT_SIZE:
+    size = upload.size or 0
+    if size > MAX_ATTACHMENT_SIZE:
         raise ValidationError({"file": _("附件不能超过10MB。")})
-    if upload.size == 0:
+    if size == 0:
         raise ValidationError({"file": _("附件是空文件。")})
     upload.seek(0)
     head = upload.read(16)
@@ -45,7 +57,7 @@ def check_attachment(upload):
     raise ValidationError({"file": _("附件只能是PDF、JPEG或PNG文件。")})
 
 
-def store_attachment(upload, folder):
+def store_attachment(upload: UploadedFile[bytes], folder: str) -> tuple[str, str]:
     """Checks and writes an upload under PRIVATE_STORAGE_ROOT/folder with a random name.
     Returns (relative_path, content_type)."""
     content_type, extension = check_attachment(upload)
@@ -59,7 +71,7 @@ def store_attachment(upload, folder):
     return relative, content_type
 
 
-def delete_attachment_file(relative):
+def delete_attachment_file(relative: str) -> None:
     """Removes a stored file (after a failed save); missing files are ignored."""
     try:
         _resolve(relative).unlink()
@@ -67,7 +79,7 @@ def delete_attachment_file(relative):
         pass
 
 
-def _resolve(relative):
+def _resolve(relative: str) -> Path:
     root = Path(settings.PRIVATE_STORAGE_ROOT).resolve()
     path = (root / relative).resolve()
     if root not in path.parents:
@@ -75,7 +87,7 @@ def _resolve(relative):
     return path
 
 
-def attachment_response(attachment):
+def attachment_response(attachment: StoredAttachment) -> FileResponse:
     """A download of an attachment row (``file``, ``original_name``, ``content_type``) that the
     caller has already fetched through ``visible_to``."""
     path = _resolve(attachment.file)

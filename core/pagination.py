@@ -6,64 +6,70 @@ early; past the cap the page shows "1000+".  Lists fetch one page with its relat
 fixed number of queries, however many rows match (MEASURED.md: a full COUNT(*) of 600k visits
 costs ~33 ms per page, and more with the joins a filter needs)."""
 
+from collections.abc import Iterator, Sequence
+from typing import Any, Generic, TypeVar
+
 from django.conf import settings
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 COUNT_CAP = 1000
 
+_Row = TypeVar("_Row")
+
 
 class CappedPaginator:
-    def __init__(self, count, per_page, capped):
-        self.count = f"{COUNT_CAP}+" if capped else count
+    def __init__(self, count: int, per_page: int, capped: bool) -> None:
+        self.count: int | str = f"{COUNT_CAP}+" if capped else count
         self.per_page = per_page
         self.capped = capped
-        self.num_pages = None if capped else max(1, -(-count // per_page))
+        self.num_pages: int | None = None if capped else max(1, -(-count // per_page))
 
 
-class Page:
+class Page(Generic[_Row]):
     """The part of Django's Page that templates use, without a full count."""
 
-    def __init__(self, rows, number, has_next, paginator):
+    def __init__(self, rows: Sequence[_Row], number: int, has_next: bool, paginator: CappedPaginator) -> None:
         self.object_list = rows
         self.number = number
         self._has_next = has_next
         self.paginator = paginator
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[_Row]:
         return iter(self.object_list)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.object_list)
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return True  # a page exists even when empty (templates show "no rows")
 
-    def has_next(self):
+    def has_next(self) -> bool:
         return self._has_next
 
-    def has_previous(self):
+    def has_previous(self) -> bool:
         return self.number > 1
 
-    def has_other_pages(self):
+    def has_other_pages(self) -> bool:
         return self.has_next() or self.has_previous()
 
-    def next_page_number(self):
+    def next_page_number(self) -> int:
         return self.number + 1
 
-    def previous_page_number(self):
+    def previous_page_number(self) -> int:
         return self.number - 1
 
-    def start_index(self):
-        return (self.number - 1) * self.paginator.per_page + 1 if self.object_list else 0
 
-
-def _int(value, default):
+def _int(value: Any, default: int) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
         return default
 
 
-def paginate(request, queryset, per_page=None):
+def paginate(
+    request: HttpRequest, queryset: QuerySet[Any, _Row], per_page: int | None = None
+) -> tuple[Page[_Row], str]:
     """Returns (page, query string without ``page``) for ``?page=N&per_page=M`` (M up to 200)."""
     per_page = max(1, min(_int(request.GET.get("per_page"), per_page or settings.PAGINATE_BY), 200))
     number = max(1, _int(request.GET.get("page"), 1))

@@ -1,6 +1,9 @@
 """The portal-wide roles, as one enum, and the one function that tells a user's role."""
 
 from enum import StrEnum
+from typing import Any, Protocol
+
+from django.contrib.auth.models import AnonymousUser
 
 
 class Role(StrEnum):
@@ -10,7 +13,26 @@ class Role(StrEnum):
     MEMBER = "member"
 
 
-def role_of(user) -> Role:
+class PortalUser(Protocol):
+    """What ``core`` needs of ``accounts.User`` (an app above it, so not imported here)."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def is_authenticated(self) -> bool: ...
+    @property
+    def is_active(self) -> bool: ...
+    @property
+    def is_superuser(self) -> bool: ...
+    @property
+    def role(self) -> str: ...
+
+
+# Whatever a view, task or command may hold as "the user": request.user, or None in a task.
+AnyUser = PortalUser | AnonymousUser | None
+
+
+def role_of(user: AnyUser) -> Role:
     """Staff (federation staff and superusers), leader, member (of organizations) or anonymous
     (signed out or inactive)."""
     if user is None or not user.is_authenticated or not user.is_active:

@@ -17,6 +17,8 @@ from functools import cache
 
 from django.db import transaction
 
+from core.months import add_months, month_end
+
 VERSION = 3
 YEAR = 2025
 BATCH = 5000
@@ -58,10 +60,8 @@ class Period:
     """The 12 months ending with ``end_month`` (a date in that month)."""
 
     def __init__(self, end_month):
-        end_month = end_month.replace(day=1)
-        first_year, first_month = divmod(end_month.year * 12 + end_month.month - 1 - 11, 12)
-        self.start = datetime.date(first_year, first_month + 1, 1)
-        self.end = (end_month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+        self.start = add_months(end_month, -11)
+        self.end = month_end(end_month)
         self.days = (self.end - self.start).days + 1
 
     def day(self, rng, days=None):
@@ -69,8 +69,7 @@ class Period:
 
     def month_day(self, rng, month):
         """A day of the ``month``-th month of the period (1..12)."""
-        year, index = divmod(self.start.year * 12 + self.start.month - 1 + month - 1, 12)
-        return datetime.date(year, index + 1, rng.randint(1, 28))
+        return add_months(self.start, month - 1).replace(day=rng.randint(1, 28))
 
 
 @cache

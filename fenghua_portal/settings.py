@@ -191,6 +191,9 @@ if SIGNIN_AUDIT_RETENTION_DAYS < 180:
 # The portal's own address, for links in emails sent outside a request (Celery tasks).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# No "AXES: BEGIN version ..." banner on every command and worker start.
+AXES_VERBOSE = False
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "兰馨HUI <noreply@fenghua-women.example>")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -206,9 +209,18 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Production serves the copies that collectstatic made (the Dockerfile runs it with
+# STATIC_HASHED=1): content-hashed names, gzip and brotli, cached by browsers for a year.  Where
+# nothing was collected (make run, tests, a checkout) the source files are served by their plain
+# names through the finders; DEBUG always shows plain names.
+STATIC_HASHED = env_bool("STATIC_HASHED", (STATIC_ROOT / "staticfiles.json").exists())
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_HASHED
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -227,7 +239,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL) or "memory://"
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL) or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not (os.environ.get("CELERY_BROKER_URL") or REDIS_URL)
-CELERY_TASK_EAGER_PROPAGATES = False
+# In-process mode (no broker) raises a task's error where it was called, instead of hiding it in
+# a result nobody reads; tasks record the failures users must see (a report's error) themselves.
+CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -235,7 +249,7 @@ CELERY_TASK_TIME_LIMIT = 600
 CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 20  # WeasyPrint keeps a little memory per render
-CELERY_BEAT_SCHEDULE = {}  # filled by fenghua_portal.celery from each app's schedule
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}  # filled by fenghua_portal.celery from each app's schedule
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The cache may share the broker's Redis server, but not its database: clearing one must not

@@ -7,81 +7,102 @@ every view, export, autocomplete and download fetches through ``visible_to(user)
 * anonymous and inactive users see nothing.
 """
 
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, TypeAlias, TypeVar, cast
+
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
-from core.roles import Role, role_of
+from core.roles import AnyUser, Role, role_of
 
-__all__ = ["Role", "role_of"]  # re-exported: callers may import the role helpers from here
+if TYPE_CHECKING:
+    from .models import Membership
+
+__all__ = ["AnyUser", "Role", "role_of"]  # re-exported: callers may import the role helpers from here
+
+_M = TypeVar("_M", bound=models.Model)
+_M_co = TypeVar("_M_co", bound=models.Model, covariant=True)
+# The ids of organizations, as a subquery (``organization__in=member_org_ids(user)``).
+OrganizationIds: TypeAlias = models.QuerySet["Membership", Mapping[str, object]]
 
 
-def is_staff(user):
+def is_staff(user: AnyUser) -> bool:
     return role_of(user) == "staff"
 
 
-def is_leader(user):
+def is_leader(user: AnyUser) -> bool:
     return role_of(user) == "leader"
 
 
-def member_org_ids(user):
+def _pk(user: AnyUser) -> Any:
+    """The user's id (None when signed out: a lookup on it matches nothing)."""
+    return None if user is None else user.pk
+
+
+def member_org_ids(user: AnyUser) -> OrganizationIds:
     """A lazy subquery of the ids of the organizations the user belongs to."""
     from .models import Membership
 
-    return Membership.objects.filter(user=user, organization__active=True).values("organization_id")
+    return Membership.objects.filter(user_id=_pk(user), organization__active=True).values("organization_id")
 
 
-def admin_org_ids(user):
+def admin_org_ids(user: AnyUser) -> OrganizationIds:
     """A lazy subquery of the ids of the organizations the user administers."""
     from .models import Membership
 
-    return Membership.objects.filter(user=user, role=Membership.Role.ADMIN, organization__active=True).values(
+    return Membership.objects.filter(user_id=_pk(user), role=Membership.Role.ADMIN, organization__active=True).values(
         "organization_id"
     )
 
 
-def is_member_of(user, organization_id):
-    from .models import Membership
-
-    if role_of(user) != "member":
-        return False
-    return Membership.objects.filter(user=user, organization_id=organization_id, organization__active=True).exists()
-
-
-def is_admin_of(user, organization_id):
+def is_member_of(user: AnyUser, organization_id: int) -> bool:
     from .models import Membership
 
     if role_of(user) != "member":
         return False
     return Membership.objects.filter(
-        user=user, organization_id=organization_id, role=Membership.Role.ADMIN, organization__active=True
+        user_id=_pk(user), organization_id=organization_id, organization__active=True
     ).exists()
 
 
-def can_manage_organization(user, organization_id):
+def is_admin_of(user: AnyUser, organization_id: int) -> bool:
+    from .models import Membership
+
+    if role_of(user) != "member":
+        return False
+    return Membership.objects.filter(
+        user_id=_pk(user), organization_id=organization_id, role=Membership.Role.ADMIN, organization__active=True
+    ).exists()
+
+
+def can_manage_organization(user: AnyUser, organization_id: int) -> bool:
     """Staff manage every organization; an organization admin manages its own."""
     return is_staff(user) or is_admin_of(user, organization_id)
 
 
-def can_act_for(user, organization_id):
+def can_act_for(user: AnyUser, organization_id: int) -> bool:
     """Staff act for any organization; an organization's members for their own (record visits,
     sessions and cases, read its narratives).  Leaders never."""
     return is_staff(user) or is_member_of(user, organization_id)
 
 
-def can_see_personal_data(user, organization_id):
+def can_see_personal_data(user: AnyUser, organization_id: int) -> bool:
     """Staff and members of the responsible organization may see (and reveal) personal data;
     leaders never do."""
     return can_act_for(user, organization_id)
 
 
-class ScopedQuerySet(models.QuerySet):
+class ScopedQuerySet(models.QuerySet[_M]):
     """Subclass and set ``scope_path`` to the lookup from the model to its organization's id
     (``"organization"`` for a direct foreign key, ``"pk"`` for Organization itself)."""
 
-    scope_path = "organization"
-    leader_visible = False
+    scope_path: ClassVar[str] = "organization"
+    leader_visible: ClassVar[bool] = False
 
-    def visible_to(self, user):
+    def visible_to(self, user: AnyUser) -> Self:
         role = role_of(user)
         if role == "staff":
             return self
@@ -91,7 +112,7 @@ class ScopedQuerySet(models.QuerySet):
             return self.filter(**{f"{self.scope_path}__in": member_org_ids(user)})
         return self.none()
 
-    def manageable_by(self, user):
+    def manageable_by(self, user: AnyUser) -> Self:
         """Rows the user may change as an administrator: staff all, organization admins their
         organizations' rows."""
         role = role_of(user)
@@ -102,12 +123,19 @@ class ScopedQuerySet(models.QuerySet):
         return self.none()
 
 
-def get_visible_or_404(queryset, user, **lookup):
+class VisibleRows(Protocol[_M_co]):
+    """A QuerySet with the access rule (ScopedQuerySet, or one with its own ``visible_to``)."""
+
+    def visible_to(self, user: AnyUser) -> models.QuerySet[_M_co]: ...
+
+
+def get_visible_or_404(queryset: VisibleRows[_M] | type[_M], user: AnyUser, **lookup: Any) -> _M:
     """Fetches one row the user may see; 404 (never 403) for one they may not, so that the
     existence of other organizations' records is not revealed."""
-    if isinstance(queryset, type) and issubclass(queryset, models.Model):
-        queryset = queryset.objects.all()
+    if isinstance(queryset, type):
+        # A scoped model's default manager is made from its QuerySet (``as_manager()``).
+        queryset = cast("VisibleRows[_M]", queryset._default_manager.all())
     try:
         return queryset.visible_to(user).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError):
+    except (ObjectDoesNotExist, ValueError):
         raise Http404 from None

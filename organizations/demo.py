@@ -87,7 +87,9 @@ def seed(ctx):
         if user is None:
             user = User.objects.create_user(email=email, password=ctx["password"], full_name=full_name, role=role)
         if org_name:
-            Membership.objects.get_or_create(user=user, organization=orgs[org_name], defaults={"role": member_role})
+            Membership.objects.get_or_create(
+                user=user, organization=orgs[org_name], defaults={"role": member_role or Membership.Role.MEMBER}
+            )
         users[email] = user
         logins.append((email, label))
     if not User.objects.filter(email="it@demo.lanxin.cn").exists():

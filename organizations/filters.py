@@ -7,6 +7,13 @@ from core.filters import PortalFilterSet
 from .models import Organization, ServiceArea, Town
 
 
+def visible_organizations(request):
+    """The organizations a list's "organization" filter offers: those the user may see."""
+    if request is None:
+        return Organization.objects.none()
+    return Organization.objects.visible_to(request.user).only("id", "name").order_by("name")
+
+
 class OrganizationFilter(PortalFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     town = django_filters.ModelChoiceFilter(label=_("所属镇街"), queryset=Town.objects.all())

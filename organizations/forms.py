@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -44,7 +46,9 @@ class MembershipAddForm(forms.Form):
     def __init__(self, *args, can_add_admin=False, **kwargs):
         super().__init__(*args, **kwargs)
         if not can_add_admin:
-            self.fields["role"].choices = [(Membership.Role.MEMBER, Membership.Role.MEMBER.label)]
+            cast(forms.ChoiceField, self.fields["role"]).choices = [
+                (Membership.Role.MEMBER, Membership.Role.MEMBER.label)
+            ]
 
 
 class AccountCreateForm(forms.Form):

@@ -1,3 +1,6 @@
+import datetime
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -5,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .access import ScopedQuerySet
+from .access import AnyUser, ScopedQuerySet
 from .validators import validate_credit_code
 
 
@@ -20,7 +23,7 @@ class Town(models.Model):
         verbose_name_plural = _("镇街")
         ordering = ["order", "name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -42,19 +45,19 @@ class ServiceArea(models.Model):
         verbose_name_plural = _("服务领域")
         ordering = ["id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.get_code_display())
 
 
-class OrganizationQuerySet(ScopedQuerySet):
+class OrganizationQuerySet(ScopedQuerySet["Organization"]):
     scope_path = "pk"
     # The directory of organizations holds no personal data: leaders may browse it.
     leader_visible = True
 
-    def active(self):
+    def active(self) -> Self:
         return self.filter(active=True)
 
-    def recordable_by(self, user):
+    def recordable_by(self, user: AnyUser) -> Self:
         """Active organizations the user may record work for: staff all, members their own."""
         from .access import is_staff, member_org_ids
 
@@ -100,11 +103,11 @@ class Organization(models.Model):
         ]
         indexes = [models.Index(fields=["town", "active"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
-class MembershipQuerySet(ScopedQuerySet):
+class MembershipQuerySet(ScopedQuerySet["Membership"]):
     scope_path = "organization"
 
 
@@ -128,18 +131,18 @@ class Membership(models.Model):
             models.UniqueConstraint(fields=["user", "organization"], name="membership_unique_user_org"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} @ {self.organization}"
 
 
-class InvitationQuerySet(ScopedQuerySet):
+class InvitationQuerySet(ScopedQuerySet["Invitation"]):
     scope_path = "organization"
 
-    def pending(self, now=None):
+    def pending(self, now: datetime.datetime | None = None) -> Self:
         """Waiting for an answer and not yet expired."""
         return self.filter(status=Invitation.Status.PENDING, expires_at__gt=now or timezone.now())
 
-    def addressed_to(self, user):
+    def addressed_to(self, user: AnyUser) -> Self:
         """The invitations a user received (the only ones they may answer)."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
@@ -186,10 +189,10 @@ class Invitation(models.Model):
         ]
         indexes = [models.Index(fields=["user", "status"], name="invitation_user_status")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.email} → {self.organization}"
 
-    def close(self, status):
+    def close(self, status: str) -> None:
         """Records the answer (or the withdrawal) and when it came."""
         self.status = status
         self.responded_at = timezone.now()

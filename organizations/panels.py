@@ -8,7 +8,13 @@ its AppConfig.ready() that returns the panel for an organization (or None):
 The function must fetch through ``visible_to(request.user)`` like any view.
 """
 
-_panels = []
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest
+
+# (order, func(request, organization) -> panel context or None)
+_panels: list[tuple[int, Callable[[HttpRequest, Any], dict[str, Any] | None]]] = []
 
 
 def register_panel(order, func):

@@ -61,7 +61,3 @@ def parse_id_number(value):
         raise ValidationError(_("身份证号校验位不正确，请核对后重新输入。"), code="checksum")
     gender = "M" if int(number[16]) % 2 else "F"
     return birth, gender
-
-
-def validate_id_number(value):
-    parse_id_number(value)

@@ -10,6 +10,7 @@ from accounts.models import User
 from accounts.services import user_create
 from core.decorators import staff_required
 from core.feedback import error_messages, form_error_messages
+from core.filters import filtered
 from core.pagination import paginate
 
 from .access import can_manage_organization, get_visible_or_404, is_staff
@@ -35,8 +36,7 @@ def organization_list(request):
         .prefetch_related("service_areas")
         .annotate(member_count=Count("memberships", distinct=True))
     )
-    filterset = OrganizationFilter(request.GET or None, queryset=base)
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    filterset, queryset = filtered(OrganizationFilter, request, base)
     page, query = paginate(request, queryset.order_by("town__order", "name"))
     return render(
         request,

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from core.months import add_months, month_bounds, month_end
+
 from .models import CharityProject, ProjectReport
 
 FUNDER = "奉化巾帼创业创新联谊会"
@@ -48,26 +50,13 @@ OWN = [
 ]
 
 
-def _month_start(day, months_back):
-    year, month = day.year, day.month - months_back
-    while month < 1:
-        month += 12
-        year -= 1
-    return datetime.date(year, month, 1)
-
-
-def _month_end(start):
-    return (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-
-
 def _project(orgs, name, org_name, **fields):
     project, _ = CharityProject.objects.get_or_create(name=name, organization=orgs[org_name], defaults=fields)
     return project
 
 
 def _report(project, months_back, today, status, staff, author, served, spent, comment="", employed=0, income="0"):
-    start = _month_start(today, months_back)
-    end = _month_end(start)
+    start, end = month_bounds(add_months(today, -months_back))
     submitted = status != ProjectReport.Status.DRAFT
     reviewed = status in (ProjectReport.Status.APPROVED, ProjectReport.Status.RETURNED)
     at = timezone.make_aware(datetime.datetime.combine(min(end + datetime.timedelta(days=3), today), datetime.time(10)))
@@ -96,8 +85,8 @@ def seed(ctx):
     today = ctx["today"]
     staff = ctx["users"].get("staff@demo.lanxin.cn")
     qipao_admin = ctx["users"].get("admin@demo.lanxin.cn")
-    start = _month_start(today, 6)
-    end = datetime.date(start.year + 1, start.month, 1) - datetime.timedelta(days=1)
+    start = add_months(today, -6)
+    end = month_end(add_months(start, 11))
 
     funded = [
         _project(
@@ -117,10 +106,8 @@ def seed(ctx):
     ]
     own = {}
     for name, org_name, source, amount, status, description in OWN:
-        if status == "completed":
-            period = (_month_start(today, 18), _month_start(today, 6) - datetime.timedelta(days=1))
-        else:
-            period = (start, end)
+        # A completed project ran the year before the others.
+        period = (add_months(today, -18), month_end(add_months(today, -7))) if status == "completed" else (start, end)
         own[name] = _project(
             orgs,
             name,

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -27,16 +29,16 @@ class ProjectForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # New projects go to active organizations; an existing one keeps its (maybe inactive) one.
-        self.fields["organization"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["organization"]).queryset = (
             Organization.objects.all() if self.instance.pk else Organization.objects.active()
         )
-        self.fields["funder"].queryset = Organization.objects.all()
+        cast(forms.ModelChoiceField, self.fields["funder"]).queryset = Organization.objects.all()
         if self.instance.pk:
             # Status moves one step at a time through the 推进 button.
             self.fields.pop("status")
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("结束日期不能早于开始日期。"))

@@ -1,21 +1,25 @@
+import datetime
+from typing import Self
+
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from organizations.access import ScopedQuerySet, is_leader, member_org_ids, role_of
+from organizations.access import AnyUser, ScopedQuerySet, is_leader, member_org_ids, role_of
 from organizations.models import Organization
 
 
-class CharityProjectQuerySet(ScopedQuerySet):
+class CharityProjectQuerySet(ScopedQuerySet["CharityProject"]):
     """Visible to the undertaking organization (and staff).  Project figures hold no personal
     data, so leaders may see projects."""
 
     scope_path = "organization"
     leader_visible = True
 
-    def visible_to(self, user):
+    def visible_to(self, user: AnyUser) -> Self:
         """The access rule, plus: an organization's members also see (read only) the projects
         their organization funds."""
         visible = super().visible_to(user)
@@ -23,15 +27,15 @@ class CharityProjectQuerySet(ScopedQuerySet):
             visible = visible | self.funded_by_organizations_of(user)
         return visible
 
-    def funded_by_organizations_of(self, user):
+    def funded_by_organizations_of(self, user: AnyUser) -> Self:
         """Projects whose funder is an organization the user belongs to."""
         return self.filter(funder__in=member_org_ids(user))
 
-    def overlapping(self, start, end):
+    def overlapping(self, start: datetime.date, end: datetime.date) -> Self:
         """Projects whose period overlaps ``start``..``end`` (both included)."""
         return self.filter(start_date__lte=end, end_date__gte=start)
 
-    def missing_report_for(self, month_start, month_end):
+    def missing_report_for(self, month_start: datetime.date, month_end: datetime.date) -> Self:
         """Projects in progress (实施中, period overlapping the month) with no submitted or
         approved report whose period overlaps the month.  A draft or a returned report does not
         count: the federation has nothing to read yet."""
@@ -83,6 +87,8 @@ class CharityProject(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     history = HistoricalRecords()
+    # Services set it before a save: simple-history records it as the author of the version.
+    _history_user: AbstractBaseUser | None
     objects = CharityProjectQuerySet.as_manager()
 
     class Meta:
@@ -96,18 +102,18 @@ class CharityProject(models.Model):
         ]
         indexes = [models.Index(fields=["start_date", "end_date"]), models.Index(fields=["status"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
-class ProjectReportQuerySet(ScopedQuerySet):
+class ProjectReportQuerySet(ScopedQuerySet["ProjectReport"]):
     """Reports are visible to the undertaking organization and staff in every state; leaders
     and the members of the funding organization see approved reports (their figures: pages
     show the narrative and attachments only to the undertaker and staff)."""
 
     scope_path = "project__organization"
 
-    def visible_to(self, user):
+    def visible_to(self, user: AnyUser) -> Self:
         role = role_of(user)
         if role == "leader":
             return self.approved()
@@ -116,17 +122,17 @@ class ProjectReportQuerySet(ScopedQuerySet):
             visible = visible | self.approved().filter(project__funder__in=member_org_ids(user))
         return visible
 
-    def countable_by(self, user):
+    def countable_by(self, user: AnyUser) -> Self:
         """Reports the user may *count*: ``visible_to`` and, for leaders, all (aggregates only)."""
         return self if is_leader(user) else self.visible_to(user)
 
-    def approved(self):
+    def approved(self) -> Self:
         return self.filter(status=ProjectReport.Status.APPROVED)
 
-    def awaiting_review(self):
+    def awaiting_review(self) -> Self:
         return self.filter(status=ProjectReport.Status.SUBMITTED)
 
-    def counts_by_status(self):
+    def counts_by_status(self) -> dict[str, int]:
         """{status: number of reports}, one aggregate query."""
         rows = self.order_by().values("status").annotate(n=models.Count("id"))
         return {row["status"]: row["n"] for row in rows}
@@ -165,6 +171,8 @@ class ProjectReport(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     history = HistoricalRecords()
+    # Services set it before a save: simple-history records it as the author of the version.
+    _history_user: AbstractBaseUser | None
     objects = ProjectReportQuerySet.as_manager()
 
     class Meta:
@@ -182,11 +190,11 @@ class ProjectReport(models.Model):
         ]
         indexes = [models.Index(fields=["status"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.project} {self.period_start}–{self.period_end}"
 
 
-class ReportAttachmentQuerySet(ScopedQuerySet):
+class ReportAttachmentQuerySet(ScopedQuerySet["ReportAttachment"]):
     scope_path = "report__project__organization"
 
 

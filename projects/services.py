@@ -5,8 +5,6 @@ Report review cycle:  draft → submitted → approved (locked)
 The undertaking organization's members write, edit and submit; staff approve or return.
 """
 
-import datetime
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -27,13 +25,6 @@ REPORT_FIELDS = (
     "people_employed",
     "income_generated",
 )
-
-
-def last_month(today=None):
-    """(first day, last day) of the month before ``today``."""
-    today = today or timezone.localdate()
-    end = today.replace(day=1) - datetime.timedelta(days=1)
-    return end.replace(day=1), end
 
 
 def can_write_reports(user, project):

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 from core.decorators import staff_required
 from core.feedback import add_service_errors, error_messages, form_error_messages
 from core.files import attachment_response
+from core.filters import filtered
+from core.months import last_month, month_bounds
 from core.pagination import paginate
 from organizations.access import get_visible_or_404, is_staff
 
@@ -33,8 +35,7 @@ def _report_or_404(request, pk):
 @login_required
 def project_list(request):
     base = CharityProject.objects.visible_to(request.user).select_related("organization", "funder")
-    filterset = ProjectFilter(request.GET or None, queryset=base, user=request.user)
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    filterset, queryset = filtered(ProjectFilter, request, base, user=request.user)
     totals = queryset.aggregate(n=Count("id"), amount=Sum("amount"))
     page, query = paginate(request, queryset.order_by("-start_date", "name", "id"))
     return render(
@@ -113,7 +114,7 @@ def report_create(request, pk):
     project = get_visible_or_404(CharityProject.objects.select_related("organization"), request.user, pk=pk)
     if not services.can_write_reports(request.user, project):
         raise PermissionDenied
-    start, end = services.last_month()
+    start, end = month_bounds(last_month())
     form = ReportForm(request.POST or None, initial={"period_start": start, "period_end": end})
     if request.method == "POST" and form.is_valid():
         try:
@@ -250,7 +251,7 @@ def review_queue(request):
 @staff_required
 def missing_reports(request):
     """Projects in progress with no submitted or approved report covering last month."""
-    start, end = services.last_month()
+    start, end = month_bounds(last_month())
     projects = (
         CharityProject.objects.visible_to(request.user)
         .missing_report_for(start, end)

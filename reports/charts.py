@@ -72,7 +72,8 @@ def line_chart(title, labels, series, *, percent=False, width=640, height=240):
         )
     for k, (name, vals) in enumerate(series):
         color = PALETTE[k % len(PALETTE)]
-        segments, current = [], []
+        segments: list[list[tuple[float, float]]] = []
+        current: list[tuple[float, float]] = []
         for i, v in enumerate(vals):
             if v is None:
                 if current:

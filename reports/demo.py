@@ -1,7 +1,9 @@
 """Demo data for reports: last month's district PDF, built in-process if it is not there yet."""
 
+from core.months import last_month
+
 from .models import MonthlyReport
-from .services import last_month, prepare_report, report_path
+from .services import prepare_report, report_path
 from .statistics import Scope
 
 

@@ -1,12 +1,15 @@
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.months import month_start, parse_month
 from organizations.access import role_of
 from organizations.models import Organization, Town
 
 from .services import may_request, may_view, organizations_of
-from .statistics import Scope, month_start, parse_month
+from .statistics import Scope
 
 
 class MonthInput(forms.DateInput):
@@ -29,17 +32,16 @@ class ScopeForm(forms.Form):
         super().__init__(data, initial=initial)
         role = role_of(user)
         if role in ("staff", "leader"):
-            self.fields["town"].queryset = Town.objects.all()
+            cast(forms.ModelChoiceField, self.fields["town"]).queryset = Town.objects.all()
         else:
             del self.fields["town"]
+        organization = cast(forms.ModelChoiceField, self.fields["organization"])
         if role == "staff" or (role == "leader" and purpose == "view"):
-            self.fields["organization"].queryset = Organization.objects.select_related("town").order_by(
-                "town__order", "name"
-            )
+            organization.queryset = Organization.objects.select_related("town").order_by("town__order", "name")
         elif role == "member":
-            self.fields["organization"].queryset = organizations_of(user)
-            self.fields["organization"].required = True
-            self.fields["organization"].empty_label = None
+            organization.queryset = organizations_of(user)
+            organization.required = True
+            organization.empty_label = None
         else:
             del self.fields["organization"]
 
@@ -55,7 +57,7 @@ class ScopeForm(forms.Form):
         return month
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         organization, town = data.get("organization"), data.get("town")
         if organization:
             scope = Scope.for_organization(organization)

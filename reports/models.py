@@ -1,19 +1,15 @@
-import secrets
+from typing import Self
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from organizations.access import member_org_ids, role_of
+from organizations.access import AnyUser, member_org_ids, role_of
 from organizations.models import Organization, Town
 
 
-def new_token():
-    return secrets.token_urlsafe(24)
-
-
-class MonthlyReportQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class MonthlyReportQuerySet(models.QuerySet["MonthlyReport"]):
+    def visible_to(self, user: AnyUser) -> Self:
         """Staff: all.  Leaders: district and town reports.  Organization users: their own
         organizations' reports.  Nobody else: none."""
         role = role_of(user)
@@ -50,7 +46,6 @@ class MonthlyReport(models.Model):
     progress = models.PositiveSmallIntegerField(_("进度"), default=0)
     file = models.CharField(max_length=200, blank=True)  # relative to REPORT_STORAGE_ROOT
     error = models.TextField(_("失败原因"), blank=True)
-    token = models.CharField(max_length=64, unique=True, default=new_token)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint import HTML
@@ -48,7 +49,10 @@ def static_response(url):
     normalized = posixpath.normpath(relative)
     if not relative or normalized != relative or normalized.startswith(("../", "/")) or "\\" in relative:
         raise RefusedURL(f"refused static path: {relative[:200]}")
+    # The source file, or (production) the hashed copy collectstatic made: {% static %} names it.
     path = finders.find(normalized)
+    if not path and staticfiles_storage.exists(normalized):
+        path = staticfiles_storage.path(normalized)
     if not path:
         raise RefusedURL(f"no such static file: {relative[:200]}")
     mime, _encoding = mimetypes.guess_type(normalized)

@@ -1,7 +1,6 @@
 """Who may see which figures, asking for a report, building it, and the context shared by the
 dashboard and the PDF."""
 
-import datetime
 import logging
 import os
 import secrets
@@ -16,12 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Beneficiary
+from core.months import month_start
 from organizations.access import member_org_ids, role_of
 from organizations.models import Organization, Town
 
 from . import charts
 from .models import MonthlyReport
-from .statistics import FIGURE_KEYS, FIGURE_LABELS, RATE_KEYS, Scope, compute, month_start, trend
+from .statistics import FIGURE_KEYS, FIGURE_LABELS, RATE_KEYS, Scope, compute, trend
 
 logger = logging.getLogger(__name__)
 
@@ -289,11 +289,6 @@ def report_context(month, scope, *, with_overdue_on=None, cached=False):
     if with_overdue_on is not None:
         context["overdue"] = key_care_overdue_count(scope, with_overdue_on)
     return context
-
-
-def last_month(today=None):
-    today = today or timezone.localdate()
-    return month_start(month_start(today) - datetime.timedelta(days=1))
 
 
 def all_scopes():

@@ -22,8 +22,6 @@ sessions by the session's town.  The by-town and by-organization breakdowns foll
 rules.
 """
 
-import calendar
-import datetime
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -34,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Beneficiary, Visit
 from cases.models import MediationCase
+from core.months import add_months, month_end, month_start
 from organizations.models import Organization, Town
 from projects.models import CharityProject
 from training.models import Attendance, TrainingSession
@@ -83,28 +82,6 @@ RATE_KEYS = {"key_care_coverage", "mediation_success_rate"}
 PERIODS = ("month", "ytd", "prev")
 
 
-def month_start(day):
-    return day.replace(day=1)
-
-
-def month_end(day):
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def add_months(day, n):
-    index = day.year * 12 + day.month - 1 + n
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def parse_month(text):
-    """'2021-07' -> date(2021, 7, 1); ValueError with a Chinese message otherwise."""
-    try:
-        year, month = str(text).strip().split("-")
-        return datetime.date(int(year), int(month), 1)
-    except (ValueError, TypeError):
-        raise ValueError(_("月份格式应为 YYYY-MM，例如 2021-07，收到“%(text)s”。") % {"text": text}) from None
-
-
 @dataclass(frozen=True)
 class Scope:
     """The district, one town or one organization."""
@@ -128,26 +105,26 @@ class Scope:
     @property
     def key(self):
         """The ``MonthlyReport.scope_key``: one report per key and month."""
-        if self.kind == "town":
+        if self.town is not None:
             return f"town:{self.town.pk}"
-        if self.kind == "organization":
+        if self.organization is not None:
             return f"org:{self.organization.pk}"
         return "district"
 
     @property
     def name(self):
-        if self.kind == "town":
+        if self.town is not None:
             return self.town.name
-        if self.kind == "organization":
+        if self.organization is not None:
             return self.organization.name
         return str(_("奉化区"))
 
     def q(self, org_path, town_path=None):
         """A filter limiting rows to the scope: ``org_path`` leads to the organization id,
         ``town_path`` (default: the organization's town) to the town id."""
-        if self.kind == "organization":
+        if self.organization is not None:
             return Q(**{org_path: self.organization.pk})
-        if self.kind == "town":
+        if self.town is not None:
             return Q(**{town_path or f"{org_path}__town": self.town.pk})
         return Q()
 
@@ -215,7 +192,7 @@ def _projects(periods, scope, group_paths):
     qs = CharityProject.objects.filter(scope.q("organization")).filter(
         start_date__lte=periods.latest, end_date__gte=periods.earliest
     )
-    aggregates = {}
+    aggregates: dict[str, Count | Sum] = {}
     for p, period in periods.items():
         aggregates[f"{p}_n"] = Count("pk", filter=overlaps(period))
         aggregates[f"{p}_sum"] = Sum("amount", filter=overlaps(period))
@@ -458,7 +435,7 @@ EMPTY = {
 def _figures(periods, scope, grouping=None):
     """``{group: {period: figures}}`` (group ``None`` without a grouping)."""
     paths = GROUP_PATHS.get(grouping, {})
-    merged = {}
+    merged: dict[object, dict[str, dict[str, object]]] = {}
     for domain in DOMAINS:
         for g, by_period in domain(periods, scope, paths).items():
             slot = merged.setdefault(g, {p: dict(EMPTY) for p in periods.names})

@@ -5,7 +5,9 @@ import logging
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from .services import all_scopes, build_report, last_month, mark_failed, request_report
+from core.months import last_month
+
+from .services import all_scopes, build_report, mark_failed, request_report
 
 logger = logging.getLogger(__name__)
 

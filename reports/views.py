@@ -9,14 +9,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.months import last_month, month_start
 from core.pagination import paginate
 from core.widgets import speed_up_selects
 from organizations.access import get_visible_or_404, role_of
 
 from .forms import ScopeForm
 from .models import MonthlyReport
-from .services import last_month, organizations_of, report_context, report_path, request_report
-from .statistics import Scope, month_start
+from .services import organizations_of, report_context, report_path, request_report
+from .statistics import Scope
 
 
 def _default_scope(user):

@@ -13,6 +13,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .resources.base import FORMULA_PREFIXES
 
@@ -76,6 +77,7 @@ def template_workbook(resource, user):
     lists such as towns and organizations fit) for columns with fixed choices."""
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook starts with one plain worksheet
     sheet.title = str(resource.label)
     options = workbook.create_sheet("选项")
     bold = Font(bold=True)

@@ -132,7 +132,8 @@ class Sheet:
                 handle.close()
                 raise FileRejected(_("文件已损坏，无法作为 xlsx 打开。")) from None
             if self.total is None:
-                self.total = sheet.max_row or _count_rows(self.path, sheet._worksheet_path)
+                # The read-only sheet knows its part in the zip only privately (no public name).
+                self.total = sheet.max_row or _count_rows(self.path, sheet._worksheet_path)  # type: ignore[attr-defined]
             try:
                 yield from _xlsx_rows(self._workbook, sheet)
             except FileRejected:
@@ -145,9 +146,9 @@ class Sheet:
         else:
             with open(self.path, "rb") as handle:
                 encoding = _encoding_of(handle.read(64 * 1024))
-            with open(self.path, encoding=encoding, newline="") as handle:
+            with open(self.path, encoding=encoding, newline="") as text:
                 try:
-                    for number, row in enumerate(csv.reader(handle), start=1):
+                    for number, row in enumerate(csv.reader(text), start=1):
                         yield number, tuple(row)
                 except (UnicodeDecodeError, csv.Error):
                     raise FileRejected(_("CSV 文件无法读取，请检查编码（UTF-8 或 GBK）和格式。")) from None

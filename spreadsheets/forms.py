@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +13,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["resource"].choices = [
-            (name, _(resource.label)) for name, resource in RESOURCES.items() if can_import(user, name)
+        cast(forms.ChoiceField, self.fields["resource"]).choices = [
+            (name, resource.label) for name, resource in RESOURCES.items() if can_import(user, name)
         ]
         self.fields["file"].widget.attrs["accept"] = ".xlsx,.csv"

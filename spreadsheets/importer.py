@@ -88,7 +88,7 @@ class KeySet:
 
     def _grow(self):
         digests, rows = self._digests, self._rows
-        self.__init__(2 * len(digests))
+        KeySet.__init__(self, 2 * len(digests))
         for digest, row in zip(digests, rows):
             if digest:
                 index = self._slot(digest)

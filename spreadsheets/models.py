@@ -1,10 +1,15 @@
+from typing import TYPE_CHECKING, Self
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from organizations.access import AnyUser
 
-class ImportJobQuerySet(models.QuerySet):
-    def visible_to(self, user):
+
+class ImportJobQuerySet(models.QuerySet["ImportJob"]):
+    def visible_to(self, user: "AnyUser") -> Self:
         """A user sees the import jobs they started; staff see all."""
         from organizations.access import role_of
 
@@ -46,8 +51,8 @@ class ImportJob(models.Model):
         ordering = ["-created_at"]
 
     @property
-    def resource_label(self):
+    def resource_label(self) -> str:
         from .resources import RESOURCES
 
         resource = RESOURCES.get(self.resource)
-        return resource.label if resource else self.resource
+        return str(resource.label) if resource else self.resource

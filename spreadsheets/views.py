@@ -91,7 +91,7 @@ def upload(request):
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("spreadsheets:index")
     try:
         job = services.job_upload(

@@ -1,7 +1,8 @@
 """Shared fixtures: the six roles of the access rule and the services tests may need.
 
-Locally, tests that need PostgreSQL, Redis or a browser skip with a reason when the service is
-absent; under CI=true any skipped test fails the run (see pytest_sessionfinish)."""
+Locally, tests that need PostgreSQL, Redis, a browser or a program (``@pytest.mark.programs``)
+skip with a reason when it is absent; under CI=true any skipped test fails the run (see
+pytest_sessionfinish).  `make test` installs the Debian packages when it runs as root."""
 
 import os
 import shutil
@@ -17,6 +18,24 @@ os.environ.setdefault("SECRET_KEY", "insecure-development-key-only-for-debug-and
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Pages render without a collectstatic run: plain static names, whatever this checkout holds
+# (tests/test_static.py collects and checks the hashed, compressed files production serves).
+PLAIN_STATIC = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+settings.STORAGES = {**settings.STORAGES, "staticfiles": PLAIN_STATIC}
+
+# The Debian package that brings each program tests run (named in the skip reason).
+PROGRAM_PACKAGES = {"pdftotext": "poppler-utils", "pdffonts": "poppler-utils", "pdftoppm": "poppler-utils"}
+
+
+def missing_programs(names):
+    """Why a test needing the programs ``names`` cannot run here ("" when all are on PATH)."""
+    missing = [name for name in names if shutil.which(name) is None]
+    if not missing:
+        return ""
+    packages = sorted({PROGRAM_PACKAGES.get(name, name) for name in missing})
+    return f"needs {', '.join(missing)} (Debian: {' '.join(packages)}; `make test` installs it when run as root)"
+
 
 # Browser fixtures (one Chromium for the whole session), for any test marked `browser`.
 pytest_plugins = ["tests.browser.fixtures"]
@@ -86,6 +105,10 @@ def pytest_runtest_setup(item):
         pytest.skip("needs Redis and a Celery worker: set REDIS_URL=redis://...")
     if item.get_closest_marker("browser") and not shutil.which("chromium") and not os.path.exists("/usr/bin/chromium"):
         pytest.skip("needs Chromium at /usr/bin/chromium")
+    for marker in item.iter_markers("programs"):
+        reason = missing_programs(marker.args)
+        if reason:
+            pytest.skip(reason)
 
 
 @pytest.fixture
@@ -186,6 +209,7 @@ def celery_worker_process(transactional_db, settings):
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
         SECRET_KEY=settings.SECRET_KEY,
+        STATIC_HASHED="0",
         PRIVATE_STORAGE_ROOT=str(settings.PRIVATE_STORAGE_ROOT),
         REPORT_STORAGE_ROOT=str(settings.REPORT_STORAGE_ROOT),
     )

@@ -2,9 +2,9 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.filters import visible_organizations
 from core.filters import PortalFilterSet
 from core.widgets import DateInput
+from organizations.filters import visible_organizations
 from organizations.models import Town
 
 from .models import TrainingSession

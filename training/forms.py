@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +17,9 @@ class TrainingSessionForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = visit_organizations_for(user).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["organization"]).queryset = visit_organizations_for(user).order_by(
+            "name"
+        )
 
     def validate_unique(self):
         # The service names the duplicate in Chinese.

@@ -1,3 +1,6 @@
+import datetime
+from typing import Self
+
 from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
@@ -6,14 +9,14 @@ from organizations.access import ScopedQuerySet
 from organizations.models import Organization, Town
 
 
-class TrainingSessionQuerySet(ScopedQuerySet):
+class TrainingSessionQuerySet(ScopedQuerySet["TrainingSession"]):
     scope_path = "organization"
 
-    def in_period(self, start, end):
+    def in_period(self, start: datetime.date, end: datetime.date) -> Self:
         """Sessions dated from ``start`` to ``end``, both included."""
         return self.filter(date__gte=start, date__lte=end)
 
-    def with_figures(self):
+    def with_figures(self) -> Self:
         """Annotates each session with ``person_times`` (attended rows), ``distinct_people``
         (distinct person keys among them) and ``certificates`` (certificates obtained)."""
         attended = Q(attendances__attended=True)
@@ -57,14 +60,14 @@ class TrainingSession(models.Model):
         ]
         indexes = [models.Index(fields=["date"]), models.Index(fields=["organization", "date"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.title}（{self.date}）"
 
 
-class AttendanceQuerySet(ScopedQuerySet):
+class AttendanceQuerySet(ScopedQuerySet["Attendance"]):
     scope_path = "session__organization"
 
-    def figures(self):
+    def figures(self) -> dict[str, int]:
         """{"person_times", "distinct_people", "certificates"} over these rows: person-times
         count attended rows, so one woman at three sessions is three person-times and one
         distinct person (identified by ID number, else phone)."""
@@ -112,5 +115,5 @@ class Attendance(models.Model):
         ]
         indexes = [models.Index(fields=["certificate_date"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name

@@ -88,7 +88,7 @@ def attendance_save(*, attendance, actor):
     may see is linked to that beneficiary."""
     if not can_record_for(actor, attendance.session.organization_id):
         raise PermissionDenied
-    errors = {}
+    errors: dict[str, object] = {}
     _check_attendance(attendance, timezone.localdate(), errors)
     if errors:
         raise ValidationError(errors)

@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beneficiaries.services import can_record_for
-from beneficiaries.views import field_worker_required, filtered
+from core.decorators import field_worker_required
 from core.feedback import add_service_errors
+from core.filters import filtered
 from core.pagination import paginate
 from organizations.access import get_visible_or_404
 

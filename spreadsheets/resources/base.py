@@ -9,11 +9,15 @@ a row error naming the row and the column.  ``render`` gives the value written t
 import datetime
 import re
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from organizations.validators import normalize_id_number
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MULTI_SEPARATORS = re.compile(r"[、，,;；\n]+")
 YES = {"是", "y", "yes", "true", "1", "√", "有"}
@@ -94,6 +98,7 @@ class AmountWidget(widgets.Widget):
 
     def __init__(self, places=2, max_digits=12):
         super().__init__()
+        self.places = places
         self.quantum = Decimal(1).scaleb(-places)
         self.limit = Decimal(10) ** (max_digits - places)
 
@@ -115,7 +120,7 @@ class AmountWidget(widgets.Widget):
             raise ValueError(_("数值过大。"))
         rounded = number.quantize(self.quantum)
         if rounded != number:
-            raise ValueError(f"最多{-self.quantum.as_tuple().exponent}位小数。")
+            raise ValueError(f"最多{self.places}位小数。")
         return rounded
 
     def render(self, value, obj=None, **kwargs):
@@ -216,7 +221,7 @@ class MultiChoiceWidget(ChoiceWidget):
         if hasattr(value, "all"):
             value = [item.code for item in value.all()]
         order = {code: i for i, (code, _) in enumerate(self.choices.choices)}
-        return "、".join(str(self.choices(code).label) for code in sorted(value, key=order.get))
+        return "、".join(str(self.choices(code).label) for code in sorted(value, key=order.__getitem__))
 
 
 class NameListWidget(TextWidget):
@@ -285,13 +290,13 @@ class SheetResource(resources.Resource):
     * ``save_chunk(new, changed, ctx)``.
     """
 
-    name = ""
-    label = ""
-    model = None
-    columns = ()
-    m2m = {}  # attribute -> (through model, fk to the row, fk to the choice)
-    export_related = ()
-    export_prefetch = ()
+    name: str = ""
+    label: "StrOrPromise" = ""
+    model: Any  # the model class (each subclass sets it)
+    columns: tuple[Column, ...] = ()
+    m2m: dict[str, tuple[Any, str, str]] = {}  # attribute -> (through model, fk to the row, fk to the choice)
+    export_related: tuple[str, ...] = ()
+    export_prefetch: tuple[str, ...] = ()
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -328,7 +333,7 @@ class ModelSheetResource(SheetResource):
 
     key_header = ""
     scope_attr = "organization_id"  # the organization an existing row belongs to
-    related_attrs = ()  # many-to-many attributes (sets of ids), compared and written apart
+    related_attrs: tuple[str, ...] = ()  # many-to-many attributes (sets of ids), compared and written apart
 
     def unique_keys(self, attrs, key):
         return [key]
@@ -345,13 +350,13 @@ class ModelSheetResource(SheetResource):
 
     def related_sets(self, instances):
         """{attribute: {pk: frozenset of ids}} for the many-to-many columns, one query each."""
-        out = {}
+        out: dict[str, dict[int, frozenset[int]]] = {}
         pks = [instance.pk for instance in instances]
         for attr in self.related_attrs:
             field = self.model._meta.get_field(attr)
             through = field.remote_field.through
             src, dst = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
-            sets = {}
+            sets: dict[int, set[int]] = {}
             for pk, target in through.objects.filter(**{f"{src}__in": pks}).values_list(src, dst):
                 sets.setdefault(pk, set()).add(target)
             out[attr] = {pk: frozenset(ids) for pk, ids in sets.items()}
@@ -388,7 +393,7 @@ class ModelSheetResource(SheetResource):
                 bulk_update_with_history(instances, model, names, batch_size=BATCH_SIZE, default_user=ctx.user)
             else:
                 model.objects.bulk_update(instances, names, batch_size=BATCH_SIZE)
-        by_attr = {}
+        by_attr: dict[str, list[tuple[Any, Any, bool]]] = {}
         for attr, instance, ids, replace in related_writes:
             by_attr.setdefault(attr, []).append((instance, ids, replace))
         for attr, items in by_attr.items():

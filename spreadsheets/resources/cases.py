@@ -139,8 +139,8 @@ class CaseResource(ModelSheetResource):
         return instance
 
     def related_sets(self, instances):
-        out = {attr: {} for attr in ROLES}
-        by_role = {role: attr for attr, role in ROLES.items()}
+        out: dict[str, dict[int, tuple[str, ...]]] = {attr: {} for attr in ROLES}
+        by_role: dict[str, str] = {role: attr for attr, role in ROLES.items()}
         parties = CaseParty.objects.filter(case__in=instances).order_by("id").values_list("case_id", "role", "name")
         for case_id, role, name in parties:
             sets = out[by_role[role]]

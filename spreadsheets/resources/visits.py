@@ -95,7 +95,7 @@ class VisitResource(ModelSheetResource):
         people = Beneficiary.objects.visible_to(ctx.user) if ctx.user is not None else Beneficiary.objects.all()
         ctx.beneficiaries = dict(people.filter(id_number__in=numbers).values_list("id_number", "id"))
         by_pk = {pk: number for number, pk in ctx.beneficiaries.items()}
-        found = {}
+        found: dict[tuple[str, object, int], Visit] = {}
         visits = Visit.objects.filter(beneficiary_id__in=by_pk, visit_date__in={key[1] for key in keys}).order_by("id")
         for visit in visits:
             found.setdefault((by_pk[visit.beneficiary_id], visit.visit_date, visit.organization_id), visit)

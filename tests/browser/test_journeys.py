@@ -105,6 +105,7 @@ def test_report_is_submitted_returned_revised_and_approved(
     shot(admin_page, "journey2-approved-phone")
 
 
+@pytest.mark.programs("pdftotext")
 def test_leader_downloads_the_monthly_pdf_from_the_dashboard_without_personal_data(
     desktop, live_server, login, leader, org_a, shot, tmp_path
 ):

@@ -33,6 +33,7 @@ def pdftotext(path):
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
 
 
+@pytest.mark.programs("pdftotext")
 def test_every_headline_figure_is_in_the_pdf_text(district_pdf, dataset):
     text = pdftotext(district_pdf)
     lines = [" ".join(line.split()) for line in text.splitlines()]
@@ -46,6 +47,7 @@ def test_every_headline_figure_is_in_the_pdf_text(district_pdf, dataset):
     assert "调解成功率 50.0% 0.0% +50.0个百分点 33.3%" in lines
 
 
+@pytest.mark.programs("pdftotext")
 def test_pdf_has_cover_tables_and_page_numbers(district_pdf):
     text = squash(pdftotext(district_pdf))
     assert "奉化区" in text and "2026年3月女性社会组织工作月报" in text
@@ -59,6 +61,7 @@ def test_pdf_has_cover_tables_and_page_numbers(district_pdf):
     assert "王秀英" not in text and "330283" not in text and "赡养义务" not in text
 
 
+@pytest.mark.programs("pdffonts")
 def test_pdf_embeds_a_cjk_font(district_pdf):
     fonts = subprocess.run(["pdffonts", str(district_pdf)], check=True, capture_output=True, text=True).stdout
     cjk = [line for line in fonts.splitlines() if "CJK" in line]
@@ -66,6 +69,7 @@ def test_pdf_embeds_a_cjk_font(district_pdf):
     assert all(line.split()[-5] == "yes" for line in cjk), fonts  # the "emb" column
 
 
+@pytest.mark.programs("pdftoppm")
 def test_first_pages_are_not_blank(district_pdf, tmp_path):
     subprocess.run(
         ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "2", str(district_pdf), str(tmp_path / "page")], check=True

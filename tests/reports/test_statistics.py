@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reports.statistics import FIGURE_KEYS, Scope, compute, parse_month, trend
+from core.months import parse_month
+from reports.statistics import FIGURE_KEYS, Scope, compute, trend
 from tests.factories import BeneficiaryFactory, OrganizationFactory, VisitFactory, town
 
 from .conftest import MARCH, ORG_A, ORG_B

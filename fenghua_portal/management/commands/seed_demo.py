@@ -6,14 +6,16 @@ domain app contributes a ``demo.py`` with ``seed(ctx)``; they run in dependency 
 months up to last month (``fenghua_portal.datagen``): scale 1 is the article's year, 10 is for
 load tests."""
 
-import datetime
 import importlib
 import random
 import time
+from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+
+from core.months import last_month
 
 APPS_IN_ORDER = ["organizations", "beneficiaries", "training", "projects", "cases", "reports"]
 DEMO_PASSWORD = "Lanxin-2026"
@@ -30,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args, scale, seed, quiet, **options):
-        ctx = {
+        ctx: dict[str, Any] = {
             "rng": random.Random(seed),
             # The apps' demos stay small; --scale adds the bulk year through datagen below.
             "scale": 0,
@@ -65,8 +67,8 @@ class Command(BaseCommand):
             return
         if existing:
             raise SystemExit("数据库中已有其他规模的批量演示数据；请先清空数据库（make clean）再生成。")
-        last_month = ctx["today"].replace(day=1) - datetime.timedelta(days=1)
+        end_month = last_month(ctx["today"])
         started = time.monotonic()
-        summary = datagen.generate(scale, seed, end_month=last_month)
+        summary = datagen.generate(scale, seed, end_month=end_month)
         counts = "，".join(f"{k} {v}" for k, v in summary["counts"].items())
         ctx["log"](f"已生成到 {summary['month']} 为止一年的数据（{time.monotonic() - started:.0f} 秒）：{counts}")

@@ -4,10 +4,11 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.months import parse_month
 from organizations.models import Organization, Town
 from reports.models import MonthlyReport
 from reports.services import prepare_report, report_path
-from reports.statistics import Scope, compute, parse_month
+from reports.statistics import Scope, compute
 from reports.tasks import build_monthly_report
 
 
