@@ -201,27 +201,6 @@ class Beneficiary(models.Model):
         return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
 
 
-class PersonalDataAccess(models.Model):
-    """Written each time a user reveals one masked field of one record."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="data_accesses")
-    field = models.CharField(_("字段"), max_length=20)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("个人信息查看记录")
-        verbose_name_plural = _("个人信息查看记录")
-        ordering = ["-at"]
-
-    @property
-    def field_label(self):
-        try:
-            return Beneficiary._meta.get_field(self.field).verbose_name
-        except Exception:
-            return self.field
-
-
 class VisitService(models.Model):
     """A fixed service that a visit gives (rows made by a data migration)."""
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from core.feedback import add_service_errors, error_messages
 from core.pagination import paginate
 from organizations.access import can_see_personal_data, get_visible_or_404, is_staff, role_of
+from organizations.audit import events_about
 
 from .filters import BeneficiaryFilter, OverdueFilter, SearchForm, VisitFilter
 from .forms import BeneficiaryForm, DeactivateForm, VisitForm
@@ -246,7 +247,7 @@ def beneficiary_history(request, pk):
     beneficiary = get_visible_or_404(Beneficiary, request.user, pk=pk)
     if not is_staff(request.user):
         raise PermissionDenied
-    accesses = beneficiary.data_accesses.select_related("user")[:50]
+    accesses = events_about("beneficiary", beneficiary.pk)[:50]
     return render(
         request,
         "beneficiaries/beneficiary_history.html",

@@ -7,8 +7,12 @@ fixed number of queries, however many rows match (MEASURED.md: a full COUNT(*) o
 costs ~33 ms per page, and more with the joins a filter needs)."""
 
 from django.conf import settings
+from django.http import Http404
 
 COUNT_CAP = 1000
+# No list comes near this many rows; a page number past it (9223372036854775807) is answered
+# with 404 before it reaches the database, whose OFFSET is a 64-bit integer.
+MAX_OFFSET = 2**31
 
 
 class CappedPaginator:
@@ -64,7 +68,11 @@ def _int(value, default):
 
 
 def paginate(request, queryset, per_page=None):
-    """Returns (page, query string without ``page``) for ``?page=N&per_page=M`` (M up to 200)."""
+    """Returns (page, query string without ``page``) for ``?page=N&per_page=M`` (M up to 200).
+
+    Any page number answers a page or 404, never an error: a malformed, zero or negative one
+    gives the first page; past the end of a counted list, its last page; past the end of a list
+    of more than ``COUNT_CAP`` rows (not counted to the end), or beyond ``MAX_OFFSET``, 404."""
     per_page = max(1, min(_int(request.GET.get("per_page"), per_page or settings.PAGINATE_BY), 200))
     number = max(1, _int(request.GET.get("page"), 1))
     matching = queryset.order_by() if queryset.query.can_filter() else queryset
@@ -73,7 +81,11 @@ def paginate(request, queryset, per_page=None):
     if not capped:
         number = min(number, max(1, -(-counted // per_page)))
     offset = (number - 1) * per_page
+    if offset >= MAX_OFFSET:
+        raise Http404
     rows = list(queryset[offset : offset + per_page + 1])
+    if not rows and number > 1:
+        raise Http404
     page = Page(rows[:per_page], number, len(rows) > per_page, CappedPaginator(counted, per_page, capped))
     query = request.GET.copy()
     query.pop("page", None)

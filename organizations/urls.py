@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/members/add/", views.membership_create, name="member_add"),
     path("<int:pk>/members/<int:membership_pk>/remove/", views.membership_delete, name="member_remove"),
     path("accounts/", views.account_list, name="accounts"),
+    path("audit/", views.access_log, name="audit"),
 ]

@@ -64,6 +64,12 @@ RULES = {
     "cases:party_add": Rule(
         expect=dict(CASE_POST), kwargs=_case, method="post", data=lambda w: {"role": "respondent", "name": "王三"}
     ),
+    "cases:party_reveal": Rule(
+        # The handling organization's people and staff reveal one field at a time (recorded).
+        expect={"anon": 302, "staff": 200, "leader": 404, "admin_a": 200, "member_a": 200, "member_b": 404},
+        kwargs=lambda w: {"pk": w.case_a.pk, "party_pk": w.case_party_a.pk, "field": "phone"},
+        method="post",
+    ),
     "cases:party_remove": Rule(
         expect={"anon": 302, "staff": 405, "leader": 404, "admin_a": 405, "member_a": 405, "member_b": 405},
         kwargs=lambda w: {"pk": w.case_a.pk, "party_pk": w.case_party_a.pk},

@@ -31,4 +31,6 @@ RULES = {
         note="POST-only; the POST rules are tested in tests/organizations",
     ),
     "organizations:accounts": staff_only(),
+    # The audit log of personal-data access: federation staff only.
+    "organizations:audit": staff_only(),
 }

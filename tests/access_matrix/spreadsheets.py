@@ -39,6 +39,11 @@ RULES = {
         kwargs=lambda w: {"resource": "beneficiaries", "fmt": "xlsx"},
         note="rows scoped by visible_to; tests/spreadsheets/test_web.py checks the rows",
     ),
+    # The full export's form: staff and organization admins; members and leaders never.
+    "spreadsheets:export_full": Rule(
+        expect={"anon": 302, "staff": 200, "leader": 403, "admin_a": 200, "member_a": 403, "member_b": 403},
+        kwargs=lambda w: {"resource": "beneficiaries"},
+    ),
     "spreadsheets:upload": Rule(
         expect={"anon": 302, "staff": 302, "leader": 403, "admin_a": 302, "member_a": 403, "member_b": 403},
         method="post",
