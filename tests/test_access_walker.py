@@ -3,10 +3,12 @@
 A URL that no module of tests/access_matrix classifies fails the test, so a new view cannot
 land without its access rule being stated and checked."""
 
-import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+import inspect
 
-from tests.access_matrix import ROLES, all_rules, build_world
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.access_matrix import ROLES, all_rules, build_world, walker
 
 
 def iter_patterns(resolver=None, namespace=None, prefix=""):
@@ -20,6 +22,20 @@ def iter_patterns(resolver=None, namespace=None, prefix=""):
             name = pattern.name
             full = f"{namespace}:{name}" if namespace and name else name
             yield full, prefix + str(pattern.pattern)
+
+
+def iter_pattern_objects(resolver=None, namespace=None, prefix=""):
+    """(full name, URLPattern) of the portal's patterns (not the admin's)."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace
+            full_ns = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            if not str(pattern.pattern).startswith("admin/"):
+                yield from iter_pattern_objects(pattern, full_ns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield name, pattern
 
 
 def portal_patterns():
@@ -44,30 +60,72 @@ def _names():
     return sorted({name for name, _ in portal_patterns() if name in rules})
 
 
+def _posted_names():
+    rules = all_rules()
+    return [name for name in _names() if rules[name].post_statuses() is not None]
+
+
+@pytest.fixture
+def world(org_a, org_b, roles):
+    return build_world(org_a, org_b, roles)
+
+
+@pytest.fixture
+def clients(roles, client_for):
+    """One signed-in client per role, made before any snapshot (signing in writes last_login)."""
+    return {role: client_for(roles[role]) for role in ROLES}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", _names())
-def test_url_as_every_role(name, org_a, org_b, roles, client_for):
-    rule = all_rules()[name]
-    world = build_world(org_a, org_b, roles)
-    url = reverse(name, kwargs=rule.kwargs(world))
-    failures = []
-    for role in ROLES:
-        client = client_for(roles[role])
-        response = client.post(url, rule.data(world)) if rule.method == "post" else client.get(url)
-        expected = rule.expect[role]
-        allowed = expected if isinstance(expected, tuple) else (expected,)
-        if response.status_code not in allowed:
-            failures.append(f"{role}: got {response.status_code}, expected {expected}")
-        if (
-            role == "anon"
-            and response.status_code == 302
-            and 302 in allowed
-            and rule.method == "get"
-            and "/accounts/login/" not in response["Location"]
-            and rule.note != "allauth"
-        ):
-            failures.append(f"anon: redirected to {response['Location']}, not to the login page")
-    assert not failures, f"{name} ({url}):\n" + "\n".join(failures)
+def test_url_as_every_role(name, world, clients):
+    failures = walker.check_statuses(name, all_rules()[name], world, clients)
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", _posted_names())
+def test_post_as_every_role_changes_nothing_when_refused(name, world, clients):
+    """Every state-changing URL, POSTed by every role with a valid payload: a refused role
+    leaves every table as it was; an allowed one changes something (the payload is valid)."""
+    failures = walker.check_post(name, all_rules()[name], world, clients)
+    assert not failures, "\n".join(failures)
+
+
+def _view_sources(view, seen=None):
+    """The source of a view and of the functions its decorators wrap."""
+    seen = set() if seen is None else seen
+    out = ""
+    while view is not None and id(view) not in seen:
+        seen.add(id(view))
+        try:
+            out += inspect.getsource(view)
+        except (OSError, TypeError):
+            pass
+        for cell in getattr(view, "__closure__", None) or ():
+            try:
+                inner = cell.cell_contents
+            except ValueError:
+                continue
+            if inspect.isfunction(inner):
+                out += _view_sources(inner, seen)
+        view = getattr(view, "__wrapped__", None)
+    return out
+
+
+def test_every_url_that_takes_a_post_is_posted_by_the_walker():
+    """A view that reads a POST (a form page, a POST-only action) must have its POST walked:
+    ``method="post"`` or ``post_expect`` in its rule (allauth's pages are their owner's)."""
+    rules = all_rules()
+    missing = []
+    for name, pattern in iter_pattern_objects():
+        rule = rules.get(name)
+        if rule is None or rule.post_statuses() is not None or rule.note == "allauth":
+            continue
+        source = _view_sources(pattern.callback)
+        if "POST" in source:
+            missing.append(name)
+    assert not missing, "URLs that take a POST but are not POSTed by the walker:\n" + "\n".join(sorted(missing))
 
 
 @pytest.mark.django_db
