@@ -6,7 +6,7 @@ land without its access rule being stated and checked."""
 import inspect
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.access_matrix import ROLES, all_rules, build_world, walker
 
@@ -138,3 +138,90 @@ def test_admin_is_superuser_only(roles, client_for):
     superuser = UserFactory(email="it@example.cn", role="staff", is_superuser=True, is_staff=True)
     assert client_for(superuser).get("/admin/").status_code == 200
     assert client_for(superuser).get("/admin/organizations/organization/").status_code == 200
+
+
+# --- what organization B sees, and a walker that can fail ---------------------------------------
+
+
+@pytest.fixture
+def admin_b(org_b, password):
+    from tests.factories import MembershipFactory, UserFactory
+
+    user = UserFactory(email="admin-b@example.cn", role="member", password=password, full_name="组织B管理员")
+    MembershipFactory(user=user, organization=org_b, role="admin")
+    return user
+
+
+@pytest.fixture
+def b_side(world, org_b, admin_b, member_b, staff, client_for):
+    """Organization B's own records (so its pages and files have rows), its March PDF, and
+    signed-in clients for B's member and admin."""
+    import datetime
+
+    from cases import services as cases_services
+    from reports.services import build_report, prepare_report
+    from reports.statistics import Scope
+    from tests.factories import (
+        AttendanceFactory,
+        BeneficiaryFactory,
+        CharityProjectFactory,
+        ProjectReportFactory,
+        TrainingSessionFactory,
+        VisitFactory,
+    )
+
+    person = BeneficiaryFactory(organization=org_b, name="乙组织的服务对象", phone="13900007777")
+    VisitFactory(beneficiary=person, notes="乙组织的走访")
+    cases_services.case_create(
+        organization=org_b,
+        actor=staff,
+        category="marriage",
+        received_date=datetime.date(2026, 3, 8),
+        summary="乙组织的案件。",
+        applicant_name="乙方申请人",
+        respondent_names="乙方被申请人",
+    )
+    session = TrainingSessionFactory(organization=org_b, title="乙组织的茶艺课")
+    AttendanceFactory(session=session, name="乙组织的学员")
+    project = CharityProjectFactory(organization=org_b, name="乙组织的项目")
+    ProjectReportFactory(project=project, narrative="乙组织的进展。")
+    report = prepare_report(month=datetime.date(2026, 3, 1), scope=Scope.for_organization(org_b))
+    build_report(report.pk)
+    report.refresh_from_db()
+    return {"report": report, "clients": {"member_b": client_for(member_b), "admin_b": client_for(admin_b)}}
+
+
+@pytest.mark.django_db
+def test_organization_b_sees_none_of_organization_as_records(world, org_a, b_side, staff, client_for):
+    """Every list page (also filtered by A), every export (CSV and xlsx, masked, and full for
+    B's admin) and B's monthly PDF, as B's member and admin: none of A's names or numbers."""
+    secrets = walker.secrets_of(org_a)
+    assert len(secrets) >= 10
+    # The secrets are what a page shows: staff see A's person on the register, B sees B's.
+    staff_page = client_for(staff).get(reverse("beneficiaries:list")).content.decode()
+    assert world.beneficiary_a.name in staff_page
+    b_page = b_side["clients"]["member_b"].get(reverse("beneficiaries:list")).content.decode()
+    assert "乙组织的服务对象" in b_page
+    failures = walker.leak_failures(world, b_side["clients"], secrets, report=b_side["report"])
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.django_db
+def test_the_walker_fails_when_the_access_rule_allows_everything(world, org_a, b_side, clients, monkeypatch):
+    """The checks above, run as functions with an access rule that allows everything, report
+    failures of every kind: statuses, database changes by refused roles, and leaks."""
+    walker.allow_everything(monkeypatch)
+    rules = all_rules()
+    statuses = [f for name in _names() for f in walker.check_statuses(name, rules[name], world, clients)]
+    posts = [f for name in _posted_names() for f in walker.check_post(name, rules[name], world, clients)]
+    leaks = walker.leak_failures(world, b_side["clients"], walker.secrets_of(org_a))
+    assert any("beneficiaries:detail member_b: got 200, expected 404" in f for f in statuses), statuses
+    assert any("cases:detail member_b: got 200, expected 404" in f for f in statuses), statuses
+    assert any(
+        "beneficiaries:deactivate POST member_a" in f and "changed beneficiaries.beneficiary" in f for f in posts
+    ), posts
+    assert any("organizations:member_remove POST member_a" in f and "changed" in f for f in posts), posts
+    assert any("cases:party_reveal POST member_b" in f and "changed organizations.dataaccessevent" in f for f in posts)
+    assert any("shows a person's name" in f for f in leaks), leaks
+    assert any("/spreadsheets/export/beneficiaries.xlsx: shows a person's name" in f for f in leaks), leaks
+    assert any("/spreadsheets/export/beneficiaries/full/ (csv): shows an ID number" in f for f in leaks), leaks

@@ -144,3 +144,124 @@ def check_no_leak(label, response, secrets):
         return [f"{label}: status {response.status_code}"]
     text = text_of_response(response)
     return [f"{label}: shows {what} “{secret}”" for secret, what in secrets.items() if secret in text]
+
+
+# --- what organization B sees ----------------------------------------------------------------
+
+
+def secrets_of(organization):
+    """{text: what it is}: the names and numbers of an organization's records (people, their
+    ID numbers and phones, case numbers and parties, sessions and trainees, projects, reports)."""
+    from beneficiaries.models import Beneficiary, Visit
+    from cases.models import CaseParty, MediationCase
+    from projects.models import CharityProject, ProjectReport
+    from training.models import Attendance, TrainingSession
+
+    found = {}
+
+    def add(what, values):
+        for value in values:
+            if value and len(value) >= 2:
+                found[value] = what
+
+    people = Beneficiary.objects.filter(organization=organization)
+    add("a person's name", people.values_list("name", flat=True))
+    add("an ID number", people.values_list("id_number", flat=True))
+    add("a phone", people.values_list("phone", flat=True))
+    add("visit notes", Visit.objects.filter(organization=organization).values_list("notes", flat=True))
+    cases = MediationCase.objects.filter(organization=organization)
+    add("a case number", cases.values_list("number", flat=True))
+    add("a case summary", cases.values_list("summary", flat=True))
+    parties = CaseParty.objects.filter(case__organization=organization)
+    add("a case party", parties.values_list("name", flat=True))
+    add("a case party's phone", parties.values_list("phone", flat=True))
+    add("a training session", TrainingSession.objects.filter(organization=organization).values_list("title", flat=True))
+    trainees = Attendance.objects.filter(session__organization=organization)
+    add("a trainee", trainees.values_list("name", flat=True))
+    add("a trainee's ID number", trainees.values_list("id_number", flat=True))
+    add("a project", CharityProject.objects.filter(organization=organization).values_list("name", flat=True))
+    add(
+        "a report's narrative",
+        ProjectReport.objects.filter(project__organization=organization).values_list("narrative", flat=True),
+    )
+    return found
+
+
+def list_urls(rules, world, role):
+    """The pages without an id in their URL that ``role`` may open (lists, forms, dashboards)."""
+    urls = []
+    for name, rule in sorted(rules.items()):
+        if rule.method != "get" or rule.note == "allauth" or rule.kwargs(world):
+            continue
+        if 200 in _allowed(rule.expect.get(role, 404)):
+            urls.append(reverse(name))
+    return urls
+
+
+def leak_failures(world, clients, secrets, *, report=None):
+    """What organization B's member and admin (``clients``: role -> client) see: every list
+    page (also filtered by organization A), every export (CSV and xlsx, masked; full for the
+    admin) and the PDF of ``report`` must show none of ``secrets``."""
+    from spreadsheets import policy
+    from spreadsheets.resources import RESOURCES
+    from tests.access_matrix import all_rules
+
+    rules = all_rules()
+    failures = []
+    for role, client in clients.items():
+        for url in list_urls(rules, world, "member_b"):
+            for query in ("", f"?organization={world.org_a.pk}&page=1"):
+                response = client.get(url + query)
+                if response.status_code in (302, 403):
+                    continue  # a page this role may not open (e.g. the admin's own forms)
+                failures += check_no_leak(f"{role} {url}{query}", response, secrets)
+        for name in RESOURCES:
+            for fmt in ("csv", "xlsx"):
+                url = reverse("spreadsheets:export", args=[name, fmt])
+                failures += check_no_leak(f"{role} {url}", client.get(url), secrets)
+                if role == "admin_b" and policy.has_personal_data(name):
+                    url = reverse("spreadsheets:export_full", args=[name])
+                    response = client.post(url, {"purpose": "核对", "fmt": fmt})
+                    failures += check_no_leak(f"{role} {url} ({fmt})", response, secrets)
+        if report is not None:
+            url = reverse("reports:report_download", args=[report.pk])
+            failures += check_no_leak(f"{role} {url}", client.get(url), secrets)
+    return failures
+
+
+PERMISSION_HELPERS = ("is_member_of", "is_admin_of", "can_manage_organization", "can_act_for", "can_see_personal_data")
+PROJECT_PACKAGES = {
+    "core",
+    "accounts",
+    "organizations",
+    "beneficiaries",
+    "training",
+    "projects",
+    "cases",
+    "spreadsheets",
+    "reports",
+    "fenghua_portal",
+}
+
+
+def allow_everything(monkeypatch):
+    """Swaps the access rule for one that allows everything: ``ScopedQuerySet.visible_to`` and
+    ``manageable_by`` return every row, and the permission helpers say yes, in every module
+    that imported them by name."""
+    import sys
+
+    from organizations import access
+
+    monkeypatch.setattr(access.ScopedQuerySet, "visible_to", lambda self, user: self)
+    monkeypatch.setattr(access.ScopedQuerySet, "manageable_by", lambda self, user: self)
+    originals = {id(getattr(access, name)) for name in PERMISSION_HELPERS}
+
+    def yes(*args, **kwargs):
+        return True
+
+    for module_name, module in list(sys.modules.items()):
+        if module is None or module_name.split(".")[0] not in PROJECT_PACKAGES:
+            continue
+        for attr, value in list(vars(module).items()):
+            if id(value) in originals:
+                monkeypatch.setattr(module, attr, yes)
