@@ -12,6 +12,7 @@ from tests.access_matrix import ROLES, all_rules, build_world, walker
 
 
 def iter_patterns(resolver=None, namespace=None, prefix=""):
+    """(full name, route, URLPattern) of every pattern of the URLconf."""
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
@@ -21,30 +22,16 @@ def iter_patterns(resolver=None, namespace=None, prefix=""):
         elif isinstance(pattern, URLPattern):
             name = pattern.name
             full = f"{namespace}:{name}" if namespace and name else name
-            yield full, prefix + str(pattern.pattern)
+            yield full, prefix + str(pattern.pattern), pattern
 
 
-def iter_pattern_objects(resolver=None, namespace=None, prefix=""):
-    """(full name, URLPattern) of the portal's patterns (not the admin's)."""
-    resolver = resolver or get_resolver()
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            ns = pattern.namespace
-            full_ns = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
-            if not str(pattern.pattern).startswith("admin/"):
-                yield from iter_pattern_objects(pattern, full_ns, prefix + str(pattern.pattern))
-        elif isinstance(pattern, URLPattern):
-            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
-            yield name, pattern
-
-
-def portal_patterns():
-    for name, route in iter_patterns():
+def portal_patterns(with_pattern=False):
+    for name, route, pattern in iter_patterns():
         if route.startswith("admin/"):
             continue  # Django's admin: covered by test_admin_is_superuser_only below
         if route.startswith(("static/", "media")):
             continue
-        yield name, route
+        yield (name, pattern) if with_pattern else (name, route)
 
 
 def test_every_url_is_classified():
@@ -118,7 +105,7 @@ def test_every_url_that_takes_a_post_is_posted_by_the_walker():
     ``method="post"`` or ``post_expect`` in its rule (allauth's pages are their owner's)."""
     rules = all_rules()
     missing = []
-    for name, pattern in iter_pattern_objects():
+    for name, pattern in portal_patterns(with_pattern=True):
         rule = rules.get(name)
         if rule is None or rule.post_statuses() is not None or rule.note == "allauth":
             continue
