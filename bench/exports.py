@@ -70,10 +70,10 @@ def run(options):
         ):
             queryset = resource.export_queryset(user)
             rows = queryset.count()
-            bare = _median_s(lambda q=queryset: _write_csv(exporter.export_rows(resource, q)), options.repeat)
+            bare = _median_s(lambda q=queryset, r=resource: _write_csv(exporter.export_rows(r, q)), options.repeat)
             timed = _median_s(
-                lambda q=queryset, u=user, m=mode: _write_csv(
-                    policy.export_file_rows(resource, q, u, mode=m, purpose="benchmark")
+                lambda q=queryset, u=user, m=mode, r=resource: _write_csv(
+                    policy.export_file_rows(r, q, u, mode=m, purpose="benchmark")
                 ),
                 options.repeat,
             )
