@@ -3,6 +3,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import PortalFilterSet
+from core.widgets import DateInput
 
 from .models import DataAccessEvent, DataAccessSubject, Organization, ServiceArea, Town
 
@@ -44,8 +45,12 @@ class AccessLogFilter(PortalFilterSet):
         label=_("组织"), queryset=Organization.objects.order_by("name"), method="filter_organization"
     )
     action = django_filters.ChoiceFilter(label=_("操作"), choices=DataAccessEvent.Action.choices)
-    date_from = django_filters.DateFilter(label=_("起始日期"), field_name="at__date", lookup_expr="gte")
-    date_to = django_filters.DateFilter(label=_("截止日期"), field_name="at__date", lookup_expr="lte")
+    date_from = django_filters.DateFilter(
+        label=_("起始日期"), field_name="at__date", lookup_expr="gte", widget=DateInput()
+    )
+    date_to = django_filters.DateFilter(
+        label=_("截止日期"), field_name="at__date", lookup_expr="lte", widget=DateInput()
+    )
 
     class Meta:
         model = DataAccessEvent
