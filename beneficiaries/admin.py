@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Beneficiary, PersonalDataAccess, Visit
+from .models import Beneficiary, Visit
 
 
 @admin.register(Beneficiary)
@@ -22,16 +22,3 @@ class VisitAdmin(admin.ModelAdmin):
     raw_id_fields = ["beneficiary", "created_by"]
     autocomplete_fields = ["organization"]
     date_hierarchy = "visit_date"
-
-
-@admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "beneficiary", "field"]
-    list_select_related = ["user", "beneficiary"]
-    readonly_fields = ["at", "user", "beneficiary", "field"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -7,8 +7,13 @@ class BeneficiariesConfig(AppConfig):
     verbose_name = _("服务对象")
 
     def ready(self):
+        from organizations.audit import register_subject_type
         from organizations.panels import register_panel
 
+        from . import audit
         from .panels import beneficiaries_panel
 
         register_panel(20, beneficiaries_panel)
+        register_subject_type(
+            "beneficiary", label=audit.LABEL, labels=audit.labels, find=audit.find, fields=audit.field_labels()
+        )

@@ -2,7 +2,6 @@ import datetime
 from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Count, DateField, ExpressionWrapper, F, Func, IntegerField, Max, Q, Value
@@ -12,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.history import field_label
 from organizations.access import ScopedQuerySet
 from organizations.models import Organization, Town
 
@@ -208,27 +206,6 @@ class Beneficiary(models.Model):
 
     def age_on(self, day: datetime.date) -> int:
         return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
-
-
-class PersonalDataAccess(models.Model):
-    """Written each time a user reveals one masked field of one record."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="data_accesses")
-    field = models.CharField(_("字段"), max_length=20)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("个人信息查看记录")
-        verbose_name_plural = _("个人信息查看记录")
-        ordering = ["-at"]
-
-    @property
-    def field_label(self) -> str:
-        try:
-            return field_label(Beneficiary, self.field)
-        except FieldDoesNotExist:
-            return self.field
 
 
 class VisitService(models.Model):

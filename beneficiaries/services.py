@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
 from organizations.access import can_act_for, can_see_personal_data, is_member_of, is_staff
+from organizations.audit import Action, Subject, record_access
 from organizations.privacy import mask_address, mask_id_number, mask_phone
 from organizations.validators import normalize_id_number, parse_id_number
 
-from .models import Beneficiary, PersonalDataAccess, Visit
+from .models import Beneficiary, Visit
 
 logger = logging.getLogger(__name__)
 
@@ -93,17 +94,42 @@ def _check_key_care(beneficiary, today, errors):
         errors["key_care_since"] = _("列为重点关爱日期不能晚于今天。")
 
 
-@transaction.atomic
+def beneficiary_subject(beneficiary):
+    """The audit log's name for a beneficiary (``organizations.audit.Subject``)."""
+    return Subject("beneficiary", beneficiary.pk, beneficiary.organization_id)
+
+
 def beneficiary_save(*, beneficiary, actor, categories=None, confirm_similar=False):
     """Creates or updates a beneficiary (the instance holds the entered values).
 
     Rules: the ID number passes its GB 11643 checksum and gives the birth date and gender (a
     contradicting entry is refused); one person, one record (a second record with the same ID
-    number is refused: ``DuplicateIdNumber``); the same name, birth date and village as another
-    record is saved only with ``confirm_similar`` (``PossibleDuplicate``); consent date and way are
-    recorded, and for a person under 14 also the guardian's name and consent date; a key-care
-    person has a cadence of at least one visit a month.  Staff may save for any organization,
-    organization users only for their own."""
+    number is refused: ``DuplicateIdNumber``, and the attempt is written to the audit log, on
+    the existing person's record, since typing a number is a way to learn whether someone is
+    registered); the same name, birth date and village as another record the actor may see is
+    saved only with ``confirm_similar`` (``PossibleDuplicate``; records the actor may not see
+    are not offered, so the check cannot be used to probe other organizations' people); consent
+    date and way are recorded, and for a person under 14 also the guardian's name and consent
+    date; a key-care person has a cadence of at least one visit a month.  Staff may save for any
+    organization, organization users only for their own."""
+    try:
+        return _beneficiary_save(
+            beneficiary=beneficiary, actor=actor, categories=categories, confirm_similar=confirm_similar
+        )
+    except DuplicateIdNumber as exc:
+        # Written after the save's transaction is rolled back, so the record stays.
+        record_access(
+            actor=actor,
+            action=Action.DUPLICATE,
+            subjects=[beneficiary_subject(exc.existing)],
+            organization=exc.existing.organization_id,
+            field="id_number",
+        )
+        raise
+
+
+@transaction.atomic
+def _beneficiary_save(*, beneficiary, actor, categories, confirm_similar):
     if not can_record_for(actor, beneficiary.organization_id):
         raise PermissionDenied
     if beneficiary.pk:
@@ -127,7 +153,9 @@ def beneficiary_save(*, beneficiary, actor, categories=None, confirm_similar=Fal
         raise DuplicateIdNumber({"id_number": _("该身份证号已有服务对象记录，一人只能登记一次。")}, existing=existing)
     if not confirm_similar:
         matches = list(
-            others.filter(name=beneficiary.name, birth_date=beneficiary.birth_date, village=beneficiary.village)[:5]
+            others.visible_to(actor).filter(
+                name=beneficiary.name, birth_date=beneficiary.birth_date, village=beneficiary.village
+            )[:5]
         )
         if matches:
             raise PossibleDuplicate(
@@ -190,7 +218,13 @@ def personal_data_reveal(*, beneficiary, field, actor):
         raise ValidationError(_("不支持查看该字段。"))
     if not can_see_personal_data(actor, beneficiary.organization_id):
         raise PermissionDenied
-    PersonalDataAccess.objects.create(user=actor, beneficiary=beneficiary, field=field)
+    record_access(
+        actor=actor,
+        action=Action.REVEAL,
+        subjects=[beneficiary_subject(beneficiary)],
+        organization=beneficiary.organization_id,
+        field=field,
+    )
     return getattr(beneficiary, field)
 
 

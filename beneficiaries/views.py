@@ -16,6 +16,7 @@ from core.filters import filtered
 from core.history import field_label
 from core.pagination import paginate
 from organizations.access import can_see_personal_data, get_visible_or_404, is_staff
+from organizations.audit import events_about
 
 from .filters import BeneficiaryFilter, OverdueFilter, SearchForm, VisitFilter
 from .forms import BeneficiaryForm, DeactivateForm, VisitForm
@@ -229,7 +230,7 @@ def beneficiary_history(request, pk):
     beneficiary = get_visible_or_404(Beneficiary, request.user, pk=pk)
     if not is_staff(request.user):
         raise PermissionDenied
-    accesses = beneficiary.data_accesses.select_related("user")[:50]
+    accesses = events_about("beneficiary", beneficiary.pk)[:50]
     return render(
         request,
         "beneficiaries/beneficiary_history.html",

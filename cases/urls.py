@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/reopen/", views.case_reopen, name="reopen"),
     path("<int:pk>/events/add/", views.event_create, name="event_add"),
     path("<int:pk>/parties/add/", views.party_create, name="party_add"),
+    path("<int:pk>/parties/<int:party_pk>/reveal/<str:field>/", views.party_reveal, name="party_reveal"),
     path("<int:pk>/parties/<int:party_pk>/remove/", views.party_delete, name="party_remove"),
     path("<int:pk>/attachments/add/", views.attachment_upload, name="attachment_upload"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment_download"),

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from core.feedback import add_service_errors, error_messages, form_error_messages
 from core.files import attachment_response
 from core.filters import filtered
-from core.history import history_entries
+from core.history import field_label, history_entries
 from core.pagination import paginate
-from organizations.access import get_visible_or_404, is_leader, is_staff
+from organizations.access import can_see_personal_data, get_visible_or_404, is_leader, is_staff
 
 from . import services, workflow
 from .filters import CaseFilter
@@ -86,7 +86,7 @@ def case_create(request):
 def case_detail(request, pk):
     case = _case_or_404(request, pk)
     can_work = services.can_work_on_case(request.user, case)
-    parties = case.parties.select_related("beneficiary").order_by("role", "id")
+    parties = _masked_parties(case, request.user)
     events = case.events.select_related("author").order_by("at", "id")
     attachments = case.attachments.select_related("uploaded_by").order_by("uploaded_at", "id")
     context = {
@@ -95,6 +95,7 @@ def case_detail(request, pk):
         "events": events,
         "attachments": attachments,
         "can_work": can_work,
+        "can_reveal": can_see_personal_data(request.user, case.organization_id),
         "is_staff": is_staff(request.user),
         "ended": case.status in workflow.ENDED,
     }
@@ -105,6 +106,20 @@ def case_detail(request, pk):
     if context["is_staff"] and workflow.can_reopen(case.status):
         context["reopen_form"] = ReopenForm()
     return render(request, "cases/case_detail.html", context)
+
+
+def _masked_parties(case, user):
+    """The case's parties with their phones masked; the link to a beneficiary only when the
+    user may still see that person (one moved to another organization is not named)."""
+    from beneficiaries.models import Beneficiary
+
+    parties = list(case.parties.select_related("beneficiary").order_by("role", "id"))
+    linked = {party.beneficiary_id for party in parties if party.beneficiary_id}
+    visible = set(Beneficiary.objects.visible_to(user).filter(pk__in=linked).values_list("pk", flat=True))
+    for party in parties:
+        party.masked = {field: mask(getattr(party, field)) for field, mask in services.PARTY_REVEALABLE.items()}
+        party.visible_beneficiary = party.beneficiary if party.beneficiary_id in visible else None
+    return parties
 
 
 @case_pages
@@ -201,6 +216,20 @@ def party_create(request, pk):
         lambda case, data: services.party_add(case=case, actor=request.user, **data),
         _("当事人已添加。"),
     )
+
+
+@case_pages
+@require_POST
+def party_reveal(request, pk, party_pk, field):
+    """Shows one masked field of one party and records the access (who, when, which field)."""
+    if field not in services.PARTY_REVEALABLE:
+        raise Http404
+    case = _case_or_404(request, pk)
+    party = get_object_or_404(CaseParty.objects.visible_to(request.user), pk=party_pk, case=case)
+    value = services.party_reveal(party=party, field=field, actor=request.user)
+    context = {"case": case, "party": party, "value": value, "label": field_label(CaseParty, field)}
+    template = "beneficiaries/_revealed.html" if request.htmx else "cases/party_reveal.html"
+    return render(request, template, context)
 
 
 @case_pages

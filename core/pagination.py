@@ -11,9 +11,12 @@ from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 COUNT_CAP = 1000
+# No list comes near this many rows; a page number past it (9223372036854775807) is answered
+# with 404 before it reaches the database, whose OFFSET is a 64-bit integer.
+MAX_OFFSET = 2**31
 
 _Row = TypeVar("_Row")
 
@@ -70,7 +73,11 @@ def _int(value: Any, default: int) -> int:
 def paginate(
     request: HttpRequest, queryset: QuerySet[Any, _Row], per_page: int | None = None
 ) -> tuple[Page[_Row], str]:
-    """Returns (page, query string without ``page``) for ``?page=N&per_page=M`` (M up to 200)."""
+    """Returns (page, query string without ``page``) for ``?page=N&per_page=M`` (M up to 200).
+
+    Any page number answers a page or 404, never an error: a malformed, zero or negative one
+    gives the first page; past the end of a counted list, its last page; past the end of a list
+    of more than ``COUNT_CAP`` rows (not counted to the end), or beyond ``MAX_OFFSET``, 404."""
     per_page = max(1, min(_int(request.GET.get("per_page"), per_page or settings.PAGINATE_BY), 200))
     number = max(1, _int(request.GET.get("page"), 1))
     matching = queryset.order_by() if queryset.query.can_filter() else queryset
@@ -79,7 +86,11 @@ def paginate(
     if not capped:
         number = min(number, max(1, -(-counted // per_page)))
     offset = (number - 1) * per_page
+    if offset >= MAX_OFFSET:
+        raise Http404
     rows = list(queryset[offset : offset + per_page + 1])
+    if not rows and number > 1:
+        raise Http404
     page = Page(rows[:per_page], number, len(rows) > per_page, CappedPaginator(counted, per_page, capped))
     query = request.GET.copy()
     query.pop("page", None)

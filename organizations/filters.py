@@ -1,10 +1,11 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import PortalFilterSet
+from core.widgets import DateInput
 
-from .models import Organization, ServiceArea, Town
+from .models import DataAccessEvent, DataAccessSubject, Organization, ServiceArea, Town
 
 
 def visible_organizations(request):
@@ -39,3 +40,51 @@ class OrganizationFilter(PortalFilterSet):
         return queryset.filter(
             Q(name__icontains=value) | Q(leader_name__icontains=value) | Q(credit_code__iexact=value)
         )
+
+
+class AccessLogFilter(PortalFilterSet):
+    """The staff audit page: by person (name, ID number or case number, through the kinds of
+    person the apps register), by user, by whose data (organization), by action and by date."""
+
+    person = django_filters.CharFilter(label=_("被访问的人"), method="filter_person")
+    user = django_filters.CharFilter(label=_("操作人"), method="filter_user")
+    organization = django_filters.ModelChoiceFilter(
+        label=_("组织"), queryset=Organization.objects.order_by("name"), method="filter_organization"
+    )
+    action = django_filters.ChoiceFilter(label=_("操作"), choices=DataAccessEvent.Action.choices)
+    date_from = django_filters.DateFilter(
+        label=_("起始日期"), field_name="at__date", lookup_expr="gte", widget=DateInput()
+    )
+    date_to = django_filters.DateFilter(
+        label=_("截止日期"), field_name="at__date", lookup_expr="lte", widget=DateInput()
+    )
+
+    class Meta:
+        model = DataAccessEvent
+        fields = ["person", "user", "organization", "action", "date_from", "date_to"]
+
+    def filter_person(self, queryset, name, value):
+        from .audit import subject_types
+
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q(pk__in=[])
+        for record_type, kind in subject_types().items():
+            subjects = DataAccessSubject.objects.filter(
+                event=OuterRef("pk"), record_type=record_type, record_id__in=kind.find(value)
+            )
+            condition |= Q(Exists(subjects))
+        return queryset.filter(condition)
+
+    def filter_user(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(user__email__icontains=value) | Q(user__full_name__icontains=value))
+
+    def filter_organization(self, queryset, name, value):
+        if value is None:
+            return queryset
+        subjects = DataAccessSubject.objects.filter(event=OuterRef("pk"), organization=value)
+        return queryset.filter(Q(organization=value) | Q(Exists(subjects)))

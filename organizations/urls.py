@@ -25,4 +25,5 @@ urlpatterns = [
         name="invitation_decline",
     ),
     path("accounts/", views.account_list, name="accounts"),
+    path("audit/", views.access_log, name="audit"),
 ]

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,9 +14,10 @@ from core.filters import filtered
 from core.pagination import paginate
 
 from .access import can_manage_organization, get_visible_or_404, is_staff
-from .filters import OrganizationFilter
+from .audit import subject_labels, subject_types
+from .filters import AccessLogFilter, OrganizationFilter
 from .forms import AccountCreateForm, MembershipAddForm, OrganizationForm
-from .models import Invitation, Membership, Organization
+from .models import DataAccessEvent, DataAccessSubject, Invitation, Membership, Organization
 from .panels import panels_for
 from .services import (
     invitation_accept,
@@ -200,3 +201,26 @@ def account_list(request):
         "role", "email"
     )
     return render(request, "organizations/account_list.html", {"form": form, "users": users})
+
+
+@staff_required
+def access_log(request):
+    """Every access to personal data (reveals of beneficiaries' and case parties' fields, masked
+    and full exports, duplicate-registration attempts), newest first, for federation staff."""
+    base = DataAccessEvent.objects.select_related("user", "organization")
+    person_type, person_id = request.GET.get("person_type", ""), request.GET.get("person_id", "")
+    person = None
+    if person_type in subject_types() and person_id.isdigit():
+        # A person's own log links here with the exact record.
+        subjects = DataAccessSubject.objects.filter(event=OuterRef("pk"), record_type=person_type, record_id=person_id)
+        base = base.filter(Exists(subjects))
+        person = subject_types()[person_type].labels({int(person_id)}).get(int(person_id))
+    filterset = AccessLogFilter(request.GET or None, queryset=base)
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    page, query = paginate(request, queryset.order_by("-at", "-id"))
+    labels = subject_labels(page.object_list)
+    for event in page.object_list:
+        event.people = labels.get(event.pk, [])
+    return render(
+        request, "organizations/access_log.html", {"filter": filterset, "page": page, "query": query, "person": person}
+    )

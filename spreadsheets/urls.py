@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("template/<str:resource>.xlsx", views.template_download, name="template"),
     path("export/<str:resource>.<str:fmt>", views.export, name="export"),
+    path("export/<str:resource>/full/", views.export_full, name="export_full"),
     path("upload/", views.upload, name="upload"),
     path("jobs/<int:pk>/", views.job_detail, name="job"),
     path("jobs/<int:pk>/progress/", views.job_progress_view, name="job_progress"),

@@ -3,19 +3,20 @@ to confirm included) and fetches jobs through ``ImportJob.objects.visible_to``."
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.feedback import add_service_errors
 from organizations.access import get_visible_or_404
 
-from . import services
-from .exporter import XLSX_TYPE, csv_stream, export_rows, template_file, xlsx_file
+from . import policy, services
+from .exporter import XLSX_TYPE, csv_stream, template_file, xlsx_file
 from .files import FileRejected
-from .forms import UploadForm
+from .forms import FullExportForm, UploadForm, exportable_organizations
 from .models import ImportJob
 from .permissions import can_export, can_import
 from .resources import RESOURCES, get_resource_or_404
@@ -36,6 +37,7 @@ def index(request):
             "label": resource.label,
             "can_import": can_import(user, name),
             "can_export": can_export(user, name),
+            "can_export_full": policy.may_export(user, name, policy.Mode.FULL),
         }
         for name, resource in RESOURCES.items()
     ]
@@ -60,20 +62,73 @@ def template_download(request, resource):
     return FileResponse(handle, as_attachment=True, filename=f"{resource.label}导入模板.xlsx", content_type=XLSX_TYPE)
 
 
-@login_required
-def export(request, resource, fmt):
-    resource = get_resource_or_404(resource)
-    if fmt not in ("xlsx", "csv"):
-        raise Http404
-    if not can_export(request.user, resource.name):
-        raise PermissionDenied
-    rows = export_rows(resource, resource.export_queryset(request.user))
-    filename = f"{resource.label}-{_stamp()}.{fmt}"
+def _file_response(resource, rows, fmt, suffix=""):
+    filename = f"{resource.label}{suffix}-{_stamp()}.{fmt}"
     if fmt == "csv":
         response = StreamingHttpResponse(csv_stream(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = _disposition(filename)
         return response
     return FileResponse(xlsx_file(rows, resource.label), as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+
+
+def _limited(queryset, organization):
+    """The rows of one organization (the export's filter), by the model's own scope path."""
+    if organization is None:
+        return queryset, {}
+    return queryset.filter(**{queryset.scope_path: organization.pk}), {"organization": organization.name}
+
+
+@login_required
+def export(request, resource, fmt):
+    """The masked export (every role that may export the type), optionally of one
+    organization (``?organization=<id>``); recorded without per-person entries."""
+    resource = get_resource_or_404(resource)
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    if not policy.may_export(request.user, resource.name, policy.Mode.MASKED):
+        raise PermissionDenied
+    organization = None
+    if request.GET.get("organization"):
+        organization = get_visible_or_404(
+            exportable_organizations(request.user, full=False), request.user, pk=request.GET["organization"]
+        )
+    queryset, filters = _limited(resource.export_queryset(request.user), organization)
+    rows = policy.export_file_rows(
+        resource, queryset, request.user, mode=policy.Mode.MASKED, filters=filters, organization=organization
+    )
+    return _file_response(resource, rows, fmt)
+
+
+@login_required
+def export_full(request, resource):
+    """The full (unmasked) export: staff, and organization admins for their own organizations'
+    people; a purpose is required; the export and every exported person are recorded."""
+    resource = get_resource_or_404(resource)
+    if not policy.has_personal_data(resource.name):
+        raise Http404  # nothing is masked in this type: the ordinary export is complete
+    if not policy.may_export(request.user, resource.name, policy.Mode.FULL):
+        raise PermissionDenied
+    form = FullExportForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        organization = form.cleaned_data["organization"]
+        queryset, filters = _limited(resource.export_queryset(request.user), organization)
+        try:
+            rows = policy.export_file_rows(
+                resource,
+                queryset,
+                request.user,
+                mode=policy.Mode.FULL,
+                purpose=form.cleaned_data["purpose"],
+                filters=filters,
+                organization=organization,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _file_response(resource, rows, form.cleaned_data["fmt"], suffix=_("（完整）"))
+    return render(
+        request, "spreadsheets/export_full.html", {"form": form, "label": resource.label, "name": resource.name}
+    )
 
 
 def _disposition(filename):

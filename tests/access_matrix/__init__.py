@@ -8,6 +8,13 @@ on a URL that no module classifies.
 Roles: anon, staff, leader, admin_a (admin of organization A), member_a, member_b (member of
 organization B).  Expected statuses: 200 (allowed), 302 (anonymous sent to login, or a redirect
 after a POST), 403 (role may never do this), 404 (not theirs: existence not revealed), 405.
+
+State-changing URLs: a ``method="post"`` rule, or a GET rule with ``post_expect`` (a form page,
+or a POST-only view classified by its GET), is POSTed by every role with ``data(world)``, which
+must be a valid payload; the walker compares the database before and after each POST: a role
+refused (anonymous, or an expected 403/404/405) must leave it unchanged, and (unless
+``writes=False``) at least one allowed role must change it, which proves the payload valid.
+See tests/access_matrix/walker.py.
 """
 
 import importlib
@@ -25,6 +32,19 @@ class Rule:
     method: str = "get"
     data: Callable = lambda world: {}
     note: str = ""
+    # For a GET rule of a URL that also changes state on POST: each role's status for a POST of
+    # ``data(world)`` (None: the URL is not POSTed, e.g. allauth's pages, tested by their owner).
+    post_expect: dict | None = None
+    # A POST by an allowed role changes the database (False: one that may leave it unchanged,
+    # such as switching the language or reopening a case that is still open).
+    writes: bool = True
+    # Roles refused by validation rather than by status (e.g. a form shown again, 200, because
+    # the organization they chose is not theirs): their POST must leave the database unchanged too.
+    unchanged: tuple = ()
+
+    def post_statuses(self):
+        """Each role's expected status for a POST, or None when the URL is not POSTed."""
+        return self.expect if self.method == "post" else self.post_expect
 
 
 def login_only(kwargs=lambda world: {}, **overrides):

@@ -51,7 +51,10 @@ RULES = {
     "home": login_only(),
     "healthz": Rule(expect=PUBLIC),
     "set_language": Rule(
-        expect=dict.fromkeys(ROLES, 302), method="post", data=lambda w: {"language": "en", "next": "/"}
+        expect=dict.fromkeys(ROLES, 302),
+        method="post",
+        data=lambda w: {"language": "en", "next": "/"},
+        writes=False,  # a cookie, not the database
     ),
     "javascript-catalog": Rule(expect=PUBLIC),
     **_allauth_rules(),

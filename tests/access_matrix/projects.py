@@ -5,8 +5,7 @@ attachments are A's and staff's only."""
 import datetime
 
 from . import Rule, org_scoped, staff_only
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from .payloads import PDF, pdf_upload
 
 
 def build(world):
@@ -52,6 +51,33 @@ def _project(w):
     return {"pk": w.project_a.pk}
 
 
+def _project_form(w, **changes):
+    return {
+        "name": "巾帼家政技能提升",
+        "organization": w.org_a.pk,
+        "funding_source": "government",
+        "amount": "20000.00",
+        "start_date": "2026-02-01",
+        "end_date": "2026-11-30",
+        "target_beneficiaries": 40,
+        "status": "approved",
+        **changes,
+    }
+
+
+def _report_form(w, **changes):
+    return {
+        "period_start": "2026-04-01",
+        "period_end": "2026-04-30",
+        "narrative": "本月开展培训两次。",
+        "people_served": 12,
+        "funds_spent": "1500.00",
+        "people_employed": 0,
+        "income_generated": "0",
+        **changes,
+    }
+
+
 def _draft(w):
     return {"pk": w.report_draft_a.pk}
 
@@ -62,21 +88,47 @@ def _submitted(w):
 
 RULES = {
     "projects:list": Rule(expect={**PROJECT_READ, "member_b": 200}),
-    "projects:create": staff_only(),
+    "projects:create": Rule(
+        expect={"anon": 302, "staff": 200, "leader": 403, "admin_a": 403, "member_a": 403, "member_b": 403},
+        post_expect=dict(STAFF_POST),
+        data=_project_form,
+    ),
     "projects:detail": Rule(expect=dict(PROJECT_READ), kwargs=_project),
-    "projects:edit": staff_only(_project),
+    "projects:edit": Rule(
+        expect={"anon": 302, "staff": 200, "leader": 403, "admin_a": 403, "member_a": 403, "member_b": 403},
+        kwargs=_project,
+        post_expect=dict(STAFF_POST),
+        data=lambda w: _project_form(w, name=w.project_a.name, target_beneficiaries=120),
+    ),
     "projects:advance": Rule(expect=dict(STAFF_POST), kwargs=_project, method="post"),
-    "projects:report_create": Rule(expect={**REPORT_WRITE, "leader": 403}, kwargs=_project),
+    "projects:report_create": Rule(
+        expect={**REPORT_WRITE, "leader": 403},
+        kwargs=_project,
+        post_expect={**REPORT_POST, "leader": 403},
+        data=_report_form,
+    ),
     "projects:review_queue": staff_only(),
     "projects:missing_reports": staff_only(),
     "projects:report_detail": Rule(expect=dict(PROJECT_READ), kwargs=lambda w: {"pk": w.report_approved_a.pk}),
-    "projects:report_edit": Rule(expect=dict(REPORT_WRITE), kwargs=_draft),
+    "projects:report_edit": Rule(
+        expect=dict(REPORT_WRITE),
+        kwargs=_draft,
+        post_expect=dict(REPORT_POST),
+        data=lambda w: _report_form(
+            w,
+            period_start=w.report_draft_a.period_start.isoformat(),
+            period_end=w.report_draft_a.period_end.isoformat(),
+            narrative="修改后的进展。",
+        ),
+    ),
     "projects:report_submit": Rule(expect=dict(REPORT_POST), kwargs=_draft, method="post"),
     "projects:report_approve": Rule(expect=dict(STAFF_POST), kwargs=_submitted, method="post"),
     "projects:report_return": Rule(
         expect=dict(STAFF_POST), kwargs=_submitted, method="post", data=lambda w: {"review_comment": "请补充照片。"}
     ),
-    "projects:report_attachment_upload": Rule(expect=dict(REPORT_POST), kwargs=_draft, method="post"),
+    "projects:report_attachment_upload": Rule(
+        expect=dict(REPORT_POST), kwargs=_draft, method="post", data=lambda w: {"file": pdf_upload("照片.pdf")}
+    ),
     "projects:report_attachment_download": org_scoped(
         lambda w: {"pk": w.report_draft_a.pk, "attachment_pk": w.report_attachment_a.pk}
     ),

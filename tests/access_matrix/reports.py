@@ -4,7 +4,7 @@ only (leaders get district and town reports, not organization ones)."""
 
 import datetime
 
-from . import login_only, org_scoped
+from . import Rule, login_only, org_scoped
 
 
 def build(world):
@@ -33,7 +33,14 @@ def _report(w):
 
 RULES = {
     "reports:dashboard": login_only(),
-    "reports:report_list": login_only(),
+    # Asking for organization A's PDF: staff and A's users; a leader gets the district's
+    # (the organization field is not offered to leaders); B's member is shown the form again.
+    "reports:report_list": Rule(
+        expect={"anon": 302, "staff": 200, "leader": 200, "admin_a": 200, "member_a": 200, "member_b": 200},
+        post_expect={"anon": 302, "staff": 302, "leader": 302, "admin_a": 302, "member_a": 302, "member_b": 200},
+        data=lambda w: {"month": "2026-03", "organization": w.org_a.pk},
+        unchanged=("member_b",),
+    ),
     "reports:report_status": org_scoped(_report),
     "reports:report_progress": org_scoped(_report),
     "reports:report_download": org_scoped(_report),

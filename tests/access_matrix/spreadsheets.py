@@ -30,6 +30,30 @@ def build(world):
     world.set(import_job=job)
 
 
+def _sheet(w):
+    """A one-row beneficiaries sheet for organization A (valid: the upload makes an import job)."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from spreadsheets.resources import get_resource
+    from tests.factories import make_id_number
+
+    headers = [column.header for column in get_resource("beneficiaries").columns]
+    values = {
+        "姓名": "表格里的人",
+        "身份证号": make_id_number(birth=datetime.date(1955, 3, 3)),
+        "所属镇街": "锦屏街道",
+        "村社区": "东门村",
+        "负责组织": w.org_a.name,
+    }
+    text = ",".join(headers) + "\n" + ",".join(values.get(header, "") for header in headers) + "\n"
+    return {
+        "resource": "beneficiaries",
+        "file": SimpleUploadedFile("服务对象.csv", text.encode("utf-8-sig"), "text/csv"),
+    }
+
+
 RULES = {
     "spreadsheets:index": login_only(),
     # Templates hold no records; they are for those who import or export the type.
@@ -39,11 +63,18 @@ RULES = {
         kwargs=lambda w: {"resource": "beneficiaries", "fmt": "xlsx"},
         note="rows scoped by visible_to; tests/spreadsheets/test_web.py checks the rows",
     ),
+    # The full export's form: staff and organization admins; members and leaders never.
+    # A full export (the POST) is written to the audit log with every exported person.
+    "spreadsheets:export_full": Rule(
+        expect={"anon": 302, "staff": 200, "leader": 403, "admin_a": 200, "member_a": 403, "member_b": 403},
+        kwargs=lambda w: {"resource": "beneficiaries"},
+        post_expect={"anon": 302, "staff": 200, "leader": 403, "admin_a": 200, "member_a": 403, "member_b": 403},
+        data=lambda w: {"purpose": "核对重点关爱名单", "fmt": "csv"},
+    ),
     "spreadsheets:upload": Rule(
         expect={"anon": 302, "staff": 302, "leader": 403, "admin_a": 302, "member_a": 403, "member_b": 403},
         method="post",
-        data=lambda w: {"resource": "beneficiaries"},
-        note="invalid form: redirected back with a message",
+        data=_sheet,
     ),
     "spreadsheets:job": Rule(expect=OWN_JOB, kwargs=lambda w: {"pk": w.import_job.pk}),
     "spreadsheets:job_progress": Rule(expect=OWN_JOB, kwargs=lambda w: {"pk": w.import_job.pk}),
@@ -53,6 +84,8 @@ RULES = {
         expect={"anon": 302, "staff": 403, "leader": 404, "admin_a": 302, "member_a": 404, "member_b": 404},
         kwargs=lambda w: {"pk": w.import_job.pk},
         method="post",
+        writes=False,
+        note="the job has a rejected row: nothing to confirm; tests/spreadsheets confirm a clean one",
     ),
     "spreadsheets:job_cancel": Rule(
         expect={"anon": 302, "staff": 302, "leader": 404, "admin_a": 302, "member_a": 404, "member_b": 404},

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from beneficiaries.models import PersonalDataAccess
 from beneficiaries.services import name_initials
+from organizations.models import DataAccessEvent
 from organizations.privacy import mask_id_number, mask_phone
 from tests.factories import BeneficiaryFactory
 
@@ -37,8 +37,14 @@ def test_reveal_returns_one_field_and_records_the_access(client_for, member_a, p
     html = response.content.decode()
     assert response.status_code == 200
     assert person.id_number in html and person.phone not in html
-    access = PersonalDataAccess.objects.get()
-    assert (access.user, access.beneficiary, access.field) == (member_a, person, "id_number")
+    access = DataAccessEvent.objects.get()
+    assert (access.user, access.action, access.field) == (member_a, "reveal", "id_number")
+    subject = access.subjects.get()
+    assert (subject.record_type, subject.record_id, subject.organization_id) == (
+        "beneficiary",
+        person.pk,
+        person.organization_id,
+    )
 
 
 def test_reveal_is_post_only_and_refused_to_others(client_for, leader, member_b, member_a, person):
@@ -47,7 +53,7 @@ def test_reveal_is_post_only_and_refused_to_others(client_for, leader, member_b,
     assert client_for(leader).post(url).status_code == 403
     assert client_for(member_b).post(url).status_code == 404
     assert client_for(member_a).post(reverse("beneficiaries:reveal", args=[person.pk, "name"])).status_code == 404
-    assert not PersonalDataAccess.objects.exists()
+    assert not DataAccessEvent.objects.exists()
 
 
 def test_leaders_see_no_beneficiary_pages(client_for, leader, person):

@@ -2,8 +2,9 @@
 
 import pytest
 
-from beneficiaries.models import PersonalDataAccess, Visit
+from beneficiaries.models import Visit
 from beneficiaries.services import name_initials
+from organizations.models import DataAccessEvent
 from tests.factories import BeneficiaryFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,5 +41,5 @@ def test_log_a_visit_on_a_phone(phone, live_server, login, member_a, org_a, shot
     # Revealing one field swaps in its value in place and records the access.
     phone.locator("#reveal-phone button").click()
     phone.locator(".revealed", has_text=person.phone).wait_for()
-    assert PersonalDataAccess.objects.get().field == "phone"
+    assert DataAccessEvent.objects.get().field == "phone"
     assert not [e for e in errors if "Content Security Policy" in e and "script" in e], errors

@@ -203,18 +203,20 @@ def test_export_escapes_formulas(staff, org_a, client_for):
         organization=org_a, name='=HYPERLINK("http://x")', address="+1+2", phone="@SUM(A1)", village="-2+3"
     )
     client = client_for(staff)
-    text = streamed(client.get(reverse("spreadsheets:export", args=["beneficiaries", "csv"]))).decode("utf-8-sig")
+    url = reverse("spreadsheets:export_full", args=["beneficiaries"])
+
+    def full(fmt):
+        return b"".join(client.post(url, {"purpose": "核对", "fmt": fmt}).streaming_content)
+
+    text = full("csv").decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "'+1+2" in text and "'@SUM(A1)" in text and "'-2+3" in text
-    rows = sheet_rows(
-        b"".join(client.get(reverse("spreadsheets:export", args=["beneficiaries", "xlsx"])).streaming_content)
-    )
+    rows = sheet_rows(full("xlsx"))
     assert rows[1][0] == '\'=HYPERLINK("http://x")' and rows[1][5] == "'-2+3"
-    workbook = load_workbook(
-        io.BytesIO(
-            b"".join(client.get(reverse("spreadsheets:export", args=["beneficiaries", "xlsx"])).streaming_content)
-        )
-    )
+    workbook = load_workbook(io.BytesIO(full("xlsx")))
     assert workbook.active["A2"].data_type == "s"  # text, not a formula
+    # Masked cells are escaped too: the mask keeps the first character.
+    masked = streamed(client.get(reverse("spreadsheets:export", args=["beneficiaries", "csv"]))).decode("utf-8-sig")
+    assert "'+******" in masked and "'=HYPERLINK" in masked
 
 
 def test_csv_export_is_streamed(staff, org_a, client_for):
