@@ -9,6 +9,7 @@ class BeneficiariesConfig(AppConfig):
     def ready(self):
         from organizations.panels import register_panel
 
+        from . import rules  # noqa: F401  (registers the rule sets)
         from .panels import beneficiaries_panel
 
         register_panel(20, beneficiaries_panel)

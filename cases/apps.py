@@ -9,6 +9,7 @@ class CasesConfig(AppConfig):
     def ready(self):
         from organizations.panels import register_panel
 
+        from . import rules  # noqa: F401  (registers the rule sets)
         from .panels import case_panel
 
         register_panel(40, case_panel)

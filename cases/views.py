@@ -15,7 +15,9 @@ from django.views.decorators.http import require_POST
 from core.feedback import add_service_errors, error_messages, form_error_messages
 from core.files import attachment_response
 from core.pagination import paginate
-from organizations.access import get_visible_or_404, is_leader, is_staff
+from core.versioning import describe_delta
+from organizations.access import can_act_for, get_visible_or_404, is_leader, is_staff
+from organizations.models import Organization
 
 from . import services, workflow
 from .filters import CaseFilter
@@ -46,7 +48,7 @@ def case_list(request):
     filterset = CaseFilter(request.GET or None, queryset=base, user=request.user)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     page, query = paginate(request, queryset.order_by("-received_date", "-number"))
-    can_create = services.organizations_for_new_case(request.user).exists()
+    can_create = Organization.objects.recordable_by(request.user).exists()
     return render(
         request, "cases/case_list.html", {"filter": filterset, "page": page, "query": query, "can_create": can_create}
     )
@@ -54,10 +56,10 @@ def case_list(request):
 
 @case_pages
 def case_create(request):
-    organizations = services.organizations_for_new_case(request.user)
+    organizations = Organization.objects.recordable_by(request.user)
     if not organizations.exists():
         raise PermissionDenied
-    form = CaseCreateForm(request.POST or None, organizations=organizations)
+    form = CaseCreateForm(request.POST or None, organizations=organizations, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -84,7 +86,7 @@ def case_create(request):
 @case_pages
 def case_detail(request, pk):
     case = _case_or_404(request, pk)
-    can_work = services.can_work_on_case(request.user, case)
+    can_work = can_act_for(request.user, case.organization_id)
     parties = case.parties.select_related("beneficiary").order_by("role", "id")
     events = case.events.select_related("author").order_by("at", "id")
     attachments = case.attachments.select_related("uploaded_by").order_by("uploaded_at", "id")
@@ -109,14 +111,14 @@ def case_detail(request, pk):
 @case_pages
 def case_edit(request, pk):
     case = _case_or_404(request, pk)
-    if not services.can_work_on_case(request.user, case):
+    if not can_act_for(request.user, case.organization_id):
         raise PermissionDenied
-    form = CaseEditForm(request.POST or None, instance=case)
+    form = CaseEditForm(request.POST or None, instance=case, actor=request.user)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
         try:
-            services.case_update(case=case, version=version, actor=request.user, **data)
+            services.case_update(
+                case=case, version=form.cleaned_data["version"], actor=request.user, **form.service_data()
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -129,7 +131,7 @@ def _post_to_case(request, pk, form, action, success):
     """The case's POST actions: a form whose cleaned data goes to a service; the outcome is
     shown as a message on the case page."""
     case = _case_or_404(request, pk)
-    if not services.can_work_on_case(request.user, case):
+    if not can_act_for(request.user, case.organization_id):
         raise PermissionDenied
     if form.is_valid():
         try:
@@ -239,23 +241,9 @@ def case_history(request, pk):
     if not is_staff(request.user):
         raise PermissionDenied
     records = list(case.history.select_related("history_user").order_by("history_date", "history_id"))
-    rows = []
-    previous = None
-    for record in records:
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous)
-            for change in delta.changes:
-                field = MediationCase._meta.get_field(change.field)
-                labels = dict(field.flatchoices)
-                changes.append(
-                    {
-                        "field": field.verbose_name,
-                        "old": labels.get(change.old, change.old),
-                        "new": labels.get(change.new, change.new),
-                    }
-                )
-        rows.append({"record": record, "changes": changes})
-        previous = record
+    rows = [
+        {"record": record, "changes": describe_delta(record, previous) if previous is not None else []}
+        for previous, record in zip([None, *records], records)
+    ]
     rows.reverse()
     return render(request, "cases/case_history.html", {"case": case, "rows": rows})

@@ -11,3 +11,11 @@ class PortalFilterSet(django_filters.FilterSet):
         if not hasattr(self, "_form"):
             speed_up_selects(super().form)
         return self._form
+
+
+def filtered(filter_class, request, base):
+    """(filterset, queryset): ``base`` filtered by the list's GET parameters when they are
+    valid, else ``base`` unfiltered."""
+    filterset = filter_class(request.GET or None, queryset=base, request=request)
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    return filterset, queryset

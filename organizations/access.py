@@ -7,20 +7,23 @@ every view, export, autocomplete and download fetches through ``visible_to(user)
 * anonymous and inactive users see nothing.
 """
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.db import models
 from django.http import Http404
 
 from core.roles import Role, role_of
 
-__all__ = ["Role", "role_of"]  # re-exported: callers may import the role helpers from here
+__all__ = ["Actor", "Role", "role_of"]  # re-exported: callers may import the role helpers from here
 
 
 def is_staff(user):
-    return role_of(user) == "staff"
+    return role_of(user) == Role.STAFF
 
 
 def is_leader(user):
-    return role_of(user) == "leader"
+    return role_of(user) == Role.LEADER
 
 
 def member_org_ids(user):
@@ -42,7 +45,7 @@ def admin_org_ids(user):
 def is_member_of(user, organization_id):
     from .models import Membership
 
-    if role_of(user) != "member":
+    if role_of(user) != Role.MEMBER:
         return False
     return Membership.objects.filter(user=user, organization_id=organization_id, organization__active=True).exists()
 
@@ -50,7 +53,7 @@ def is_member_of(user, organization_id):
 def is_admin_of(user, organization_id):
     from .models import Membership
 
-    if role_of(user) != "member":
+    if role_of(user) != Role.MEMBER:
         return False
     return Membership.objects.filter(
         user=user, organization_id=organization_id, role=Membership.Role.ADMIN, organization__active=True
@@ -68,6 +71,58 @@ def can_act_for(user, organization_id):
     return is_staff(user) or is_member_of(user, organization_id)
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who is writing, loaded once: the role and the organizations the user belongs to and
+    administers (one query).  The rule functions take a user or an Actor; an import builds one
+    Actor for all its rows (``Actor.of(user)``), the shell command ``Actor.system()``.  The
+    answers are those of ``can_act_for`` and ``can_manage_organization``."""
+
+    user: Any
+    role: Role
+    member_org_ids: frozenset = frozenset()
+    admin_org_ids: frozenset = frozenset()
+
+    @classmethod
+    def of(cls, who):
+        if isinstance(who, cls):
+            return who
+        role = role_of(who)
+        if role != Role.MEMBER:
+            return cls(user=who, role=role)
+        from .models import Membership
+
+        rows = list(
+            Membership.objects.filter(user=who, organization__active=True).values_list("organization_id", "role")
+        )
+        return cls(
+            user=who,
+            role=role,
+            member_org_ids=frozenset(org for org, _role in rows),
+            admin_org_ids=frozenset(org for org, r in rows if r == Membership.Role.ADMIN),
+        )
+
+    @classmethod
+    def system(cls):
+        """The shell (``manage.py import_xlsx``): staff rights, no user."""
+        return cls(user=None, role=Role.STAFF)
+
+    @property
+    def is_staff(self):
+        return self.role == Role.STAFF
+
+    def acts_for(self, organization_id):
+        """Staff for any organization, members for their own (``can_act_for``)."""
+        return self.is_staff or (organization_id is not None and organization_id in self.member_org_ids)
+
+    def manages(self, organization_id):
+        """Staff for any organization, admins for their own (``can_manage_organization``)."""
+        return self.is_staff or (organization_id is not None and organization_id in self.admin_org_ids)
+
+    def is_admin_of(self, organization_id):
+        return organization_id is not None and organization_id in self.admin_org_ids
+
+
 def can_see_personal_data(user, organization_id):
     """Staff and members of the responsible organization may see (and reveal) personal data;
     leaders never do."""
@@ -83,11 +138,11 @@ class ScopedQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         role = role_of(user)
-        if role == "staff":
+        if role == Role.STAFF:
             return self
-        if role == "leader":
+        if role == Role.LEADER:
             return self if self.leader_visible else self.none()
-        if role == "member":
+        if role == Role.MEMBER:
             return self.filter(**{f"{self.scope_path}__in": member_org_ids(user)})
         return self.none()
 
@@ -95,9 +150,9 @@ class ScopedQuerySet(models.QuerySet):
         """Rows the user may change as an administrator: staff all, organization admins their
         organizations' rows."""
         role = role_of(user)
-        if role == "staff":
+        if role == Role.STAFF:
             return self
-        if role == "member":
+        if role == Role.MEMBER:
             return self.filter(**{f"{self.scope_path}__in": admin_org_ids(user)})
         return self.none()
 

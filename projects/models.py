@@ -4,7 +4,8 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from organizations.access import ScopedQuerySet, is_leader, member_org_ids, role_of
+from core.versioning import Versioned
+from organizations.access import Role, ScopedQuerySet, is_leader, member_org_ids, role_of
 from organizations.models import Organization
 
 
@@ -19,7 +20,7 @@ class CharityProjectQuerySet(ScopedQuerySet):
         """The access rule, plus: an organization's members also see (read only) the projects
         their organization funds."""
         visible = super().visible_to(user)
-        if role_of(user) == "member":
+        if role_of(user) == Role.MEMBER:
             visible = visible | self.funded_by_organizations_of(user)
         return visible
 
@@ -48,7 +49,7 @@ class CharityProjectQuerySet(ScopedQuerySet):
         )
 
 
-class CharityProject(models.Model):
+class CharityProject(Versioned):
     class FundingSource(models.TextChoices):
         GOVERNMENT = "government", _("政府")
         SOCIAL = "social", _("社会")
@@ -109,10 +110,10 @@ class ProjectReportQuerySet(ScopedQuerySet):
 
     def visible_to(self, user):
         role = role_of(user)
-        if role == "leader":
+        if role == Role.LEADER:
             return self.approved()
         visible = super().visible_to(user)
-        if role == "member":
+        if role == Role.MEMBER:
             visible = visible | self.approved().filter(project__funder__in=member_org_ids(user))
         return visible
 
@@ -132,7 +133,7 @@ class ProjectReportQuerySet(ScopedQuerySet):
         return {row["status"]: row["n"] for row in rows}
 
 
-class ProjectReport(models.Model):
+class ProjectReport(Versioned):
     EDITABLE_STATUSES = ("draft", "returned")
 
     class Status(models.TextChoices):

@@ -1,7 +1,9 @@
 from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from core.versioning import Versioned
 from organizations.access import ScopedQuerySet
 from organizations.models import Organization, Town
 
@@ -24,7 +26,7 @@ class TrainingSessionQuerySet(ScopedQuerySet):
         )
 
 
-class TrainingSession(models.Model):
+class TrainingSession(Versioned):
     class Category(models.TextChoices):
         VOCATIONAL = "vocational", _("职业技能")
         CULTURE = "culture", _("文化素养")
@@ -45,6 +47,7 @@ class TrainingSession(models.Model):
     description = models.TextField(_("内容简介"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
+    history = HistoricalRecords()
     objects = TrainingSessionQuerySet.as_manager()
 
     class Meta:
@@ -76,7 +79,7 @@ class AttendanceQuerySet(ScopedQuerySet):
         )
 
 
-class Attendance(models.Model):
+class Attendance(Versioned):
     """One participant of one session.  ``person_key`` is the ID number, or else the phone,
     so that distinct people are counted by the database (one person counts once)."""
 
@@ -100,6 +103,7 @@ class Attendance(models.Model):
     certificate_number = models.CharField(_("证书编号"), max_length=50, blank=True)
     certificate_date = models.DateField(_("发证日期"), null=True, blank=True)
 
+    history = HistoricalRecords()
     objects = AttendanceQuerySet.as_manager()
 
     class Meta:

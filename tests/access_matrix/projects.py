@@ -64,8 +64,18 @@ RULES = {
     "projects:list": Rule(expect={**PROJECT_READ, "member_b": 200}),
     "projects:create": staff_only(),
     "projects:detail": Rule(expect=dict(PROJECT_READ), kwargs=_project),
-    "projects:edit": staff_only(_project),
-    "projects:advance": Rule(expect=dict(STAFF_POST), kwargs=_project, method="post"),
+    # Staff edit every field; A's admin the description and target of A's project (rules.py).
+    "projects:edit": Rule(
+        expect={"anon": 302, "staff": 200, "leader": 403, "admin_a": 200, "member_a": 403, "member_b": 404},
+        kwargs=_project,
+    ),
+    # The workflow: staff and A's admins may press; which step each may take is the table's
+    # (A's admin asking to close gets the reason as a message on the project page).
+    "projects:advance": Rule(
+        expect={"anon": 302, "staff": 302, "leader": 403, "admin_a": 302, "member_a": 403, "member_b": 404},
+        kwargs=_project,
+        method="post",
+    ),
     "projects:report_create": Rule(expect={**REPORT_WRITE, "leader": 403}, kwargs=_project),
     "projects:review_queue": staff_only(),
     "projects:missing_reports": staff_only(),
