@@ -79,8 +79,7 @@ def claim_version(instance, version, *, noun, hidden=()):
         version = -1
     updated = model._base_manager.filter(pk=instance.pk, version=version).update(version=F("version") + 1)
     if updated:
-        instance.version = version + 1
-        return
+        return  # the caller reads the row afresh (now at version + 1) and saves it
     current = model._base_manager.get(pk=instance.pk)
     changes, who = changes_since(current, version, hidden=hidden)
     raise StaleEdit(stale_messages(noun, changes, who), current_version=current.version, changes=changes)
