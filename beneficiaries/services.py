@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
-from core.rules import as_values, raise_errors, require_permission
-from core.versioning import UNCHANGED, bump, claim_version, given
+from core.rules import as_values, checked_update, raise_errors, require_permission, save_values
+from core.versioning import UNCHANGED, bump, given
 from organizations.access import can_see_personal_data
 from organizations.privacy import mask_address, mask_id_number, mask_phone
 from organizations.validators import clean_phone, normalize_id_number
@@ -95,16 +95,10 @@ def _check_duplicates(values, instance, confirm_similar):
 
 
 def _write_beneficiary(instance, values, actor, today):
-    categories = values.pop("categories", None)
     values.update(rules.identity_for(values))
     values.update(rules.key_care_for(values, instance=instance if instance.pk else None, today=today))
-    for name, value in values.items():
-        setattr(instance, name, value)
-    instance.name_initials = name_initials(instance.name)
-    instance._history_user = actor
-    instance.save()
-    if categories is not None:
-        instance.categories.set(categories)
+    values["name_initials"] = name_initials(values.get("name", instance.name))
+    save_values(instance, values, actor=actor)
     logger.info("beneficiary %s saved by user %s", instance.pk, getattr(actor, "pk", None))
     return instance
 
@@ -221,11 +215,17 @@ def beneficiary_update(
             ),
         )
     )
-    require_permission(rules.beneficiary_write_errors(values, actor=actor, instance=beneficiary))
-    claim_version(beneficiary, version, noun=_("服务对象"), hidden=rules.PERSONAL_FIELDS)
-    fresh = Beneficiary.objects.get(pk=beneficiary.pk)
     today = timezone.localdate()
-    raise_errors(rules.check_beneficiary(values, actor=actor, instance=fresh, today=today))
+    fresh = checked_update(
+        beneficiary,
+        version,
+        values,
+        ruleset=rules.BENEFICIARIES,
+        actor=actor,
+        noun=_("服务对象"),
+        hidden=rules.PERSONAL_FIELDS,
+        today=today,
+    )
     values.update(rules.identity_for(values))
     _check_duplicates(values, fresh, confirm_similar)
     return _write_beneficiary(fresh, values, actor, today)
@@ -335,13 +335,7 @@ def visit_create(
     values["organization_id"] = rules.visit_organization_for(actor, beneficiary, values.get("organization_id"))
     raise_errors(rules.check_visit(values, actor=actor, beneficiary=beneficiary, today=timezone.localdate()))
     _refuse_duplicate(values, None, confirm_duplicate)
-    chosen = values.pop("services")
-    visit = Visit(**values, created_by=actor if getattr(actor, "pk", None) else None)
-    visit._history_user = actor
-    visit.save()
-    if chosen:
-        visit.services.set(chosen)
-    return visit
+    return save_values(Visit(created_by=actor), values, actor=actor)
 
 
 @transaction.atomic
@@ -375,21 +369,19 @@ def visit_update(
             notes=notes,
         )
     )
-    require_permission(rules.visit_write_errors(values, actor=actor, instance=visit))
-    claim_version(visit, version, noun=_("走访记录"))
-    fresh = Visit.all_objects.select_related("beneficiary").get(pk=visit.pk)
-    raise_errors(rules.check_visit(values, actor=actor, instance=fresh, today=timezone.localdate()))
-    record = rules.merged(fresh, values, rules.VISIT_FIELDS)
+    fresh = checked_update(
+        visit,
+        version,
+        values,
+        ruleset=rules.VISITS,
+        actor=actor,
+        noun=_("走访记录"),
+        queryset=Visit.all_objects.select_related("beneficiary"),
+        today=timezone.localdate(),
+    )
     if {"visit_date", "mode", "organization_id"} & rules.changed(fresh, values):
-        _refuse_duplicate(record, fresh, confirm_duplicate)
-    chosen = values.pop("services", None)
-    for name, value in values.items():
-        setattr(fresh, name, value)
-    fresh._history_user = actor
-    fresh.save()
-    if chosen is not None:
-        fresh.services.set(chosen)
-    return fresh
+        _refuse_duplicate(rules.merged(fresh, values, rules.VISIT_FIELDS), fresh, confirm_duplicate)
+    return save_values(fresh, values, actor=actor)
 
 
 @transaction.atomic
@@ -400,11 +392,7 @@ def visit_withdraw(*, visit, actor, version, reason):
     require_permission(rules.visit_write_errors({}, actor=actor, instance=visit))
     if not reason:
         raise ValidationError({"reason": _("请填写撤回原因。")})
-    claim_version(visit, version, noun=_("走访记录"))
-    fresh = Visit.all_objects.get(pk=visit.pk)
-    fresh.withdrawn_at = timezone.now()
-    fresh.withdrawn_by = actor
-    fresh.withdrawal_reason = reason[:200]
-    fresh._history_user = actor
-    fresh.save()
-    return fresh
+    fresh = checked_update(visit, version, {}, ruleset=rules.VISITS, actor=actor, noun=_("走访记录"))
+    return save_values(
+        fresh, {"withdrawn_at": timezone.now(), "withdrawn_by": actor, "withdrawal_reason": reason[:200]}, actor=actor
+    )

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.files import delete_attachment_file, store_attachment
-from core.rules import as_values, raise_errors, require_permission
-from core.versioning import UNCHANGED, claim_version, given
+from core.rules import as_values, checked_update, raise_errors, require_permission, save_values
+from core.versioning import UNCHANGED, given
 from organizations.access import can_act_for, is_staff
 from organizations.validators import clean_phone, normalize_id_number
 
@@ -123,14 +123,8 @@ def case_update(
     ``case_transition``/``case_reopen``."""
     values = given(category=category, source=source, received_date=received_date, summary=summary)
     _require_worker(actor, case)
-    claim_version(case, version, noun=_("案件"))
-    fresh = MediationCase.objects.get(pk=case.pk)
-    raise_errors(rules.check_case(values, actor=actor, instance=fresh))
-    for field, value in values.items():
-        setattr(fresh, field, value)
-    fresh._history_user = actor
-    fresh.save()
-    return fresh
+    fresh = checked_update(case, version, values, ruleset=rules.CASES, actor=actor, noun=_("案件"))
+    return save_values(fresh, values, actor=actor)
 
 
 def _lock(case):

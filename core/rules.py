@@ -135,3 +135,35 @@ def raise_errors(errors):
 # The earliest date a record of the portal's work may carry (visits, sessions, cases, reports):
 # earlier ones are typing errors such as 0021 for 2021 or Excel's day zero.
 EARLIEST_RECORD_DATE = datetime.date(2000, 1, 1)
+
+
+def checked_update(instance, version, values, *, ruleset, actor, noun, hidden=(), queryset=None, **context):
+    """The start of every update service, in its transaction: may the actor write this record
+    (``PermissionDenied``), was the form loaded at the current version (``StaleEdit``, see
+    core.versioning), are the values valid against the row as it is now (``ValidationError``).
+    Returns that row, read afresh, for the service to apply the values to.  ``context``: what
+    the rule function takes besides (``today``, ``project``...)."""
+    from .versioning import claim_version
+
+    require_permission(ruleset.write_errors(values, actor=actor, instance=instance))
+    claim_version(instance, version, noun=noun, hidden=hidden)
+    fresh = (queryset if queryset is not None else type(instance)._base_manager).get(pk=instance.pk)
+    raise_errors(ruleset.check(values, actor=actor, instance=fresh, **context))
+    return fresh
+
+
+def save_values(instance, values, *, actor):
+    """Sets ``values`` on ``instance`` and saves it, recording ``actor`` in its history; the
+    many-to-many values (sets of ids) are written after the row."""
+    related = {}
+    for name, value in values.items():
+        field = instance._meta.get_field(error_key(name))
+        if field.many_to_many:
+            related[field.name] = value
+        else:
+            setattr(instance, name, value)
+    instance._history_user = actor
+    instance.save()
+    for name, ids in related.items():
+        getattr(instance, name).set(ids)
+    return instance

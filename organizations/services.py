@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import user_create
-from core.rules import as_values, raise_errors, require_permission
-from core.versioning import UNCHANGED, claim_version, given
+from core.rules import as_values, checked_update, raise_errors, require_permission, save_values
+from core.versioning import UNCHANGED, given
 
 from . import rules
 from .access import can_manage_organization, is_staff
@@ -30,15 +30,8 @@ def _normalized(values):
 
 
 def _write(organization, values, actor, today):
-    areas = values.pop("service_areas", None)
     values.update(rules.activity_for(values, organization if organization.pk else None, today))
-    for name, value in values.items():
-        setattr(organization, name, value)
-    organization._history_user = actor
-    organization.save()
-    if areas is not None:
-        organization.service_areas.set(areas)
-    return organization
+    return save_values(organization, values, actor=actor)
 
 
 @transaction.atomic
@@ -121,11 +114,10 @@ def organization_update(
             ),
         )
     )
-    require_permission(rules.organization_write_errors(values, actor=actor, instance=organization))
-    claim_version(organization, version, noun=_("组织"))
-    fresh = Organization.objects.get(pk=organization.pk)
     today = timezone.localdate()
-    raise_errors(rules.check_organization(values, actor=actor, instance=fresh, today=today))
+    fresh = checked_update(
+        organization, version, values, ruleset=rules.ORGANIZATIONS, actor=actor, noun=_("组织"), today=today
+    )
     return _write(fresh, values, actor, today)
 
 
@@ -173,14 +165,8 @@ def membership_change_role(*, membership, actor, version, role):
     """Makes a member an admin or an admin a member (staff only), from a page loaded at
     ``version``: a stale change is refused with what changed since."""
     values = {"role": role}
-    require_permission(rules.membership_write_errors(values, actor=actor, instance=membership))
-    claim_version(membership, version, noun=_("成员角色"))
-    fresh = Membership.objects.get(pk=membership.pk)
-    raise_errors(rules.check_membership(values, actor=actor, instance=fresh))
-    fresh.role = role
-    fresh._history_user = actor
-    fresh.save()
-    return fresh
+    fresh = checked_update(membership, version, values, ruleset=rules.MEMBERSHIPS, actor=actor, noun=_("成员角色"))
+    return save_values(fresh, values, actor=actor)
 
 
 @transaction.atomic

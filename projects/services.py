@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.files import delete_attachment_file, store_attachment
-from core.rules import as_values, raise_errors, require_permission
-from core.versioning import UNCHANGED, bump, claim_version, given
+from core.rules import as_values, checked_update, raise_errors, require_permission, save_values
+from core.versioning import UNCHANGED, bump, given
 from organizations.access import Actor, is_staff
 
 from . import rules, workflow
@@ -48,14 +48,6 @@ def _project_values(data):
         if name in values and values[name] is None:
             values[name] = 0
     return values
-
-
-def _write(instance, values, actor):
-    for name, value in values.items():
-        setattr(instance, name, value)
-    instance._history_user = actor
-    instance.save()
-    return instance
 
 
 @transaction.atomic
@@ -90,7 +82,7 @@ def project_create(
     )
     require_permission(rules.project_write_errors(values, actor=actor))
     raise_errors(rules.check_project(values, actor=actor))
-    return _write(CharityProject(), values, actor)
+    return save_values(CharityProject(), values, actor=actor)
 
 
 @transaction.atomic
@@ -125,11 +117,8 @@ def project_update(
             description=description,
         )
     )
-    require_permission(rules.project_write_errors(values, actor=actor, instance=project))
-    claim_version(project, version, noun=_("项目"))
-    fresh = CharityProject.objects.get(pk=project.pk)
-    raise_errors(rules.check_project(values, actor=actor, instance=fresh))
-    return _write(fresh, values, actor)
+    fresh = checked_update(project, version, values, ruleset=rules.PROJECTS, actor=actor, noun=_("项目"))
+    return save_values(fresh, values, actor=actor)
 
 
 @transaction.atomic
@@ -141,9 +130,8 @@ def project_transition(*, project, actor, to_status):
     error = workflow.transition_error(actor, locked, to_status)
     if error:
         raise ValidationError({"status": error})
-    locked.status = to_status
     bump(locked)
-    return _write(locked, {}, actor)
+    return save_values(locked, {"status": to_status}, actor=actor)
 
 
 def _require_workflow_actor(actor, project):
@@ -205,7 +193,7 @@ def report_create(
     report = ProjectReport(created_by=actor, status=ProjectReport.Status.DRAFT)
     try:
         with transaction.atomic():
-            _write(report, values, actor)
+            save_values(report, values, actor=actor)
     except IntegrityError:
         raise ValidationError({"period_start": _("该项目已有这一报告期的报告。")}) from None
     return report
@@ -243,11 +231,16 @@ def report_update(
             income_generated=income_generated,
         )
     )
-    require_permission(rules.report_write_errors(values, actor=actor, instance=report))
-    claim_version(report, version, noun=_("进展报告"))
-    locked = _lock_report(report)
-    raise_errors(rules.check_report(values, actor=actor, instance=locked))
-    return _write(locked, values, actor)
+    fresh = checked_update(
+        report,
+        version,
+        values,
+        ruleset=rules.PROJECT_REPORTS,
+        actor=actor,
+        noun=_("进展报告"),
+        queryset=ProjectReport.objects.select_related("project"),
+    )
+    return save_values(fresh, values, actor=actor)
 
 
 @transaction.atomic

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Beneficiary
-from core.rules import as_values, raise_errors, require_permission
-from core.versioning import UNCHANGED, claim_version, given
+from core.rules import as_values, checked_update, raise_errors, require_permission, save_values
+from core.versioning import UNCHANGED, given
 from organizations.access import can_act_for
 from organizations.validators import clean_phone, normalize_id_number
 from organizations.validators import phone_digits as normalize_phone  # noqa: F401  (kept importable)
@@ -27,14 +27,6 @@ def _session_values(data):
     if "hours" in values and values["hours"] is None:
         values["hours"] = 0
     return values
-
-
-def _write(instance, values, actor):
-    for name, value in values.items():
-        setattr(instance, name, value)
-    instance._history_user = actor
-    instance.save()
-    return instance
 
 
 @transaction.atomic
@@ -55,7 +47,7 @@ def session_create(*, actor, organization, title, category, town, date, hours=0,
     )
     require_permission(rules.session_write_errors(values, actor=actor))
     raise_errors(rules.check_session(values, actor=actor, today=timezone.localdate()))
-    return _write(TrainingSession(), values, actor)
+    return save_values(TrainingSession(), values, actor=actor)
 
 
 @transaction.atomic
@@ -87,11 +79,10 @@ def session_update(
             description=description,
         )
     )
-    require_permission(rules.session_write_errors(values, actor=actor, instance=session))
-    claim_version(session, version, noun=_("培训"))
-    fresh = TrainingSession.objects.get(pk=session.pk)
-    raise_errors(rules.check_session(values, actor=actor, instance=fresh, today=timezone.localdate()))
-    return _write(fresh, values, actor)
+    fresh = checked_update(
+        session, version, values, ruleset=rules.TRAININGS, actor=actor, noun=_("培训"), today=timezone.localdate()
+    )
+    return save_values(fresh, values, actor=actor)
 
 
 def _attendance_values(data):
@@ -108,18 +99,14 @@ def _attendance_values(data):
 
 
 def _write_attendance(attendance, values, actor):
-    fields = dict(values)
-    if not fields.get("certificate_obtained", attendance.certificate_obtained):
-        fields["certificate_date"] = None
-    for name, value in fields.items():
-        setattr(attendance, name, value)
-    attendance.person_key = rules.person_key_for(id_number=attendance.id_number, phone=attendance.phone)
-    if attendance.id_number and not attendance.beneficiary_id and actor is not None:
+    record = rules.merged(attendance if attendance.pk else None, values, rules.ATTENDANCE_FIELDS)
+    if not record.get("certificate_obtained"):
+        values["certificate_date"] = None
+    values["person_key"] = rules.person_key_for(id_number=record.get("id_number"), phone=record.get("phone"))
+    if record.get("id_number") and not attendance.beneficiary_id and actor is not None:
         # Linked to a beneficiary the actor may see, by ID number.
-        attendance.beneficiary = Beneficiary.objects.visible_to(actor).filter(id_number=attendance.id_number).first()
-    attendance._history_user = actor
-    attendance.save()
-    return attendance
+        values["beneficiary"] = Beneficiary.objects.visible_to(actor).filter(id_number=record["id_number"]).first()
+    return save_values(attendance, values, actor=actor)
 
 
 @transaction.atomic
@@ -182,10 +169,17 @@ def attendance_update(
             certificate_date=certificate_date,
         )
     )
-    require_permission(rules.attendance_write_errors(values, actor=actor, instance=attendance))
-    claim_version(attendance, version, noun=_("学员记录"), hidden=rules.PERSONAL_FIELDS)
-    fresh = Attendance.objects.select_related("session").get(pk=attendance.pk)
-    raise_errors(rules.check_attendance(values, actor=actor, instance=fresh, today=timezone.localdate()))
+    fresh = checked_update(
+        attendance,
+        version,
+        values,
+        ruleset=rules.ATTENDANCE,
+        actor=actor,
+        noun=_("学员记录"),
+        hidden=rules.PERSONAL_FIELDS,
+        queryset=Attendance.objects.select_related("session"),
+        today=timezone.localdate(),
+    )
     return _write_attendance(fresh, values, actor)
 
 
