@@ -8,25 +8,12 @@ from django.utils.translation import gettext as _
 from organizations.models import Organization, Town
 
 from .models import Beneficiary
+from .rules import BENEFICIARY_FIELDS
 from .services import REVEALABLE
 
-TRACKED = [
-    "name",
-    "gender",
-    "id_number",
-    "birth_date",
-    "phone",
-    "town_id",
-    "village",
-    "address",
-    "key_care",
-    "visit_cadence",
-    "key_care_since",
-    "organization_id",
-    "consent_date",
-    "consent_method",
-    "guardian_name",
-    "guardian_consent_date",
+# The register's fields (rules.BENEFICIARY_FIELDS; categories have their own history rows) and
+# whether the person is on it.
+TRACKED = [name for name in BENEFICIARY_FIELDS if name != "categories"] + [
     "active",
     "deactivated_on",
     "deactivation_reason",
