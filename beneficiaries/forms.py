@@ -70,9 +70,9 @@ class BeneficiaryForm(RuleCheckedForm, VersionedForm, forms.ModelForm):
         self.actor = user
         self.fields["gender"].required = False
         self.fields["birth_date"].required = False
-        # Required by the rule, which says so in its own words (the same as an import's).
-        self.fields["consent_date"].required = False
-        self.fields["consent_method"].required = False
+        # Required (the rule says so in its own words, the same as an import's).
+        self.fields["consent_date"].required = True
+        self.fields["consent_method"].required = True
         self.fields["organization"].queryset = Organization.objects.recordable_by(user).order_by("name")
         if self.instance.pk:
             self.fields["categories"].initial = list(self.instance.categories.values_list("pk", flat=True))

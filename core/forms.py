@@ -9,8 +9,9 @@ from .rules import NON_FIELD, as_values
 class RuleCheckedForm:
     """Mixin for a form that enters one record.  After the fields are parsed, the record's rule
     function runs on every value that parsed, and each error it finds is put on its field
-    (unless the field already has one), so the person sees every error in the first round,
-    the ID number's checksum included.  The form never saves: the view passes
+    (unless the field already has a parsing error; an empty required field gets the rule's
+    words), so the person sees every error in the first round, the ID number's checksum
+    included.  The form never saves: the view passes
     ``service_data()`` to the service, which checks the same rules again.
 
     Subclasses set ``model`` and implement ``check(values) -> {field: message}`` (calling the
@@ -36,7 +37,10 @@ class RuleCheckedForm:
         for field, message in self.check(self.rule_values()).items():
             target = field if field in self.fields else None
             if target is not None and target in self._errors:
-                continue  # the field's own parsing error stands
+                if any(error.code != "required" for error in self._errors[target].as_data()):
+                    continue  # the field's own parsing error stands
+                # A required field left empty: said in the rule's words, as every door says it.
+                del self._errors[target]
             if target is None and field != NON_FIELD and message in self.non_field_errors():
                 continue
             self.add_error(target, message)

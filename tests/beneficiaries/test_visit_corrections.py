@@ -107,6 +107,8 @@ def test_withdrawing_asks_for_confirmation_and_keeps_the_visit_out_of_every_coun
     url = reverse("beneficiaries:visit_withdraw", args=[visit.pk])
     client = client_for(member_a)
     with freeze_time("2026-11-21 09:00"):
+        person_page = client.get(reverse("beneficiaries:detail", args=[person.pk])).content.decode()
+        assert reverse("beneficiaries:visit_detail", args=[visit.pk]) in person_page  # the way to correct it
         detail = client.get(reverse("beneficiaries:visit_detail", args=[visit.pk])).content.decode()
         assert url in detail and reverse("beneficiaries:visit_edit", args=[visit.pk]) in detail
         confirm = client.get(url).content.decode()
@@ -125,6 +127,7 @@ def test_withdrawing_asks_for_confirmation_and_keeps_the_visit_out_of_every_coun
         assert reverse("beneficiaries:visit_detail", args=[visit.pk]) not in listing
         person_page = client.get(reverse("beneficiaries:detail", args=[person.pk])).content.decode()
         assert reverse("beneficiaries:visit_detail", args=[visit.pk]) not in person_page
+        assert "走访记录（0）" in person_page
         figures = compute(DAY, Scope.district())["month_figures"]
         assert (figures["visits"], figures["key_care_on_cadence"], figures["beneficiaries_served"]) == (0, 0, 0)
     # The overdue rule does not take the withdrawn visit for a contact.
