@@ -5,6 +5,7 @@ way around masking."""
 
 from django.utils.translation import gettext as _
 
+from core.versioning import describe_delta
 from organizations.models import Organization, Town
 
 from .models import Beneficiary
@@ -78,5 +79,22 @@ def history_entries(beneficiary):
             }
         )
         previous = record
+    entries.reverse()
+    return entries
+
+
+def visit_history_entries(visit):
+    """Newest first: a visit's recording, corrections and withdrawal, with what changed
+    (simple-history's diff, as the stale-edit messages show it)."""
+    records = list(visit.history.select_related("history_user").order_by("history_date", "history_id"))
+    entries = [
+        {
+            "when": record.history_date,
+            "who": record.history_user or _("系统"),
+            "kind": {"+": _("登记"), "~": _("修改"), "-": _("删除")}[record.history_type],
+            "changes": describe_delta(record, previous) if previous is not None else [],
+        }
+        for previous, record in zip([None, *records], records)
+    ]
     entries.reverse()
     return entries

@@ -19,7 +19,6 @@ from organizations.validators import clean_phone, normalize_id_number
 
 from . import rules
 from .models import Beneficiary, PersonalDataAccess, Visit
-from .rules import MINOR_AGE  # noqa: F401  (kept importable from here)
 
 logger = logging.getLogger(__name__)
 # The fields shown masked, with their masking function; one is revealed at a time.

@@ -20,7 +20,7 @@ from organizations.access import can_act_for, can_see_personal_data, get_visible
 from . import rules, services
 from .filters import BeneficiaryFilter, OverdueFilter, SearchForm, VisitFilter
 from .forms import BeneficiaryForm, DeactivateForm, VisitForm, WithdrawVisitForm
-from .history import history_entries
+from .history import history_entries, visit_history_entries
 from .models import Beneficiary, Visit
 from .services import (
     REVEALABLE,
@@ -126,7 +126,7 @@ def beneficiary_detail(request, pk):
             "overdue": overdue,
             "visits": visits,
             "visit_count": beneficiary.visits.count() if len(visits) == 100 else len(visits),
-            "is_minor": beneficiary.age_on(today) < 14,
+            "is_minor": beneficiary.age_on(today) < rules.MINOR_AGE,
         },
     )
 
@@ -278,27 +278,9 @@ def visit_detail(request, pk):
             "visit": visit,
             "can_change": not visit.withdrawn and refusal is None,
             "change_refusal": refusal if not visit.withdrawn else None,
-            "history": _visit_history(visit) if is_staff(request.user) or refusal is None else [],
+            "history": visit_history_entries(visit) if is_staff(request.user) or refusal is None else [],
         },
     )
-
-
-def _visit_history(visit):
-    from core.versioning import describe_delta
-
-    records = list(visit.history.select_related("history_user").order_by("history_date", "history_id"))
-    entries = []
-    for previous, record in zip([None, *records], records):
-        entries.append(
-            {
-                "when": record.history_date,
-                "who": record.history_user or _("系统"),
-                "kind": {"+": _("登记"), "~": _("修改"), "-": _("删除")}[record.history_type],
-                "changes": describe_delta(record, previous) if previous is not None else [],
-            }
-        )
-    entries.reverse()
-    return entries
 
 
 def _change_allowed(request, visit):

@@ -20,9 +20,12 @@ too (``bump``), so an edit form opened before it is refused rather than silently
 ``UNCHANGED`` is the default of the keyword arguments of the update services: an argument left
 out keeps the stored value (an import names only the columns of its sheet)."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -159,6 +162,12 @@ def display(field, value):
     choices = dict(field.flatchoices) if field.choices else {}
     if value in choices:
         return str(choices[value])
+    if isinstance(value, datetime.datetime):
+        return (
+            timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+            if timezone.is_aware(value)
+            else f"{value:%Y-%m-%d %H:%M}"
+        )
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)

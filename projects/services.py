@@ -140,6 +140,7 @@ def _require_workflow_actor(actor, project):
         raise PermissionDenied
 
 
+@transaction.atomic
 def project_advance(*, project, actor):
     """The workflow button of the project page: the next step from the stored status."""
     _require_workflow_actor(actor, project)

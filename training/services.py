@@ -12,7 +12,6 @@ from core.rules import as_values, checked_update, raise_errors, require_permissi
 from core.versioning import UNCHANGED, given
 from organizations.access import can_act_for
 from organizations.validators import clean_phone, normalize_id_number
-from organizations.validators import phone_digits as normalize_phone  # noqa: F401  (kept importable)
 
 from . import rules
 from .models import Attendance, TrainingSession

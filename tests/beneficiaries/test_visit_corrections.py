@@ -123,6 +123,7 @@ def test_withdrawing_asks_for_confirmation_and_keeps_the_visit_out_of_every_coun
         assert kept.withdrawn_by == member_a and kept.withdrawal_reason == "重复登记"
         page = client.get(reverse("beneficiaries:visit_detail", args=[visit.pk])).content.decode()
         assert "撤回" in page and "不计入任何统计和名单" in page and "重复登记" in page
+        assert "撤回原因：— → 重复登记" in page and "撤回时间：— → 2026-11-21 17:00" in page  # its history
         listing = client.get(reverse("beneficiaries:visit_list")).content.decode()
         assert reverse("beneficiaries:visit_detail", args=[visit.pk]) not in listing
         person_page = client.get(reverse("beneficiaries:detail", args=[person.pk])).content.decode()
