@@ -17,8 +17,6 @@ from organizations.validators import clean_phone, normalize_id_number
 from . import rules, workflow
 from .models import CaseAttachment, CaseEvent, CaseNumberSequence, CaseParty, MediationCase
 
-EDITABLE_FIELDS = rules.EDITABLE_FIELDS
-
 
 def _require_worker(user, case):
     """Staff and members of the handling organization record and change a case."""

@@ -143,7 +143,7 @@ def _others(instance):
 # --- memberships ----------------------------------------------------------------------------
 
 
-def membership_fields_editable_by(actor, membership=None, *, organization_id=None):
+def membership_fields_editable_by(actor, membership=None):
     """Staff: the role, either way; an organization's admin adds members (role 组织成员) to
     the own organization and changes no role."""
     actor = Actor.of(actor)
