@@ -10,7 +10,10 @@ class BeneficiariesConfig(AppConfig):
         from organizations.audit import register_subject_type
         from organizations.panels import register_panel
 
-        from . import audit
+        from . import (
+            audit,
+            rules,  # noqa: F401  (registers the rule sets)
+        )
         from .panels import beneficiaries_panel
 
         register_panel(20, beneficiaries_panel)

@@ -4,15 +4,19 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import RuleCheckedForm, VersionedForm
 from core.widgets import DateInput
+from organizations.access import is_staff
 from organizations.models import Organization
 
+from . import rules
 from .models import Beneficiary, BeneficiaryCategory, Visit, VisitService
-from .services import REVEALABLE, visit_organizations_for
+from .services import REVEALABLE
 
 
-class BeneficiaryForm(forms.ModelForm):
-    """Entry of a beneficiary; the rules are checked by ``services.beneficiary_save``.
+class BeneficiaryForm(RuleCheckedForm, VersionedForm, forms.ModelForm):
+    """Entry of a beneficiary, checked by ``rules.check_beneficiary`` (every error in the first
+    round); the view passes the values to ``services.beneficiary_create/update``.
 
     When editing, the personal fields (ID number, phone, address) start empty so that the page
     never carries their full value: left empty, they keep the stored value."""
@@ -24,6 +28,8 @@ class BeneficiaryForm(forms.ModelForm):
         required=False,
     )
     confirm_similar = forms.BooleanField(label=_("确认不是同一人"), required=False)
+    model = Beneficiary
+    not_values = ("version", "confirm_similar")
 
     class Meta:
         model = Beneficiary
@@ -63,13 +69,15 @@ class BeneficiaryForm(forms.ModelForm):
 
     def __init__(self, *args, user, show_confirm=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.actor = user
         self.fields["gender"].required = False
         self.fields["birth_date"].required = False
+        # Required (the rule says so in its own words, the same as an import's).
         self.fields["consent_date"].required = True
         self.fields["consent_method"].required = True
-        cast(forms.ModelChoiceField, self.fields["organization"]).queryset = visit_organizations_for(user).order_by(
-            "name"
-        )
+        cast(forms.ModelChoiceField, self.fields["organization"]).queryset = Organization.objects.recordable_by(
+            user
+        ).order_by("name")
         if self.instance.pk:
             self.fields["categories"].initial = list(self.instance.categories.values_list("pk", flat=True))
             for name, mask in REVEALABLE.items():
@@ -100,23 +108,21 @@ class BeneficiaryForm(forms.ModelForm):
             return self.instance.address
         return value
 
-    def clean(self):
-        cleaned = super().clean() or self.cleaned_data
-        if cleaned.get("key_care") and not cleaned.get("visit_cadence"):
-            self.add_error("visit_cadence", _("重点关爱对象须填写每月走访次数（至少1次）。"))
-        return cleaned
-
-    def validate_unique(self):
-        # One person, one record is checked by the service, which points to the existing record.
-        pass
+    def check(self, values):
+        return rules.check_beneficiary(values, actor=self.actor, instance=self.instance if self.instance.pk else None)
 
 
 class DeactivateForm(forms.Form):
     reason = forms.CharField(label=_("停用原因"), max_length=200)
 
 
-class VisitForm(forms.Form):
-    """The fast visit form: the date defaults to today; mode and services are big tap targets."""
+class VisitForm(RuleCheckedForm, VersionedForm, forms.Form):
+    """The fast visit form: the date defaults to today; mode and services are big tap targets.
+    Checked by ``rules.check_visit``; also the form that corrects a visit (``visit``), within
+    the time and by the people ``rules.visit_change_error`` allows."""
+
+    model = Visit
+    not_values = ("version", "confirm_duplicate")
 
     organization = forms.ModelChoiceField(label=_("走访组织"), queryset=Organization.objects.none())
     visit_date = forms.DateField(label=_("走访日期"), widget=DateInput())
@@ -142,17 +148,50 @@ class VisitForm(forms.Form):
     visitors = forms.CharField(label=_("走访人"), max_length=100, required=False)
     follow_up_needed = forms.BooleanField(label=_("需要跟进"), required=False)
     notes = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    confirm_duplicate = forms.BooleanField(label=_("确认不是重复登记"), required=False)
 
-    def __init__(self, *args, user, beneficiary, **kwargs):
+    def __init__(self, *args, user, beneficiary, visit=None, **kwargs):
+        self.record = visit
+        if visit is not None and not args and "data" not in kwargs:
+            kwargs["initial"] = {
+                "organization": visit.organization_id,
+                "visit_date": visit.visit_date,
+                "mode": visit.mode,
+                "services": list(visit.services.values_list("pk", flat=True)),
+                "supplies_value": visit.supplies_value,
+                "visitors": visit.visitors,
+                "follow_up_needed": visit.follow_up_needed,
+                "notes": visit.notes,
+            }
         super().__init__(*args, **kwargs)
-        from organizations.access import is_staff
-
+        self.actor = user
+        self.beneficiary = beneficiary
         self.fields["visit_date"].initial = timezone.localdate()
         self.fields["visitors"].initial = getattr(user, "full_name", "")
         if is_staff(user):
-            cast(forms.ModelChoiceField, self.fields["organization"]).queryset = visit_organizations_for(user).order_by(
-                "name"
-            )
+            cast(forms.ModelChoiceField, self.fields["organization"]).queryset = Organization.objects.recordable_by(
+                user
+            ).order_by("name")
             self.fields["organization"].initial = beneficiary.organization_id
         else:
             del self.fields["organization"]
+        if visit is None:
+            del self.fields["version"]
+        # Shown (by the view) only once a possible double entry has been found.
+        self.fields["confirm_duplicate"].widget = forms.HiddenInput()
+
+    def check(self, values):
+        values["beneficiary_id"] = self.beneficiary.pk
+        if self.record is None:
+            values["organization_id"] = rules.visit_organization_for(
+                self.actor, self.beneficiary, values.get("organization_id")
+            )
+        return rules.check_visit(values, actor=self.actor, instance=self.record, beneficiary=self.beneficiary)
+
+
+class WithdrawVisitForm(VersionedForm, forms.Form):
+    reason = forms.CharField(label=_("撤回原因"), max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, visit, **kwargs):
+        self.record = visit
+        super().__init__(*args, **kwargs)

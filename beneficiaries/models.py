@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.versioning import Versioned
 from organizations.access import ScopedQuerySet
 from organizations.models import Organization, Town
 
@@ -93,7 +94,11 @@ class BeneficiaryQuerySet(ScopedQuerySet["Beneficiary"]):
         """Annotates ``last_contact``: the latest visit dated up to ``today``; if none, the day
         the person became key-care; if that is empty, the day the record was created."""
         return self.annotate(
-            last_visit=Max("visits__visit_date", filter=Q(visits__visit_date__lte=today)),
+            # A withdrawn visit did not happen: it is no contact.
+            last_visit=Max(
+                "visits__visit_date",
+                filter=Q(visits__visit_date__lte=today, visits__withdrawn_at__isnull=True),
+            ),
             last_contact=Coalesce("last_visit", "key_care_since", TruncDate("created_at"), output_field=DateField()),
         )
 
@@ -136,7 +141,7 @@ class BeneficiaryQuerySet(ScopedQuerySet["Beneficiary"]):
         return [{"town": row["town__name"], "count": row["count"]} for row in rows]
 
 
-class Beneficiary(models.Model):
+class Beneficiary(Versioned):
     class Gender(models.TextChoices):
         FEMALE = "F", _("女")
         MALE = "M", _("男")
@@ -239,7 +244,18 @@ class VisitQuerySet(ScopedQuerySet["Visit"]):
         return self.filter(visit_date__gte=start, visit_date__lte=end)
 
 
-class Visit(models.Model):
+class CurrentVisitManager(models.Manager.from_queryset(VisitQuerySet)):
+    """The default manager: visits not withdrawn.  A withdrawn visit is kept, with its history,
+    but no list, figure, export or overdue rule counts it, and this is how every one of them
+    leaves it out (``Visit.all_objects`` includes it; the reverse ``beneficiary.visits`` uses
+    this manager).  Joins from other models (``Max("visits__...")``) and raw SQL must filter
+    ``withdrawn_at IS NULL`` themselves."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
+class Visit(Versioned):
     class Mode(models.TextChoices):
         HOME = "home", _("入户走访")
         PHONE = "phone", _("电话问候")
@@ -264,13 +280,27 @@ class Visit(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, null=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤回人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withdrawal_reason = models.CharField(_("撤回原因"), max_length=200, blank=True)
 
-    objects = VisitQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[services])
+    objects = CurrentVisitManager()
+    all_objects = VisitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("走访记录")
         verbose_name_plural = _("走访记录")
         ordering = ["-visit_date", "-id"]
+        default_manager_name = "objects"
         constraints = [
             models.CheckConstraint(condition=Q(supplies_value__gte=0), name="visit_supplies_value_not_negative"),
         ]
@@ -282,3 +312,7 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visit_date} {self.get_mode_display()}"
+
+    @property
+    def withdrawn(self):
+        return self.withdrawn_at is not None

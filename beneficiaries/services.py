@@ -1,6 +1,9 @@
-"""Writes that enforce the rules about beneficiaries and visits.  Messages are Chinese and name
-the field; personal data is never logged."""
+"""Writes about beneficiaries and visits.  The rules themselves are in ``rules.py`` (shared
+with the page forms and the imports); each service here takes keyword-only explicit arguments,
+owns its transaction and checks those rules again.  Messages are Chinese and name the field;
+personal data is never logged."""
 
+import functools
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,16 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
-from organizations.access import can_act_for, can_see_personal_data, is_member_of, is_staff
+from core.rules import as_values, checked_update, raise_errors, require_permission, save_values
+from core.versioning import UNCHANGED, bump, given
+from organizations.access import can_see_personal_data
 from organizations.audit import Action, Subject, record_access
 from organizations.privacy import mask_address, mask_id_number, mask_phone
-from organizations.validators import normalize_id_number, parse_id_number
+from organizations.validators import clean_phone, normalize_id_number
 
+from . import rules
 from .models import Beneficiary, Visit
 
 logger = logging.getLogger(__name__)
-
-MINOR_AGE = 14
 # The fields shown masked, with their masking function; one is revealed at a time.
 REVEALABLE = {"id_number": mask_id_number, "phone": mask_phone, "address": mask_address}
 
@@ -39,59 +43,30 @@ class PossibleDuplicate(ValidationError):
         self.matches = matches
 
 
+class PossibleDuplicateVisit(ValidationError):
+    """The same person, organization, date and mode as a visit on record; saved only once the
+    user confirms (``confirm_duplicate``)."""
+
+
 def name_initials(name):
     """Lower-case pinyin initials of a name: 王秀英 -> "wxy"; other characters kept as they are."""
     return "".join(lazy_pinyin(name or "", style=Style.FIRST_LETTER, errors="default")).lower().replace(" ", "")[:50]
 
 
-def can_record_for(user, organization_id):
-    """Staff record for any organization; organization users for their own."""
-    return can_act_for(user, organization_id)
+# --- beneficiaries --------------------------------------------------------------------------
 
 
-def _derive_from_id_number(beneficiary, errors):
-    try:
-        birth, gender = parse_id_number(beneficiary.id_number)
-    except ValidationError as exc:
-        errors["id_number"] = exc.messages
-        return
-    if beneficiary.birth_date and beneficiary.birth_date != birth:
-        errors["birth_date"] = _("出生日期与身份证号中的出生日期（%(d)s）不一致，请核对。") % {"d": birth.isoformat()}
-    if beneficiary.gender and beneficiary.gender != gender:
-        errors["gender"] = _("性别与身份证号不一致（身份证号第17位表示%(g)s）。") % {
-            "g": Beneficiary.Gender(gender).label
-        }
-    beneficiary.birth_date = birth
-    beneficiary.gender = gender
-
-
-def _check_consent(beneficiary, today, errors):
-    if not beneficiary.consent_date:
-        errors["consent_date"] = _("请填写本人（或监护人）同意登记个人信息的日期。")
-    elif beneficiary.consent_date > today:
-        errors["consent_date"] = _("同意日期不能晚于今天。")
-    if not beneficiary.consent_method:
-        errors["consent_method"] = _("请选择同意方式。")
-    if beneficiary.birth_date and beneficiary.age_on(today) < MINOR_AGE:
-        # PIPL: all personal information of a child under 14 is sensitive; the guardian consents.
-        if not beneficiary.guardian_name.strip():
-            errors["guardian_name"] = _("未满14周岁的服务对象须填写监护人姓名。")
-        if not beneficiary.guardian_consent_date:
-            errors["guardian_consent_date"] = _("未满14周岁的服务对象须记录监护人同意日期。")
-        elif beneficiary.guardian_consent_date > today:
-            errors["guardian_consent_date"] = _("监护人同意日期不能晚于今天。")
-
-
-def _check_key_care(beneficiary, today, errors):
-    if beneficiary.key_care:
-        if not beneficiary.visit_cadence or beneficiary.visit_cadence < 1:
-            errors["visit_cadence"] = _("重点关爱对象须填写每月走访次数（至少1次）。")
-        elif beneficiary.visit_cadence > 30:
-            errors["visit_cadence"] = _("每月走访次数不能超过30次。")
-        if not beneficiary.key_care_since:
-            beneficiary.key_care_since = today
-    if beneficiary.key_care_since and beneficiary.key_care_since > today:
-        errors["key_care_since"] = _("列为重点关爱日期不能晚于今天。")
+def _normalized(values):
+    if "name" in values:
+        values["name"] = (values["name"] or "").strip()
+    if "id_number" in values:
+        values["id_number"] = normalize_id_number(values["id_number"])
+    if "phone" in values:
+        values["phone"] = clean_phone(values["phone"])
+    for name in ("village", "address", "guardian_name"):
+        if name in values:
+            values[name] = (values[name] or "").strip()
+    return values
 
 
 def beneficiary_subject(beneficiary):
@@ -99,83 +74,198 @@ def beneficiary_subject(beneficiary):
     return Subject("beneficiary", beneficiary.pk, beneficiary.organization_id)
 
 
-def beneficiary_save(*, beneficiary, actor, categories=None, confirm_similar=False):
-    """Creates or updates a beneficiary (the instance holds the entered values).
+def _audit_duplicate_attempts(service):
+    """A second registration of a registered ID number is written to the audit log, on the
+    existing person's record, after the service's transaction is rolled back (typing a number is
+    a way to learn whether someone is registered: staff can see who tried)."""
 
-    Rules: the ID number passes its GB 11643 checksum and gives the birth date and gender (a
-    contradicting entry is refused); one person, one record (a second record with the same ID
-    number is refused: ``DuplicateIdNumber``, and the attempt is written to the audit log, on
-    the existing person's record, since typing a number is a way to learn whether someone is
-    registered); the same name, birth date and village as another record the actor may see is
-    saved only with ``confirm_similar`` (``PossibleDuplicate``; records the actor may not see
-    are not offered, so the check cannot be used to probe other organizations' people); consent
-    date and way are recorded, and for a person under 14 also the guardian's name and consent
-    date; a key-care person has a cadence of at least one visit a month.  Staff may save for any
-    organization, organization users only for their own."""
-    try:
-        return _beneficiary_save(
-            beneficiary=beneficiary, actor=actor, categories=categories, confirm_similar=confirm_similar
-        )
-    except DuplicateIdNumber as exc:
-        # Written after the save's transaction is rolled back, so the record stays.
-        record_access(
-            actor=actor,
-            action=Action.DUPLICATE,
-            subjects=[beneficiary_subject(exc.existing)],
-            organization=exc.existing.organization_id,
-            field="id_number",
-        )
-        raise
-
-
-@transaction.atomic
-def _beneficiary_save(*, beneficiary, actor, categories, confirm_similar):
-    if not can_record_for(actor, beneficiary.organization_id):
-        raise PermissionDenied
-    if beneficiary.pk:
-        previous_org = Beneficiary.objects.filter(pk=beneficiary.pk).values_list("organization_id", flat=True).first()
-        if not can_record_for(actor, previous_org):
-            raise PermissionDenied
-    today = timezone.localdate()
-    errors: dict[str, object] = {}
-    beneficiary.id_number = normalize_id_number(beneficiary.id_number)
-    beneficiary.name = (beneficiary.name or "").strip()
-    beneficiary.phone = (beneficiary.phone or "").strip().replace(" ", "")
-    _derive_from_id_number(beneficiary, errors)
-    _check_consent(beneficiary, today, errors)
-    _check_key_care(beneficiary, today, errors)
-    if errors:
-        raise ValidationError(errors)
-
-    others = Beneficiary.objects.exclude(pk=beneficiary.pk) if beneficiary.pk else Beneficiary.objects.all()
-    existing = others.filter(id_number=beneficiary.id_number).select_related("organization").first()
-    if existing is not None:
-        raise DuplicateIdNumber({"id_number": _("该身份证号已有服务对象记录，一人只能登记一次。")}, existing=existing)
-    if not confirm_similar:
-        matches = list(
-            others.visible_to(actor).filter(
-                name=beneficiary.name, birth_date=beneficiary.birth_date, village=beneficiary.village
-            )[:5]
-        )
-        if matches:
-            raise PossibleDuplicate(
-                {
-                    "confirm_similar": _(
-                        "已有姓名、出生日期和村社区都相同的服务对象记录，可能是同一人。"
-                        "如确认是不同的人，请勾选“确认不是同一人”后再保存。"
-                    )
-                },
-                matches=matches,
+    @functools.wraps(service)
+    def wrapper(*, actor, **kwargs):
+        try:
+            return service(actor=actor, **kwargs)
+        except DuplicateIdNumber as exc:
+            record_access(
+                actor=actor,
+                action=Action.DUPLICATE,
+                subjects=[beneficiary_subject(exc.existing)],
+                organization=exc.existing.organization_id,
+                field="id_number",
             )
+            raise
 
-    beneficiary.name_initials = name_initials(beneficiary.name)
-    if not beneficiary.key_care:
-        beneficiary.visit_cadence = 0
-    beneficiary.save()
-    if categories is not None:
-        beneficiary.categories.set(categories)
-    logger.info("beneficiary %s saved by user %s", beneficiary.pk, actor.pk)
-    return beneficiary
+    return wrapper
+
+
+def _check_duplicates(values, instance, confirm_similar, actor):
+    """One person, one record; and a warning for the same name, birth date and village as a
+    record the actor may see (records the actor may not see are never offered, so the check
+    cannot be used to probe other organizations' people)."""
+    others = Beneficiary.objects.exclude(pk=instance.pk) if instance is not None else Beneficiary.objects.all()
+    number = values.get("id_number")
+    if number:
+        existing = others.filter(id_number=number).select_related("organization").first()
+        if existing is not None:
+            raise DuplicateIdNumber(
+                {"id_number": _("该身份证号已有服务对象记录，一人只能登记一次。")}, existing=existing
+            )
+    identity = {name: values[name] for name in ("name", "id_number", "village") if name in values}
+    if confirm_similar or (instance is not None and not rules.changed(instance, identity)):
+        return
+    record = rules.merged(instance, values, ("name", "birth_date", "village"))
+    matches = list(
+        others.visible_to(actor).filter(
+            name=record["name"], birth_date=record["birth_date"], village=record["village"]
+        )[:5]
+    )
+    if matches:
+        raise PossibleDuplicate(
+            {
+                "confirm_similar": _(
+                    "已有姓名、出生日期和村社区都相同的服务对象记录，可能是同一人。"
+                    "如确认是不同的人，请勾选“确认不是同一人”后再保存。"
+                )
+            },
+            matches=matches,
+        )
+
+
+def _write_beneficiary(instance, values, actor, today):
+    values.update(rules.identity_for(values))
+    values.update(rules.key_care_for(values, instance=instance if instance.pk else None, today=today))
+    values["name_initials"] = name_initials(values.get("name", instance.name))
+    save_values(instance, values, actor=actor)
+    logger.info("beneficiary %s saved by user %s", instance.pk, getattr(actor, "pk", None))
+    return instance
+
+
+@_audit_duplicate_attempts
+@transaction.atomic
+def beneficiary_create(
+    *,
+    actor,
+    name,
+    id_number,
+    town,
+    village,
+    organization,
+    consent_date,
+    consent_method,
+    gender="",
+    birth_date=None,
+    phone="",
+    address="",
+    categories=(),
+    key_care=False,
+    visit_cadence=0,
+    key_care_since=None,
+    guardian_name="",
+    guardian_consent_date=None,
+    confirm_similar=False,
+):
+    """Registers a person (rules: ``rules.check_beneficiary``).  One person, one record: a
+    second record with the same ID number is refused (``DuplicateIdNumber``); the same name,
+    birth date and village as another record is saved only with ``confirm_similar``
+    (``PossibleDuplicate``).  Birth date and gender come from the ID number; a key-care person
+    is listed from ``key_care_since`` (today when not given)."""
+    values = _normalized(
+        as_values(
+            Beneficiary,
+            {
+                "name": name,
+                "id_number": id_number,
+                "gender": gender,
+                "birth_date": birth_date,
+                "phone": phone,
+                "town": town,
+                "village": village,
+                "address": address,
+                "categories": categories,
+                "key_care": key_care,
+                "visit_cadence": visit_cadence,
+                "key_care_since": key_care_since,
+                "organization": organization,
+                "consent_date": consent_date,
+                "consent_method": consent_method,
+                "guardian_name": guardian_name,
+                "guardian_consent_date": guardian_consent_date,
+            },
+        )
+    )
+    today = timezone.localdate()
+    require_permission(rules.beneficiary_write_errors(values, actor=actor))
+    raise_errors(rules.check_beneficiary(values, actor=actor, today=today))
+    values.update(rules.identity_for(values))
+    _check_duplicates(values, None, confirm_similar, actor)
+    return _write_beneficiary(Beneficiary(), values, actor, today)
+
+
+@_audit_duplicate_attempts
+@transaction.atomic
+def beneficiary_update(
+    *,
+    beneficiary,
+    actor,
+    version,
+    name=UNCHANGED,
+    id_number=UNCHANGED,
+    gender=UNCHANGED,
+    birth_date=UNCHANGED,
+    phone=UNCHANGED,
+    town=UNCHANGED,
+    village=UNCHANGED,
+    address=UNCHANGED,
+    categories=UNCHANGED,
+    key_care=UNCHANGED,
+    visit_cadence=UNCHANGED,
+    key_care_since=UNCHANGED,
+    organization=UNCHANGED,
+    consent_date=UNCHANGED,
+    consent_method=UNCHANGED,
+    guardian_name=UNCHANGED,
+    guardian_consent_date=UNCHANGED,
+    confirm_similar=False,
+):
+    """Changes a person's record from a form loaded at ``version``: a stale save is refused
+    with what the other person changed (personal fields named, values hidden).  The same rules
+    as ``beneficiary_create``; staff and members of the responsible organization."""
+    values = _normalized(
+        as_values(
+            Beneficiary,
+            given(
+                name=name,
+                id_number=id_number,
+                gender=gender,
+                birth_date=birth_date,
+                phone=phone,
+                town=town,
+                village=village,
+                address=address,
+                categories=categories,
+                key_care=key_care,
+                visit_cadence=visit_cadence,
+                key_care_since=key_care_since,
+                organization=organization,
+                consent_date=consent_date,
+                consent_method=consent_method,
+                guardian_name=guardian_name,
+                guardian_consent_date=guardian_consent_date,
+            ),
+        )
+    )
+    today = timezone.localdate()
+    fresh = checked_update(
+        beneficiary,
+        version,
+        values,
+        ruleset=rules.BENEFICIARIES,
+        actor=actor,
+        noun=_("服务对象"),
+        hidden=rules.PERSONAL_FIELDS,
+        today=today,
+    )
+    values.update(rules.identity_for(values))
+    _check_duplicates(values, fresh, confirm_similar, actor)
+    return _write_beneficiary(fresh, values, actor, today)
 
 
 @transaction.atomic
@@ -191,7 +281,9 @@ def beneficiary_deactivate(*, beneficiary, actor, reason):
     beneficiary.active = False
     beneficiary.deactivated_on = timezone.localdate()
     beneficiary.deactivation_reason = reason.strip()
-    beneficiary.save(update_fields=["active", "deactivated_on", "deactivation_reason", "updated_at"])
+    bump(beneficiary)  # an edit form opened before is refused rather than putting the person back
+    beneficiary._history_user = actor
+    beneficiary.save(update_fields=["active", "deactivated_on", "deactivation_reason", "updated_at", "version"])
     return beneficiary
 
 
@@ -206,7 +298,9 @@ def beneficiary_reactivate(*, beneficiary, actor):
     beneficiary.active = True
     beneficiary.deactivated_on = None
     beneficiary.deactivation_reason = ""
-    beneficiary.save(update_fields=["active", "deactivated_on", "deactivation_reason", "updated_at"])
+    bump(beneficiary)
+    beneficiary._history_user = actor
+    beneficiary.save(update_fields=["active", "deactivated_on", "deactivation_reason", "updated_at", "version"])
     return beneficiary
 
 
@@ -228,11 +322,25 @@ def personal_data_reveal(*, beneficiary, field, actor):
     return getattr(beneficiary, field)
 
 
-def visit_organizations_for(user):
-    """The organizations a user may record a visit for: staff all active ones, others their own."""
-    from organizations.models import Organization
+# --- visits ---------------------------------------------------------------------------------
 
-    return Organization.objects.recordable_by(user)
+
+def _visit_values(data):
+    values = as_values(Visit, data)
+    if "supplies_value" in values and values["supplies_value"] is None:
+        values["supplies_value"] = 0
+    for name in ("visitors", "notes"):
+        if name in values:
+            values[name] = (values[name] or "").strip()
+    return values
+
+
+def _refuse_duplicate(values, instance, confirm_duplicate):
+    if confirm_duplicate:
+        return
+    warning = rules.duplicate_visit_warning(values, instance=instance)
+    if warning:
+        raise PossibleDuplicateVisit({"confirm_duplicate": warning})
 
 
 @transaction.atomic
@@ -248,43 +356,86 @@ def visit_create(
     visitors="",
     follow_up_needed=False,
     notes="",
+    confirm_duplicate=False,
 ):
-    """Records a visit.  Refused: a date in the future, a negative supplies value, a visit by an
-    organization user to a beneficiary not in the care of their organization.  Staff may record
-    any visit and name the visiting organization; for an organization user the visiting
-    organization is the beneficiary's responsible organization."""
-    if is_staff(actor):
-        if organization is None:
-            raise ValidationError({"organization": _("请选择走访组织。")})
-    else:
-        if not is_member_of(actor, beneficiary.organization_id):
-            raise ValidationError({"beneficiary": _("该服务对象不由您所在的组织负责，不能登记走访。")})
-        organization = beneficiary.organization
-    errors = {}
-    today = timezone.localdate()
-    if visit_date is None:
-        errors["visit_date"] = _("请填写走访日期。")
-    elif visit_date > today:
-        errors["visit_date"] = _("走访日期不能晚于今天。")
-    if supplies_value is None:
-        supplies_value = 0
-    if supplies_value < 0:
-        errors["supplies_value"] = _("物资价值不能为负数。")
-    if not beneficiary.active:
-        errors["beneficiary"] = _("该服务对象已停用，不能登记走访。")
-    if errors:
-        raise ValidationError(errors)
-    visit = Visit.objects.create(
-        beneficiary=beneficiary,
-        organization=organization,
-        visit_date=visit_date,
-        mode=mode,
-        supplies_value=supplies_value,
-        visitors=(visitors or "").strip(),
-        follow_up_needed=follow_up_needed,
-        notes=notes or "",
-        created_by=actor,
+    """Records a visit (rules: ``rules.check_visit``).  Staff may record any visit and name the
+    visiting organization; for an organization user the visiting organization is the person's
+    responsible organization.  The same person, organization, date and mode as a visit on
+    record is saved only with ``confirm_duplicate`` (``PossibleDuplicateVisit``)."""
+    values = _visit_values(
+        {
+            "visit_date": visit_date,
+            "mode": mode,
+            "organization": organization,
+            "services": services,
+            "supplies_value": supplies_value,
+            "visitors": visitors,
+            "follow_up_needed": follow_up_needed,
+            "notes": notes,
+        }
     )
-    if services:
-        visit.services.set(services)
-    return visit
+    values["beneficiary_id"] = beneficiary.pk
+    values["organization_id"] = rules.visit_organization_for(actor, beneficiary, values.get("organization_id"))
+    raise_errors(rules.check_visit(values, actor=actor, beneficiary=beneficiary, today=timezone.localdate()))
+    _refuse_duplicate(values, None, confirm_duplicate)
+    return save_values(Visit(created_by=actor), values, actor=actor)
+
+
+@transaction.atomic
+def visit_update(
+    *,
+    visit,
+    actor,
+    version,
+    visit_date=UNCHANGED,
+    mode=UNCHANGED,
+    organization=UNCHANGED,
+    services=UNCHANGED,
+    supplies_value=UNCHANGED,
+    visitors=UNCHANGED,
+    follow_up_needed=UNCHANGED,
+    notes=UNCHANGED,
+    confirm_duplicate=False,
+):
+    """Corrects a visit from a form loaded at ``version`` (recorded in its history).  Staff at
+    any time; the recorder or an admin of the visiting organization within 7 days of its
+    recording (``rules.visit_change_error``)."""
+    values = _visit_values(
+        given(
+            visit_date=visit_date,
+            mode=mode,
+            organization=organization,
+            services=services,
+            supplies_value=supplies_value,
+            visitors=visitors,
+            follow_up_needed=follow_up_needed,
+            notes=notes,
+        )
+    )
+    fresh = checked_update(
+        visit,
+        version,
+        values,
+        ruleset=rules.VISITS,
+        actor=actor,
+        noun=_("走访记录"),
+        queryset=Visit.all_objects.select_related("beneficiary"),
+        today=timezone.localdate(),
+    )
+    if {"visit_date", "mode", "organization_id"} & rules.changed(fresh, values):
+        _refuse_duplicate(rules.merged(fresh, values, rules.VISIT_FIELDS), fresh, confirm_duplicate)
+    return save_values(fresh, values, actor=actor)
+
+
+@transaction.atomic
+def visit_withdraw(*, visit, actor, version, reason):
+    """Withdraws a visit entered by mistake: kept, with who withdrew it, when and why, but
+    counted in no list or figure from then on.  The same people as ``visit_update``."""
+    reason = (reason or "").strip()
+    require_permission(rules.visit_write_errors({}, actor=actor, instance=visit))
+    if not reason:
+        raise ValidationError({"reason": _("请填写撤回原因。")})
+    fresh = checked_update(visit, version, {}, ruleset=rules.VISITS, actor=actor, noun=_("走访记录"))
+    return save_values(
+        fresh, {"withdrawn_at": timezone.now(), "withdrawn_by": actor, "withdrawal_reason": reason[:200]}, actor=actor
+    )

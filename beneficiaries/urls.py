@@ -18,4 +18,6 @@ urlpatterns = [
     path("visits/new/", views.visit_start, name="visit_create"),
     path("visits/new/<int:pk>/", views.visit_create_view, name="visit_create_for"),
     path("visits/<int:pk>/", views.visit_detail, name="visit_detail"),
+    path("visits/<int:pk>/edit/", views.visit_edit, name="visit_edit"),
+    path("visits/<int:pk>/withdraw/", views.visit_withdraw, name="visit_withdraw"),
 ]

@@ -15,23 +15,22 @@ from core.feedback import add_service_errors, error_messages
 from core.filters import filtered
 from core.history import field_label
 from core.pagination import paginate
-from organizations.access import can_see_personal_data, get_visible_or_404, is_staff
+from organizations.access import can_act_for, can_see_personal_data, get_visible_or_404, is_staff
 from organizations.audit import events_about
 
+from . import rules, services
 from .filters import BeneficiaryFilter, OverdueFilter, SearchForm, VisitFilter
-from .forms import BeneficiaryForm, DeactivateForm, VisitForm
-from .history import history_entries
+from .forms import BeneficiaryForm, DeactivateForm, VisitForm, WithdrawVisitForm
+from .history import history_entries, visit_history_entries
 from .models import Beneficiary, Visit
 from .services import (
     REVEALABLE,
     DuplicateIdNumber,
     PossibleDuplicate,
+    PossibleDuplicateVisit,
     beneficiary_deactivate,
     beneficiary_reactivate,
-    beneficiary_save,
-    can_record_for,
     personal_data_reveal,
-    visit_create,
 )
 
 SEARCH_LIMIT = 20
@@ -118,7 +117,7 @@ def beneficiary_detail(request, pk):
             "beneficiary": beneficiary,
             "personal": _masked(beneficiary),
             "can_reveal": can_see_personal_data(request.user, beneficiary.organization_id),
-            "can_edit": can_record_for(request.user, beneficiary.organization_id),
+            "can_edit": can_act_for(request.user, beneficiary.organization_id),
             "can_manage": can_manage,
             "can_deactivate": beneficiary.active and can_manage,
             "deactivate_form": DeactivateForm(),
@@ -126,23 +125,30 @@ def beneficiary_detail(request, pk):
             "overdue": overdue,
             "visits": visits,
             "visit_count": beneficiary.visits.count() if len(visits) == 100 else len(visits),
-            "is_minor": beneficiary.age_on(today) < 14,
+            "is_minor": beneficiary.age_on(today) < rules.MINOR_AGE,
         },
     )
 
 
-def _save_form(request, form, template, context):
-    """Validates, saves through the service, and turns its refusals into form errors."""
+def _save_form(request, form, template, context, beneficiary=None):
+    """Validates (the rules, every error at once), saves through the service, and turns its
+    refusals into form errors."""
     context = {**context, "form": form}
     if request.method == "POST" and form.is_valid():
-        beneficiary = form.save(commit=False)
+        confirm = form.cleaned_data.get("confirm_similar", False)
         try:
-            beneficiary = beneficiary_save(
-                beneficiary=beneficiary,
-                actor=request.user,
-                categories=form.cleaned_data["categories"],
-                confirm_similar=form.cleaned_data.get("confirm_similar", False),
-            )
+            if beneficiary is None:
+                beneficiary = services.beneficiary_create(
+                    actor=request.user, confirm_similar=confirm, **form.service_data()
+                )
+            else:
+                beneficiary = services.beneficiary_update(
+                    beneficiary=beneficiary,
+                    actor=request.user,
+                    version=form.cleaned_data["version"],
+                    confirm_similar=confirm,
+                    **form.service_data(),
+                )
         except DuplicateIdNumber as exc:
             add_service_errors(form, exc)
             visible = Beneficiary.objects.visible_to(request.user).filter(pk=exc.existing.pk).exists()
@@ -174,10 +180,12 @@ def beneficiary_create(request):
 @field_worker_required
 def beneficiary_edit(request, pk):
     beneficiary = get_visible_or_404(Beneficiary, request.user, pk=pk)
-    if not can_record_for(request.user, beneficiary.organization_id):
+    if not can_act_for(request.user, beneficiary.organization_id):
         raise PermissionDenied
     form = BeneficiaryForm(request.POST or None, instance=beneficiary, user=request.user)
-    return _save_form(request, form, "beneficiaries/beneficiary_form.html", {"beneficiary": beneficiary})
+    return _save_form(
+        request, form, "beneficiaries/beneficiary_form.html", {"beneficiary": beneficiary}, beneficiary=beneficiary
+    )
 
 
 @field_worker_required
@@ -247,16 +255,92 @@ def visit_list(request):
     return render(request, "beneficiaries/visit_list.html", {"filter": filterset, "page": page, "query": query})
 
 
-@field_worker_required
-def visit_detail(request, pk):
-    visit = get_visible_or_404(
-        Visit.objects.select_related("beneficiary", "beneficiary__town", "organization", "created_by").prefetch_related(
-            "services"
-        ),
+def _visit_or_404(request, pk):
+    # Withdrawn visits too (all_objects): their page says so, and keeps their history.
+    return get_visible_or_404(
+        Visit.all_objects.select_related(
+            "beneficiary", "beneficiary__town", "organization", "created_by", "withdrawn_by"
+        ).prefetch_related("services"),
         request.user,
         pk=pk,
     )
-    return render(request, "beneficiaries/visit_detail.html", {"visit": visit})
+
+
+@field_worker_required
+def visit_detail(request, pk):
+    visit = _visit_or_404(request, pk)
+    refusal = rules.visit_change_error(request.user, visit)
+    return render(
+        request,
+        "beneficiaries/visit_detail.html",
+        {
+            "visit": visit,
+            "can_change": not visit.withdrawn and refusal is None,
+            "change_refusal": refusal if not visit.withdrawn else None,
+            "history": visit_history_entries(visit) if is_staff(request.user) or refusal is None else [],
+        },
+    )
+
+
+def _change_allowed(request, visit):
+    refusal = rules.visit_change_error(request.user, visit)
+    if visit.withdrawn or refusal:
+        messages.error(request, _("这条走访记录已撤回。") if visit.withdrawn else refusal)
+        return False
+    return True
+
+
+@field_worker_required
+def visit_edit(request, pk):
+    """Corrects a visit: staff at any time, the recorder or the organization's admin within 7
+    days; the form carries the version (a stale save is refused with what changed)."""
+    visit = _visit_or_404(request, pk)
+    if not _change_allowed(request, visit):
+        return redirect("beneficiaries:visit_detail", pk=visit.pk)
+    beneficiary = visit.beneficiary
+    form = VisitForm(request.POST or None, user=request.user, beneficiary=beneficiary, visit=visit)
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        try:
+            services.visit_update(
+                visit=visit,
+                actor=request.user,
+                version=form.cleaned_data["version"],
+                confirm_duplicate=form.cleaned_data["confirm_duplicate"],
+                **data,
+            )
+        except PossibleDuplicateVisit as exc:
+            add_service_errors(form, exc)
+            form.fields["confirm_duplicate"].widget = VisitForm.base_fields["confirm_duplicate"].widget
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("走访记录已修改，修改已记入历史。"))
+            return redirect("beneficiaries:visit_detail", pk=visit.pk)
+    return render(request, "beneficiaries/visit_form.html", {"form": form, "beneficiary": beneficiary, "visit": visit})
+
+
+@field_worker_required
+def visit_withdraw(request, pk):
+    """Withdraws a visit entered by mistake, after a confirmation page with the reason."""
+    visit = _visit_or_404(request, pk)
+    if not _change_allowed(request, visit):
+        return redirect("beneficiaries:visit_detail", pk=visit.pk)
+    form = WithdrawVisitForm(request.POST or None, visit=visit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_withdraw(
+                visit=visit,
+                actor=request.user,
+                version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("走访记录已撤回：记录仍保留，但不再计入任何统计和名单。"))
+            return redirect("beneficiaries:visit_detail", pk=visit.pk)
+    return render(request, "beneficiaries/visit_withdraw.html", {"form": form, "visit": visit})
 
 
 def _pickable(user):
@@ -291,24 +375,21 @@ def visit_start(request):
 def visit_create_view(request, pk):
     """Screen 2: the visit form for one beneficiary; saving leads to screen 3, the person's page."""
     beneficiary = get_visible_or_404(Beneficiary.objects.select_related("town", "organization"), request.user, pk=pk)
-    if not can_record_for(request.user, beneficiary.organization_id):
+    if not can_act_for(request.user, beneficiary.organization_id):
         raise PermissionDenied
     form = VisitForm(request.POST or None, user=request.user, beneficiary=beneficiary)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            visit_create(
+            services.visit_create(
                 beneficiary=beneficiary,
                 actor=request.user,
-                visit_date=data["visit_date"],
-                mode=data["mode"],
-                organization=data.get("organization"),
-                services=data["services"],
-                supplies_value=data["supplies_value"],
-                visitors=data["visitors"],
-                follow_up_needed=data["follow_up_needed"],
-                notes=data["notes"],
+                confirm_duplicate=form.cleaned_data["confirm_duplicate"],
+                **form.service_data(),
             )
+        except PossibleDuplicateVisit as exc:
+            # Same person, organization, date and mode: saved only once the volunteer confirms.
+            add_service_errors(form, exc)
+            form.fields["confirm_duplicate"].widget = VisitForm.base_fields["confirm_duplicate"].widget
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

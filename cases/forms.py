@@ -4,14 +4,20 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import RuleCheckedForm, VersionedForm
 from core.widgets import DateInput
 from organizations.models import Organization
 
-from . import workflow
+from . import rules, workflow
 from .models import CaseEvent, CaseParty, MediationCase
 
 
-class CaseCreateForm(forms.ModelForm):
+class CaseCreateForm(RuleCheckedForm, forms.ModelForm):
+    """Opening a case with its parties, checked by ``rules.check_case`` and
+    ``rules.check_party`` (the parties' errors under their own fields)."""
+
+    model = MediationCase
+    not_values = ("applicant_name", "applicant_phone", "respondent_names", "respondent_phone")
     organization = forms.ModelChoiceField(label=_("承办组织"), queryset=Organization.objects.none())
     applicant_name = forms.CharField(label=_("申请人"), max_length=50)
     applicant_phone = forms.CharField(label=_("申请人电话"), max_length=20, required=False)
@@ -25,33 +31,42 @@ class CaseCreateForm(forms.ModelForm):
         fields = ["organization", "category", "source", "received_date", "summary"]
         widgets = {"received_date": DateInput()}
 
-    def __init__(self, *args, organizations, **kwargs):
+    def __init__(self, *args, organizations, actor, **kwargs):
         super().__init__(*args, **kwargs)
+        self.actor = actor
         cast(forms.ModelChoiceField, self.fields["organization"]).queryset = organizations
         if organizations.count() == 1:
             self.fields["organization"].initial = organizations.first()
         self.fields["received_date"].initial = timezone.localdate()
+        self.fields["applicant_phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})
+        self.fields["respondent_phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})
+
+    def check(self, values):
+        errors = rules.check_case(values, actor=self.actor)
+        data = self.cleaned_data
+        errors.update(
+            rules.opening_party_errors(actor=self.actor, **{name: data.get(name, "") for name in self.not_values})
+        )
+        return errors
 
 
-class CaseEditForm(forms.ModelForm):
+class CaseEditForm(RuleCheckedForm, VersionedForm, forms.ModelForm):
     """The version the form was loaded at travels with it; a save against a newer version is
-    refused (see services.case_update)."""
+    refused with what the other person changed (see services.case_update)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    model = MediationCase
 
     class Meta:
         model = MediationCase
         fields = ["category", "source", "received_date", "summary"]
         widgets = {"received_date": DateInput()}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.fields["version"].initial = self.instance.version
+        self.actor = actor
 
-    def _post_clean(self):
-        # Validation of the row happens in the service, against the row as it is then.
-        pass
+    def check(self, values):
+        return rules.check_case(values, actor=self.actor, instance=self.instance)
 
 
 class TransitionForm(forms.Form):

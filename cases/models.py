@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.versioning import Versioned
 from organizations.access import AnyUser, ScopedQuerySet, is_leader
 from organizations.models import Organization
 
@@ -28,7 +29,7 @@ class MediationCaseQuerySet(ScopedQuerySet["MediationCase"]):
         return {row["status"]: row["n"] for row in rows}
 
 
-class MediationCase(models.Model):
+class MediationCase(Versioned):
     class Category(models.TextChoices):
         FAMILY_CONFLICT = "family_conflict", _("家庭矛盾")
         ELDER_SUPPORT = "elder_support", _("赡养纠纷")
@@ -66,15 +67,14 @@ class MediationCase(models.Model):
     closed_date = models.DateField(_("结案日期"), null=True, blank=True)
     outcome = models.TextField(_("调解结果"), blank=True)
     summary = models.TextField(_("案情简述"), blank=True)
-    # Optimistic locking: a save that does not carry the current version is refused.
-    version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    # The version is recorded too: a stale edit is told what changed since (core.versioning).
+    history = HistoricalRecords()
     # Services set it before a save: simple-history records it as the author of the version.
     _history_user: AbstractBaseUser | None
     objects = MediationCaseQuerySet.as_manager()

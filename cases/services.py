@@ -5,41 +5,29 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.files import delete_attachment_file, store_attachment
+from core.rules import as_values, checked_update, raise_errors, require_permission, save_values
+from core.versioning import UNCHANGED, given
 from organizations.access import can_act_for, can_see_personal_data, is_staff
 from organizations.audit import Action, Subject, record_access
-from organizations.models import Organization
 from organizations.privacy import mask_phone
-from organizations.validators import normalize_id_number
+from organizations.validators import clean_phone, normalize_id_number
 
-from . import workflow
+from . import rules, workflow
 from .models import CaseAttachment, CaseEvent, CaseNumberSequence, CaseParty, MediationCase
 
 # The parties' fields shown masked on the case page, with their masking function; one is
 # revealed at a time, like a beneficiary's (parties have no ID number field).
 PARTY_REVEALABLE = {"phone": mask_phone}
-STALE_MESSAGE = gettext_lazy("该案件已被他人修改，请刷新页面后再编辑")
-EDITABLE_FIELDS = ("category", "source", "received_date", "summary")
-
-
-def can_work_on_case(user, case):
-    """Staff and members of the handling organization record and change a case."""
-    return can_act_for(user, case.organization_id)
 
 
 def _require_worker(user, case):
-    if not can_work_on_case(user, case):
+    """Staff and members of the handling organization record and change a case."""
+    if not can_act_for(user, case.organization_id):
         raise PermissionDenied
-
-
-def organizations_for_new_case(user):
-    """Organizations the user may open a case for: staff any active one, members their own."""
-    return Organization.objects.recordable_by(user)
 
 
 @transaction.atomic
@@ -60,11 +48,6 @@ def next_case_number(*, year):
     return number
 
 
-def _check_received_date(received_date):
-    if received_date > timezone.localdate():
-        raise ValidationError({"received_date": _("受理日期不能晚于今天。")})
-
-
 @transaction.atomic
 def case_create(
     *,
@@ -80,10 +63,30 @@ def case_create(
     respondent_phone="",
 ):
     """Opens a case (status 受理) with a number from ``next_case_number`` and its parties.
-    Staff may open a case for any active organization, members for their own."""
-    if not organizations_for_new_case(actor).filter(pk=organization.pk).exists():
-        raise PermissionDenied
-    _check_received_date(received_date)
+    Staff may open a case for any active organization, members for their own (rules:
+    ``rules.check_case`` and ``rules.check_party``)."""
+    values = as_values(
+        MediationCase,
+        {
+            "organization": organization,
+            "category": category,
+            "source": source,
+            "received_date": received_date,
+            "summary": summary,
+        },
+    )
+    require_permission(rules.case_write_errors(values, actor=actor))
+    errors = rules.check_case(values, actor=actor)
+    errors.update(
+        rules.opening_party_errors(
+            actor=actor,
+            applicant_name=applicant_name,
+            applicant_phone=applicant_phone,
+            respondent_names=respondent_names,
+            respondent_phone=respondent_phone,
+        )
+    )
+    raise_errors(errors)
     case = MediationCase(
         number=next_case_number(year=received_date.year),
         organization=organization,
@@ -98,10 +101,12 @@ def case_create(
     case.save()
     if applicant_name.strip():
         CaseParty.objects.create(
-            case=case, role=CaseParty.Role.APPLICANT, name=applicant_name.strip(), phone=applicant_phone.strip()
+            case=case, role=CaseParty.Role.APPLICANT, name=applicant_name.strip(), phone=clean_phone(applicant_phone)
         )
-    for name in _split_names(respondent_names):
-        CaseParty.objects.create(case=case, role=CaseParty.Role.RESPONDENT, name=name, phone=respondent_phone.strip())
+    for name in rules.split_names(respondent_names):
+        CaseParty.objects.create(
+            case=case, role=CaseParty.Role.RESPONDENT, name=name, phone=clean_phone(respondent_phone)
+        )
     CaseEvent.objects.create(
         case=case,
         kind=CaseEvent.Kind.STATUS,
@@ -112,40 +117,18 @@ def case_create(
     return case
 
 
-def _split_names(value):
-    for sep in "，、;；":
-        value = value.replace(sep, ",")
-    return [name.strip() for name in value.split(",") if name.strip()]
-
-
 @transaction.atomic
-def case_update(*, case, version, actor, **changes):
-    """Saves an edit made on a form that was loaded at ``version``.
-
-    The save is a conditional UPDATE ... WHERE pk = ? AND version = ? that bumps the version;
-    when another person saved (or the status changed) in between, no row matches and the edit
-    is refused with STALE_MESSAGE: nothing is overwritten."""
+def case_update(
+    *, case, version, actor, category=UNCHANGED, source=UNCHANGED, received_date=UNCHANGED, summary=UNCHANGED
+):
+    """Saves an edit made on a form that was loaded at ``version`` (core.versioning): when
+    another person saved (or the status changed) in between, the edit is refused with what
+    they changed, and nothing is overwritten.  The status changes only through
+    ``case_transition``/``case_reopen``."""
+    values = given(category=category, source=source, received_date=received_date, summary=summary)
     _require_worker(actor, case)
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
-    if "received_date" in changes:
-        _check_received_date(changes["received_date"])
-    updated = MediationCase.objects.filter(pk=case.pk, version=version).update(
-        version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not updated:
-        raise ValidationError(STALE_MESSAGE, code="stale")
-    # Our UPDATE holds the row lock until commit; the full save below records the history.
-    fresh = MediationCase.objects.get(pk=case.pk)
-    for field, value in changes.items():
-        setattr(fresh, field, value)
-    if fresh.closed_date and fresh.received_date > fresh.closed_date:
-        raise ValidationError({"received_date": _("受理日期不能晚于结案日期。")})
-    fresh._history_user = actor
-    fresh.full_clean(exclude=["number"])
-    fresh.save()
-    return fresh
+    fresh = checked_update(case, version, values, ruleset=rules.CASES, actor=actor, noun=_("案件"))
+    return save_values(fresh, values, actor=actor)
 
 
 def _lock(case):
@@ -249,9 +232,8 @@ def party_add(*, case, actor, role, name, phone="", beneficiary_id_number=""):
     beneficiary the actor may see."""
     from beneficiaries.models import Beneficiary
 
-    _require_worker(actor, case)
-    if not (name or "").strip():
-        raise ValidationError({"name": _("请填写当事人姓名。")})
+    require_permission(rules.party_write_errors({}, actor=actor, case=case))
+    raise_errors(rules.check_party({"role": role, "name": name, "phone": phone}, actor=actor, case=case))
     beneficiary = None
     number = normalize_id_number(beneficiary_id_number)
     if number:
@@ -259,7 +241,7 @@ def party_add(*, case, actor, role, name, phone="", beneficiary_id_number=""):
         if beneficiary is None:
             raise ValidationError({"beneficiary_id_number": _("没有找到您可以查看的、身份证号为该号码的服务对象。")})
     return CaseParty.objects.create(
-        case=case, role=role, name=name.strip(), phone=(phone or "").strip(), beneficiary=beneficiary
+        case=case, role=role, name=name.strip(), phone=clean_phone(phone), beneficiary=beneficiary
     )
 
 
@@ -288,6 +270,7 @@ def party_reveal(*, party, field, actor):
 
 @transaction.atomic
 def party_remove(*, party, actor):
+    """The explicit 移除 action of the case page: the only way a party is ever deleted."""
     _require_worker(actor, party.case)
     party.delete()
 

@@ -17,7 +17,8 @@ from core.files import attachment_response
 from core.filters import filtered
 from core.history import field_label, history_entries
 from core.pagination import paginate
-from organizations.access import can_see_personal_data, get_visible_or_404, is_leader, is_staff
+from organizations.access import can_act_for, can_see_personal_data, get_visible_or_404, is_leader, is_staff
+from organizations.models import Organization
 
 from . import services, workflow
 from .filters import CaseFilter
@@ -47,7 +48,7 @@ def case_list(request):
     base = MediationCase.objects.visible_to(request.user).select_related("organization")
     filterset, queryset = filtered(CaseFilter, request, base, user=request.user)
     page, query = paginate(request, queryset.order_by("-received_date", "-number"))
-    can_create = services.organizations_for_new_case(request.user).exists()
+    can_create = Organization.objects.recordable_by(request.user).exists()
     return render(
         request, "cases/case_list.html", {"filter": filterset, "page": page, "query": query, "can_create": can_create}
     )
@@ -55,10 +56,10 @@ def case_list(request):
 
 @case_pages
 def case_create(request):
-    organizations = services.organizations_for_new_case(request.user)
+    organizations = Organization.objects.recordable_by(request.user)
     if not organizations.exists():
         raise PermissionDenied
-    form = CaseCreateForm(request.POST or None, organizations=organizations)
+    form = CaseCreateForm(request.POST or None, organizations=organizations, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -85,7 +86,7 @@ def case_create(request):
 @case_pages
 def case_detail(request, pk):
     case = _case_or_404(request, pk)
-    can_work = services.can_work_on_case(request.user, case)
+    can_work = can_act_for(request.user, case.organization_id)
     parties = _masked_parties(case, request.user)
     events = case.events.select_related("author").order_by("at", "id")
     attachments = case.attachments.select_related("uploaded_by").order_by("uploaded_at", "id")
@@ -125,14 +126,14 @@ def _masked_parties(case, user):
 @case_pages
 def case_edit(request, pk):
     case = _case_or_404(request, pk)
-    if not services.can_work_on_case(request.user, case):
+    if not can_act_for(request.user, case.organization_id):
         raise PermissionDenied
-    form = CaseEditForm(request.POST or None, instance=case)
+    form = CaseEditForm(request.POST or None, instance=case, actor=request.user)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
         try:
-            services.case_update(case=case, version=version, actor=request.user, **data)
+            services.case_update(
+                case=case, version=form.cleaned_data["version"], actor=request.user, **form.service_data()
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -145,7 +146,7 @@ def _post_to_case(request, pk, form, action, success):
     """The case's POST actions: a form whose cleaned data goes to a service; the outcome is
     shown as a message on the case page."""
     case = _case_or_404(request, pk)
-    if not services.can_work_on_case(request.user, case):
+    if not can_act_for(request.user, case.organization_id):
         raise PermissionDenied
     if form.is_valid():
         try:

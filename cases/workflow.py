@@ -60,3 +60,24 @@ def check_transition(from_status, to_status):
 
 def can_reopen(status):
     return status in ENDED
+
+
+def steps_between(from_status, to_status):
+    """The statuses a case passes through from ``from_status`` to ``to_status`` along the
+    table, shortest way (``to_status`` last); [] when they are the same; None when the table
+    has no way (an ended case: only staff may reopen it, on its page, with a reason).  An
+    import moves a case along these steps with ``services.case_transition``, each one leaving
+    its timeline entry."""
+    if from_status == to_status:
+        return []
+    paths = [[from_status]]
+    seen = {from_status}
+    while paths:
+        path = paths.pop(0)
+        for target in allowed_targets(path[-1]):
+            if target == to_status:
+                return [*path[1:], target]
+            if target not in seen:
+                seen.add(target)
+                paths.append([*path, target])
+    return None

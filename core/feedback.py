@@ -8,7 +8,12 @@ from django.http import HttpRequest
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Puts each error of ``exc`` on the form field it names (or on the form as a whole)."""
+    """Puts each error of ``exc`` on the form field it names (or on the form as a whole).  A
+    stale save (core.versioning.StaleEdit) lists the other person's changes above the form,
+    which then carries the current version."""
+    current_version = getattr(exc, "current_version", None)
+    if current_version is not None and hasattr(form, "carry_version"):
+        form.carry_version(current_version)
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)

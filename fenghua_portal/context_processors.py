@@ -1,6 +1,6 @@
-from organizations.access import role_of
+from core.roles import Role, role_of
 
 
 def portal(request):
     user = getattr(request, "user", None)
-    return {"portal_role": role_of(user) if user is not None else "anonymous"}
+    return {"portal_role": role_of(user) if user is not None else Role.ANONYMOUS}

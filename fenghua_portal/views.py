@@ -6,7 +6,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from organizations.access import member_org_ids, role_of
+from core.roles import Role, role_of
+from organizations.access import member_org_ids
 from organizations.models import Invitation, Organization
 
 
@@ -15,7 +16,7 @@ def home(request):
     """The start page: what each role comes to do, one tap away."""
     role = role_of(request.user)
     organizations = Organization.objects.none()
-    if role == "member":
+    if role == Role.MEMBER:
         organizations = Organization.objects.filter(pk__in=member_org_ids(request.user))
     invitations = Invitation.objects.pending().addressed_to(request.user).select_related("organization", "invited_by")
     return render(

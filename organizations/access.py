@@ -10,6 +10,7 @@ every view, export, autocomplete and download fetches through ``visible_to(user)
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, TypeAlias, TypeVar, cast
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -21,7 +22,7 @@ from core.roles import AnyUser, Role, role_of
 if TYPE_CHECKING:
     from .models import Membership
 
-__all__ = ["AnyUser", "Role", "role_of"]  # re-exported: callers may import the role helpers from here
+__all__ = ["Actor", "AnyUser", "Role", "role_of"]  # re-exported: callers may import the role helpers from here
 
 _M = TypeVar("_M", bound=models.Model)
 _M_co = TypeVar("_M_co", bound=models.Model, covariant=True)
@@ -30,11 +31,11 @@ OrganizationIds: TypeAlias = models.QuerySet["Membership", Mapping[str, object]]
 
 
 def is_staff(user: AnyUser) -> bool:
-    return role_of(user) == "staff"
+    return role_of(user) == Role.STAFF
 
 
 def is_leader(user: AnyUser) -> bool:
-    return role_of(user) == "leader"
+    return role_of(user) == Role.LEADER
 
 
 def _pk(user: AnyUser) -> Any:
@@ -61,7 +62,7 @@ def admin_org_ids(user: AnyUser) -> OrganizationIds:
 def is_member_of(user: AnyUser, organization_id: int) -> bool:
     from .models import Membership
 
-    if role_of(user) != "member":
+    if role_of(user) != Role.MEMBER:
         return False
     return Membership.objects.filter(
         user_id=_pk(user), organization_id=organization_id, organization__active=True
@@ -71,7 +72,7 @@ def is_member_of(user: AnyUser, organization_id: int) -> bool:
 def is_admin_of(user: AnyUser, organization_id: int) -> bool:
     from .models import Membership
 
-    if role_of(user) != "member":
+    if role_of(user) != Role.MEMBER:
         return False
     return Membership.objects.filter(
         user_id=_pk(user), organization_id=organization_id, role=Membership.Role.ADMIN, organization__active=True
@@ -89,6 +90,58 @@ def can_act_for(user: AnyUser, organization_id: int) -> bool:
     return is_staff(user) or is_member_of(user, organization_id)
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who is writing, loaded once: the role and the organizations the user belongs to and
+    administers (one query).  The rule functions take a user or an Actor; an import builds one
+    Actor for all its rows (``Actor.of(user)``), the shell command ``Actor.system()``.  The
+    answers are those of ``can_act_for`` and ``can_manage_organization``."""
+
+    user: Any
+    role: Role
+    member_org_ids: frozenset[int] = frozenset()
+    admin_org_ids: frozenset[int] = frozenset()
+
+    @classmethod
+    def of(cls, who: Any) -> Actor:
+        if isinstance(who, cls):
+            return who
+        role = role_of(who)
+        if role != Role.MEMBER:
+            return cls(user=who, role=role)
+        from .models import Membership
+
+        rows = list(
+            Membership.objects.filter(user=who, organization__active=True).values_list("organization_id", "role")
+        )
+        return cls(
+            user=who,
+            role=role,
+            member_org_ids=frozenset(org for org, _role in rows),
+            admin_org_ids=frozenset(org for org, r in rows if r == Membership.Role.ADMIN),
+        )
+
+    @classmethod
+    def system(cls) -> Actor:
+        """The shell (``manage.py import_xlsx``): staff rights, no user."""
+        return cls(user=None, role=Role.STAFF)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role == Role.STAFF
+
+    def acts_for(self, organization_id: int | None) -> bool:
+        """Staff for any organization, members for their own (``can_act_for``)."""
+        return self.is_staff or (organization_id is not None and organization_id in self.member_org_ids)
+
+    def manages(self, organization_id: int | None) -> bool:
+        """Staff for any organization, admins for their own (``can_manage_organization``)."""
+        return self.is_staff or (organization_id is not None and organization_id in self.admin_org_ids)
+
+    def is_admin_of(self, organization_id: int | None) -> bool:
+        return organization_id is not None and organization_id in self.admin_org_ids
+
+
 def can_see_personal_data(user: AnyUser, organization_id: int) -> bool:
     """Staff and members of the responsible organization may see (and reveal) personal data;
     leaders never do."""
@@ -104,11 +157,11 @@ class ScopedQuerySet(models.QuerySet[_M]):
 
     def visible_to(self, user: AnyUser) -> Self:
         role = role_of(user)
-        if role == "staff":
+        if role == Role.STAFF:
             return self
-        if role == "leader":
+        if role == Role.LEADER:
             return self if self.leader_visible else self.none()
-        if role == "member":
+        if role == Role.MEMBER:
             return self.filter(**{f"{self.scope_path}__in": member_org_ids(user)})
         return self.none()
 
@@ -116,9 +169,9 @@ class ScopedQuerySet(models.QuerySet[_M]):
         """Rows the user may change as an administrator: staff all, organization admins their
         organizations' rows."""
         role = role_of(user)
-        if role == "staff":
+        if role == Role.STAFF:
             return self
-        if role == "member":
+        if role == Role.MEMBER:
             return self.filter(**{f"{self.scope_path}__in": admin_org_ids(user)})
         return self.none()
 

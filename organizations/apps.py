@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class OrganizationsConfig(AppConfig):
     name = "organizations"
     verbose_name = _("组织")
+
+    def ready(self):
+        from . import rules  # noqa: F401  (registers the rule sets)

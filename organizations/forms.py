@@ -4,13 +4,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.forms import RuleCheckedForm, VersionedForm
 from core.widgets import DateInput
 
+from . import rules
 from .models import Membership, Organization, ServiceArea
 from .validators import normalize_credit_code
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(RuleCheckedForm, VersionedForm, forms.ModelForm):
+    """An organization's profile, checked by ``rules.check_organization``.  Only the fields the
+    actor may change are offered (an organization's admin does not see 正常运行)."""
+
+    model = Organization
     service_areas = forms.ModelMultipleChoiceField(
         label=_("服务领域"), queryset=ServiceArea.objects.all(), widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -28,14 +34,36 @@ class OrganizationForm(forms.ModelForm):
             "founded",
             "volunteer_count",
             "active",
+            "deactivated_on",
         ]
-        widgets = {"founded": DateInput()}
+        widgets = {"founded": DateInput(), "deactivated_on": DateInput()}
+        help_texts = {"deactivated_on": _("停止运行时填写，不填则为今天；恢复运行时自动清空。")}
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        editable = rules.organization_fields_editable_by(actor, self.instance if self.instance.pk else None)
+        for name in list(self.fields):
+            attname = "town_id" if name == "town" else name
+            if name != "version" and attname not in editable:
+                self.fields.pop(name)
 
     def clean_credit_code(self):
-        code = normalize_credit_code(self.cleaned_data.get("credit_code"))
-        if code and Organization.objects.exclude(pk=self.instance.pk).filter(credit_code=code).exists():
-            raise forms.ValidationError(_("已有组织使用该统一社会信用代码。"))
-        return code
+        return normalize_credit_code(self.cleaned_data.get("credit_code"))
+
+    def check(self, values):
+        instance = self.instance if self.instance.pk else None
+        return rules.check_organization(values, actor=self.actor, instance=instance)
+
+
+class MembershipRoleForm(VersionedForm, forms.Form):
+    """Staff change a member's role; the version the page was loaded at travels with it."""
+
+    role = forms.ChoiceField(label=_("角色"), choices=Membership.Role.choices)
+
+    def __init__(self, *args, membership, **kwargs):
+        self.record = membership
+        super().__init__(*args, initial={"role": membership.role}, **kwargs)
 
 
 class MembershipAddForm(forms.Form):

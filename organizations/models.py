@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.versioning import Versioned
+
 from .access import AnyUser, ScopedQuerySet
 from .validators import validate_credit_code
 
@@ -59,13 +61,15 @@ class OrganizationQuerySet(ScopedQuerySet["Organization"]):
 
     def recordable_by(self, user: AnyUser) -> Self:
         """Active organizations the user may record work for: staff all, members their own."""
-        from .access import is_staff, member_org_ids
+        from .access import Actor, is_staff, member_org_ids
 
         active = self.active()
+        if isinstance(user, Actor):
+            return active if user.is_staff else active.filter(pk__in=user.member_org_ids)
         return active if is_staff(user) else active.filter(pk__in=member_org_ids(user))
 
 
-class Organization(models.Model):
+class Organization(Versioned):
     class Kind(models.TextChoices):
         REGISTERED = "registered", _("社会组织")
         VOLUNTEER_TEAM = "volunteer_team", _("志愿团队")
@@ -111,7 +115,7 @@ class MembershipQuerySet(ScopedQuerySet["Membership"]):
     scope_path = "organization"
 
 
-class Membership(models.Model):
+class Membership(Versioned):
     class Role(models.TextChoices):
         ADMIN = "admin", _("组织管理员")
         MEMBER = "member", _("组织成员")
@@ -121,6 +125,7 @@ class Membership(models.Model):
     role = models.CharField(_("角色"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     created_at = models.DateTimeField(_("加入时间"), auto_now_add=True)
 
+    history = HistoricalRecords()
     objects = MembershipQuerySet.as_manager()
 
     class Meta:

@@ -1,4 +1,6 @@
-"""Writes that enforce the rules about organizations and who belongs to them."""
+"""Writes that enforce the rules about organizations and who belongs to them (the rules
+themselves: ``rules.py``).  Keyword-only explicit arguments; each service owns its
+transaction and checks the rules again."""
 
 import datetime
 
@@ -13,21 +15,131 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import user_create
+from core.rules import as_values, checked_update, raise_errors, require_permission, save_values
+from core.versioning import UNCHANGED, given
 
+from . import rules
 from .access import can_manage_organization, is_staff
-from .models import Invitation, Membership
+from .models import Invitation, Membership, Organization
+from .validators import clean_phone, normalize_credit_code
+
+
+def _normalized(values):
+    if "credit_code" in values:
+        values["credit_code"] = normalize_credit_code(values["credit_code"])
+    for name in ("name", "leader_name"):
+        if name in values:
+            values[name] = (values[name] or "").strip()
+    if "phone" in values:
+        values["phone"] = clean_phone(values["phone"])
+    return values
+
+
+def _write(organization, values, actor, today):
+    values.update(rules.activity_for(values, organization if organization.pk else None, today))
+    return save_values(organization, values, actor=actor)
 
 
 @transaction.atomic
-def organization_save(*, form, actor):
-    """Saves a create/edit form.  Creating is for staff; editing for staff and the
-    organization's own admins."""
-    instance = form.instance
-    if instance.pk is None and not is_staff(actor):
-        raise PermissionDenied
-    if instance.pk is not None and not can_manage_organization(actor, instance.pk):
-        raise PermissionDenied
-    return form.save()
+def organization_create(
+    *,
+    actor,
+    name,
+    town,
+    kind=Organization.Kind.REGISTERED,
+    credit_code="",
+    service_areas=(),
+    leader_name="",
+    phone="",
+    founded=None,
+    volunteer_count=0,
+    active=True,
+    deactivated_on=None,
+):
+    """Creates an organization (staff only)."""
+    values = _normalized(
+        as_values(
+            Organization,
+            {
+                "name": name,
+                "town": town,
+                "kind": kind,
+                "credit_code": credit_code,
+                "service_areas": service_areas,
+                "leader_name": leader_name,
+                "phone": phone,
+                "founded": founded,
+                "volunteer_count": volunteer_count,
+                "active": active,
+                "deactivated_on": deactivated_on,
+            },
+        )
+    )
+    today = timezone.localdate()
+    require_permission(rules.organization_write_errors(values, actor=actor))
+    raise_errors(rules.check_organization(values, actor=actor, today=today))
+    return _write(Organization(), values, actor, today)
+
+
+@transaction.atomic
+def organization_update(
+    *,
+    organization,
+    actor,
+    version,
+    name=UNCHANGED,
+    town=UNCHANGED,
+    kind=UNCHANGED,
+    credit_code=UNCHANGED,
+    service_areas=UNCHANGED,
+    leader_name=UNCHANGED,
+    phone=UNCHANGED,
+    founded=UNCHANGED,
+    volunteer_count=UNCHANGED,
+    active=UNCHANGED,
+    deactivated_on=UNCHANGED,
+):
+    """Changes an organization from a form loaded at ``version`` (a stale one is refused with
+    what changed since).  Staff change every field; the organization's admins all but whether
+    it is active.  Switching it off records the day it stopped; switching it on clears it."""
+    values = _normalized(
+        as_values(
+            Organization,
+            given(
+                name=name,
+                town=town,
+                kind=kind,
+                credit_code=credit_code,
+                service_areas=service_areas,
+                leader_name=leader_name,
+                phone=phone,
+                founded=founded,
+                volunteer_count=volunteer_count,
+                active=active,
+                deactivated_on=deactivated_on,
+            ),
+        )
+    )
+    today = timezone.localdate()
+    fresh = checked_update(
+        organization, version, values, ruleset=rules.ORGANIZATIONS, actor=actor, noun=_("组织"), today=today
+    )
+    return _write(fresh, values, actor, today)
+
+
+@transaction.atomic
+def organization_set_active(*, organization, actor, active, on=None):
+    """Switches an organization off (recording the day it stopped: ``on`` or today) or back on
+    (clearing it).  Staff only."""
+    values = {"active": bool(active)}
+    if on is not None:
+        values["deactivated_on"] = on
+    require_permission(rules.organization_write_errors(values, actor=actor, instance=organization))
+    locked = Organization.objects.select_for_update().get(pk=organization.pk)
+    today = timezone.localdate()
+    raise_errors(rules.check_organization(values, actor=actor, instance=locked, today=today))
+    locked.version += 1
+    return _write(locked, values, actor, today)
 
 
 @transaction.atomic
@@ -151,6 +263,14 @@ def invitation_send_email(*, invitation_id):
         invitation.emailed_at = timezone.now()
         invitation.save(update_fields=["emailed_at"])
     return True
+
+
+def membership_change_role(*, membership, actor, version, role):
+    """Makes a member an admin or an admin a member (staff only), from a page loaded at
+    ``version``: a stale change is refused with what changed since."""
+    values = {"role": role}
+    fresh = checked_update(membership, version, values, ruleset=rules.MEMBERSHIPS, actor=actor, noun=_("成员角色"))
+    return save_values(fresh, values, actor=actor)
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ urlpatterns = [
         {"answer": "decline"},
         name="invitation_decline",
     ),
+    path("<int:pk>/members/<int:membership_pk>/role/", views.membership_role, name="member_role"),
     path("accounts/", views.account_list, name="accounts"),
     path("audit/", views.access_log, name="audit"),
 ]

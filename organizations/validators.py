@@ -1,7 +1,9 @@
 """Checksums of Chinese identifiers: the unified social credit code (GB 32100-2015) and the
-resident ID card number (GB 11643-1999).  Messages name the field in Chinese."""
+resident ID card number (GB 11643-1999); and the one phone rule (beneficiaries, case parties,
+trainees, organizations).  Messages name the field in Chinese."""
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -61,3 +63,39 @@ def parse_id_number(value):
         raise ValidationError(_("身份证号校验位不正确，请核对后重新输入。"), code="checksum")
     gender = "M" if int(number[16]) % 2 else "F"
     return birth, gender
+
+
+PHONE_MESSAGE = _("联系电话格式不正确：手机号为11位数字（如13857420001），固定电话如0574-88881234。")
+_PHONE_SEPARATORS = re.compile(r"[\s\-()（）－—]")
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# With the area code (0 and 2-3 digits, then 7-8 digits), or a local number of 7-8 digits.
+_LANDLINE = re.compile(r"^(0\d{2,3})?[2-9]\d{6,7}$")
+
+
+def clean_phone(value):
+    """The phone as stored: surrounding and inner spaces removed ("138 5742 0001" ->
+    "13857420001"); separators such as the hyphen of "0574-88881234" kept."""
+    return re.sub(r"\s+", "", str(value or ""))
+
+
+def phone_digits(value):
+    """Digits only (a leading + kept out): "138 5742-0001" -> "13857420001".  What identifies a
+    trainee who gave no ID number."""
+    return re.sub(r"\D", "", str(value or ""))
+
+
+def phone_error(value):
+    """None for an empty or valid phone, else the Chinese message.  Valid: a mobile number (11
+    digits, 13x-19x), optionally after +86; a landline with its area code (0574-88881234) or
+    a local one of 7-8 digits.  "139" is refused everywhere: pages, services and imports."""
+    text = clean_phone(value)
+    if not text:
+        return None
+    digits = _PHONE_SEPARATORS.sub("", text)
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if not digits.isdigit() or not (_MOBILE.match(digits) or _LANDLINE.match(digits)):
+        return str(PHONE_MESSAGE)
+    return None

@@ -3,20 +3,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.services import user_create
 from core.decorators import staff_required
-from core.feedback import error_messages, form_error_messages
+from core.feedback import add_service_errors, error_messages, form_error_messages
 from core.filters import filtered
 from core.pagination import paginate
 
+from . import services
 from .access import can_manage_organization, get_visible_or_404, is_staff
 from .audit import subject_labels, subject_types
 from .filters import AccessLogFilter, OrganizationFilter
-from .forms import AccountCreateForm, MembershipAddForm, OrganizationForm
+from .forms import AccountCreateForm, MembershipAddForm, MembershipRoleForm, OrganizationForm
 from .models import DataAccessEvent, DataAccessSubject, Invitation, Membership, Organization
 from .panels import panels_for
 from .services import (
@@ -25,7 +27,6 @@ from .services import (
     invitation_revoke,
     membership_add,
     membership_remove,
-    organization_save,
 )
 
 
@@ -56,13 +57,16 @@ def organization_detail(request, pk):
         is_staff(request.user) or Membership.objects.visible_to(request.user).filter(organization=organization).exists()
     )
     memberships = (
-        organization.memberships.select_related("user").order_by("role", "user__email") if show_members else []
+        list(organization.memberships.select_related("user").order_by("role", "user__email")) if show_members else []
     )
     invitations = (
         Invitation.objects.pending().filter(organization=organization).select_related("user", "invited_by")
         if can_manage
         else []
     )
+    if is_staff(request.user):
+        for membership in memberships:
+            membership.role_form = MembershipRoleForm(membership=membership)
     return render(
         request,
         "organizations/organization_detail.html",
@@ -81,11 +85,15 @@ def organization_detail(request, pk):
 
 @staff_required
 def organization_create(request):
-    form = OrganizationForm(request.POST or None)
+    form = OrganizationForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
-        organization = organization_save(form=form, actor=request.user)
-        messages.success(request, _("组织“%(name)s”已创建。") % {"name": organization.name})
-        return redirect("organizations:detail", pk=organization.pk)
+        try:
+            organization = services.organization_create(actor=request.user, **form.service_data())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("组织“%(name)s”已创建。") % {"name": organization.name})
+            return redirect("organizations:detail", pk=organization.pk)
     return render(request, "organizations/organization_form.html", {"form": form})
 
 
@@ -94,15 +102,56 @@ def organization_edit(request, pk):
     organization = get_visible_or_404(Organization, request.user, pk=pk)
     if not can_manage_organization(request.user, organization.pk):
         raise PermissionDenied
-    form = OrganizationForm(request.POST or None, instance=organization)
-    if not is_staff(request.user):
-        # Only staff decide whether an organization is active.
-        form.fields.pop("active")
+    # Only the fields the user may change are offered (an admin does not see 正常运行).
+    form = OrganizationForm(request.POST or None, instance=organization, actor=request.user)
     if request.method == "POST" and form.is_valid():
-        organization_save(form=form, actor=request.user)
-        messages.success(request, _("组织信息已保存。"))
-        return redirect("organizations:detail", pk=organization.pk)
+        try:
+            services.organization_update(
+                organization=organization,
+                actor=request.user,
+                version=form.cleaned_data["version"],
+                **form.service_data(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("组织信息已保存。"))
+            return redirect("organizations:detail", pk=organization.pk)
     return render(request, "organizations/organization_form.html", {"form": form, "organization": organization})
+
+
+@staff_required
+@require_POST
+def membership_role(request, pk, membership_pk):
+    """Staff make a member an admin or an admin a member; a page loaded before another change
+    of the same membership is refused with what changed."""
+    organization = get_visible_or_404(Organization, request.user, pk=pk)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=membership_pk, organization=organization
+    )
+    form = MembershipRoleForm(request.POST, membership=membership)
+    if form.is_valid():
+        try:
+            services.membership_change_role(
+                membership=membership,
+                actor=request.user,
+                version=form.cleaned_data["version"],
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as exc:
+            error_messages(request, exc)
+        else:
+            messages.success(
+                request,
+                _("已将 %(email)s 的角色改为“%(role)s”。")
+                % {
+                    "email": membership.user.email,
+                    "role": Membership.Role(form.cleaned_data["role"]).label,
+                },
+            )
+    else:
+        form_error_messages(request, form)
+    return redirect(reverse("organizations:detail", args=[organization.pk]) + "#members")
 
 
 @login_required

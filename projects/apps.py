@@ -9,6 +9,7 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from organizations.panels import register_panel
 
+        from . import rules  # noqa: F401  (registers the rule sets)
         from .panels import project_panel
 
         register_panel(30, project_panel)

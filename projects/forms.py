@@ -3,13 +3,20 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import RuleCheckedForm, VersionedForm
 from core.widgets import DateInput
 from organizations.models import Organization
 
+from . import rules
 from .models import CharityProject, ProjectReport
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(RuleCheckedForm, VersionedForm, forms.ModelForm):
+    """A project, checked by ``rules.check_project``; only the fields the actor may change are
+    offered (an organization's admin: 项目简介 and 目标人数)."""
+
+    model = CharityProject
+
     class Meta:
         model = CharityProject
         fields = [
@@ -26,28 +33,30 @@ class ProjectForm(forms.ModelForm):
         ]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
+        self.actor = actor
         # New projects go to active organizations; an existing one keeps its (maybe inactive) one.
         cast(forms.ModelChoiceField, self.fields["organization"]).queryset = (
             Organization.objects.all() if self.instance.pk else Organization.objects.active()
         )
         cast(forms.ModelChoiceField, self.fields["funder"]).queryset = Organization.objects.all()
-        if self.instance.pk:
-            # Status moves one step at a time through the 推进 button.
-            self.fields.pop("status")
+        # The status moves one step at a time through the workflow's buttons.
+        editable = rules.project_fields_editable_by(actor, self.instance if self.instance.pk else None)
+        for name in list(self.fields):
+            attname = f"{name}_id" if name in ("organization", "funder") else name
+            if name != "version" and attname not in editable:
+                self.fields.pop(name)
 
-    def clean(self):
-        data = super().clean() or self.cleaned_data
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("结束日期不能早于开始日期。"))
-        if data.get("funder") and data.get("funder") == data.get("organization"):
-            self.add_error("funder", _("资助方不能是承接组织本身。"))
-        return data
+    def check(self, values):
+        return rules.check_project(values, actor=self.actor, instance=self.instance if self.instance.pk else None)
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(RuleCheckedForm, VersionedForm, forms.ModelForm):
+    """A progress report, checked by ``rules.check_report``."""
+
+    model = ProjectReport
+
     class Meta:
         model = ProjectReport
         fields = [
@@ -69,9 +78,16 @@ class ReportForm(forms.ModelForm):
             "income_generated": _("创业就业类项目填写，其他项目填0。"),
         }
 
-    def _post_clean(self):
-        # The rules about periods and states are the service's (services.report_create/update).
-        pass
+    def __init__(self, *args, actor, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.project = project
+        if not self.instance.pk:
+            del self.fields["version"]
+
+    def check(self, values):
+        instance = self.instance if self.instance.pk else None
+        return rules.check_report(values, actor=self.actor, instance=instance, project=self.project)
 
 
 class ReviewForm(forms.Form):

@@ -8,7 +8,8 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from organizations.access import AnyUser, ScopedQuerySet, is_leader, member_org_ids, role_of
+from core.versioning import Versioned
+from organizations.access import AnyUser, Role, ScopedQuerySet, is_leader, member_org_ids, role_of
 from organizations.models import Organization
 
 
@@ -23,7 +24,7 @@ class CharityProjectQuerySet(ScopedQuerySet["CharityProject"]):
         """The access rule, plus: an organization's members also see (read only) the projects
         their organization funds."""
         visible = super().visible_to(user)
-        if role_of(user) == "member":
+        if role_of(user) == Role.MEMBER:
             visible = visible | self.funded_by_organizations_of(user)
         return visible
 
@@ -52,7 +53,7 @@ class CharityProjectQuerySet(ScopedQuerySet["CharityProject"]):
         )
 
 
-class CharityProject(models.Model):
+class CharityProject(Versioned):
     class FundingSource(models.TextChoices):
         GOVERNMENT = "government", _("政府")
         SOCIAL = "social", _("社会")
@@ -115,10 +116,10 @@ class ProjectReportQuerySet(ScopedQuerySet["ProjectReport"]):
 
     def visible_to(self, user: AnyUser) -> Self:
         role = role_of(user)
-        if role == "leader":
+        if role == Role.LEADER:
             return self.approved()
         visible = super().visible_to(user)
-        if role == "member":
+        if role == Role.MEMBER:
             visible = visible | self.approved().filter(project__funder__in=member_org_ids(user))
         return visible
 
@@ -138,7 +139,7 @@ class ProjectReportQuerySet(ScopedQuerySet["ProjectReport"]):
         return {row["status"]: row["n"] for row in rows}
 
 
-class ProjectReport(models.Model):
+class ProjectReport(Versioned):
     EDITABLE_STATUSES = ("draft", "returned")
 
     class Status(models.TextChoices):

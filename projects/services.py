@@ -1,4 +1,6 @@
-"""Writes about charity projects and their progress reports.
+"""Writes about charity projects and their progress reports.  The rules are in ``rules.py``
+(shared with the page forms and the imports), the project workflow in ``workflow.py``; each
+service takes keyword-only explicit arguments, owns its transaction and checks the rules again.
 
 Report review cycle:  draft → submitted → approved (locked)
                                         ↘ returned (with a comment) → (revised) → submitted …
@@ -11,31 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.files import delete_attachment_file, store_attachment
-from organizations.access import can_act_for, is_member_of, is_staff
+from core.rules import as_values, checked_update, raise_errors, require_permission, save_values
+from core.versioning import UNCHANGED, bump, given
+from organizations.access import Actor, is_staff
 
+from . import rules, workflow
 from .models import CharityProject, ProjectReport, ReportAttachment
 
-PROJECT_STATUS_ORDER = [s.value for s in CharityProject.Status]
-REPORT_FIELDS = (
-    "period_start",
-    "period_end",
-    "narrative",
-    "people_served",
-    "funds_spent",
-    "people_employed",
-    "income_generated",
-)
-
-
-def can_write_reports(user, project):
-    """Members of the undertaking organization write and submit its reports."""
-    return is_member_of(user, project.organization_id)
-
-
-def can_read_report_details(user, project):
-    """Narratives and attachments: the undertaking organization and staff (not leaders, not
-    the funder's members, who see approved figures)."""
-    return can_act_for(user, project.organization_id)
+can_write_reports = rules.can_write_reports
 
 
 def report_is_editable(report):
@@ -45,80 +30,161 @@ def report_is_editable(report):
 # --- projects -------------------------------------------------------------------------------
 
 
+def _project_values(data):
+    values = as_values(CharityProject, data)
+    if "name" in values:
+        values["name"] = (values["name"] or "").strip()
+    for name in ("amount", "target_beneficiaries"):
+        if name in values and values[name] is None:
+            values[name] = 0
+    return values
+
+
 @transaction.atomic
-def project_save(*, form, actor):
-    """Creates or edits a project from a form (staff only)."""
-    if not is_staff(actor):
+def project_create(
+    *,
+    actor,
+    name,
+    organization,
+    funding_source,
+    start_date,
+    end_date,
+    funder=None,
+    amount=0,
+    target_beneficiaries=0,
+    status=CharityProject.Status.DECLARED,
+    description="",
+):
+    """Creates a project (staff only; an existing project may be recorded at any status)."""
+    values = _project_values(
+        {
+            "name": name,
+            "organization": organization,
+            "funder": funder,
+            "funding_source": funding_source,
+            "amount": amount,
+            "start_date": start_date,
+            "end_date": end_date,
+            "target_beneficiaries": target_beneficiaries,
+            "status": status,
+            "description": description,
+        }
+    )
+    require_permission(rules.project_write_errors(values, actor=actor))
+    raise_errors(rules.check_project(values, actor=actor))
+    return save_values(CharityProject(), values, actor=actor)
+
+
+@transaction.atomic
+def project_update(
+    *,
+    project,
+    actor,
+    version,
+    name=UNCHANGED,
+    organization=UNCHANGED,
+    funder=UNCHANGED,
+    funding_source=UNCHANGED,
+    amount=UNCHANGED,
+    start_date=UNCHANGED,
+    end_date=UNCHANGED,
+    target_beneficiaries=UNCHANGED,
+    description=UNCHANGED,
+):
+    """Changes a project from a form loaded at ``version`` (a stale save is refused with what
+    changed since).  Staff change every field but the status (``project_transition``); the
+    undertaking organization's admins its description and target only."""
+    values = _project_values(
+        given(
+            name=name,
+            organization=organization,
+            funder=funder,
+            funding_source=funding_source,
+            amount=amount,
+            start_date=start_date,
+            end_date=end_date,
+            target_beneficiaries=target_beneficiaries,
+            description=description,
+        )
+    )
+    fresh = checked_update(project, version, values, ruleset=rules.PROJECTS, actor=actor, noun=_("项目"))
+    return save_values(fresh, values, actor=actor)
+
+
+@transaction.atomic
+def project_transition(*, project, actor, to_status):
+    """Moves a project one step along the workflow (``workflow.py``), by whom the table
+    allows; the version is bumped so that an edit form opened before is refused."""
+    locked = CharityProject.objects.select_for_update().get(pk=project.pk)
+    _require_workflow_actor(actor, locked)
+    error = workflow.transition_error(actor, locked, to_status)
+    if error:
+        raise ValidationError({"status": error})
+    bump(locked)
+    return save_values(locked, {"status": to_status}, actor=actor)
+
+
+def _require_workflow_actor(actor, project):
+    """Staff and the undertaking organization's admins may take steps (which ones: the table)."""
+    if not (is_staff(actor) or Actor.of(actor).is_admin_of(project.organization_id)):
         raise PermissionDenied
-    project = form.save(commit=False)
-    project._history_user = actor
-    project.save()
-    return project
 
 
 @transaction.atomic
 def project_advance(*, project, actor):
-    """Moves a project one step: 申报 → 立项 → 实施中 → 结项 (staff only)."""
-    if not is_staff(actor):
-        raise PermissionDenied
-    locked = CharityProject.objects.select_for_update().get(pk=project.pk)
-    index = PROJECT_STATUS_ORDER.index(locked.status)
-    if index + 1 >= len(PROJECT_STATUS_ORDER):
+    """The workflow button of the project page: the next step from the stored status."""
+    _require_workflow_actor(actor, project)
+    current = CharityProject.objects.values_list("status", flat=True).get(pk=project.pk)
+    to_status = workflow.next_status(current)
+    if to_status is None:
         raise ValidationError({"status": _("项目已结项，不能再推进。")})
-    locked.status = PROJECT_STATUS_ORDER[index + 1]
-    locked._history_user = actor
-    locked.save()
-    return locked
+    return project_transition(project=project, actor=actor, to_status=to_status)
 
 
 # --- reports --------------------------------------------------------------------------------
 
 
-def _validate_report(project, data, exclude_pk=None):
-    errors = {}
-    start, end = data.get("period_start"), data.get("period_end")
-    if start and end:
-        if end < start:
-            errors["period_end"] = _("报告期结束不能早于报告期开始。")
-        elif start > timezone.localdate():
-            errors["period_start"] = _("报告期还没有开始，不能填写报告。")
-        elif end < project.start_date or start > project.end_date:
-            errors["period_start"] = _("报告期应在项目周期（%(a)s 至 %(b)s）之内。") % {
-                "a": project.start_date.isoformat(),
-                "b": project.end_date.isoformat(),
-            }
-        elif (
-            ProjectReport.objects.filter(project=project, period_start=start, period_end=end)
-            .exclude(pk=exclude_pk)
-            .exists()
-        ):
-            errors["period_start"] = _("该项目已有这一报告期的报告。")
-    for field in ("funds_spent", "income_generated"):
-        if data.get(field) is not None and data[field] < 0:
-            errors[field] = _("金额不能为负数。")
-    if errors:
-        raise ValidationError(errors)
+def _report_values(data):
+    values = as_values(ProjectReport, data)
+    for name in ("people_served", "funds_spent", "people_employed", "income_generated"):
+        if name in values and values[name] is None:
+            values[name] = 0
+    return values
 
 
 @transaction.atomic
-def report_create(*, project, actor, **data):
+def report_create(
+    *,
+    project,
+    actor,
+    period_start,
+    period_end,
+    narrative="",
+    people_served=0,
+    funds_spent=0,
+    people_employed=0,
+    income_generated=0,
+):
     """A draft report for a period by a member of the undertaking organization, for a project
     that has been approved (立项 or later)."""
-    if not can_write_reports(actor, project):
-        raise PermissionDenied
-    if project.status == CharityProject.Status.DECLARED:
-        raise ValidationError({"project": _("项目尚未立项，不能填写进展报告。")})
-    _validate_report(project, data)
-    report = ProjectReport(
-        project=project,
-        created_by=actor,
-        status=ProjectReport.Status.DRAFT,
-        **{k: v for k, v in data.items() if k in REPORT_FIELDS},
+    values = _report_values(
+        {
+            "period_start": period_start,
+            "period_end": period_end,
+            "narrative": narrative,
+            "people_served": people_served,
+            "funds_spent": funds_spent,
+            "people_employed": people_employed,
+            "income_generated": income_generated,
+        }
     )
-    report._history_user = actor
+    values["project_id"] = project.pk
+    require_permission(rules.report_write_errors(values, actor=actor, project=project))
+    raise_errors(rules.check_report(values, actor=actor, project=project))
+    report = ProjectReport(created_by=actor, status=ProjectReport.Status.DRAFT)
     try:
         with transaction.atomic():
-            report.save()
+            save_values(report, values, actor=actor)
     except IntegrityError:
         raise ValidationError({"period_start": _("该项目已有这一报告期的报告。")}) from None
     return report
@@ -129,21 +195,43 @@ def _lock_report(report):
 
 
 @transaction.atomic
-def report_update(*, report, actor, **data):
-    """Edits a draft or returned report; submitted reports wait for review and approved ones
-    are locked."""
-    locked = _lock_report(report)
-    if not can_write_reports(actor, locked.project):
-        raise PermissionDenied
-    if not report_is_editable(locked):
-        raise ValidationError(_("报告状态为“%(s)s”，不能修改。") % {"s": locked.get_status_display()})
-    _validate_report(locked.project, data, exclude_pk=locked.pk)
-    for field, value in data.items():
-        if field in REPORT_FIELDS:
-            setattr(locked, field, value)
-    locked._history_user = actor
-    locked.save()
-    return locked
+def report_update(
+    *,
+    report,
+    actor,
+    version,
+    period_start=UNCHANGED,
+    period_end=UNCHANGED,
+    narrative=UNCHANGED,
+    people_served=UNCHANGED,
+    funds_spent=UNCHANGED,
+    people_employed=UNCHANGED,
+    income_generated=UNCHANGED,
+):
+    """Edits a draft or returned report from a form loaded at ``version`` (a stale save is
+    refused with what changed since); submitted reports wait for review and approved ones are
+    locked."""
+    values = _report_values(
+        given(
+            period_start=period_start,
+            period_end=period_end,
+            narrative=narrative,
+            people_served=people_served,
+            funds_spent=funds_spent,
+            people_employed=people_employed,
+            income_generated=income_generated,
+        )
+    )
+    fresh = checked_update(
+        report,
+        version,
+        values,
+        ruleset=rules.PROJECT_REPORTS,
+        actor=actor,
+        noun=_("进展报告"),
+        queryset=ProjectReport.objects.select_related("project"),
+    )
+    return save_values(fresh, values, actor=actor)
 
 
 @transaction.atomic
@@ -160,6 +248,7 @@ def report_submit(*, report, actor):
         raise ValidationError({"narrative": _("提交前请填写进展情况。")})
     locked.status = ProjectReport.Status.SUBMITTED
     locked.submitted_at = timezone.now()
+    bump(locked)
     locked._history_user = actor
     locked.save()
     notify_report_submitted.delay_on_commit(locked.pk)
@@ -178,6 +267,7 @@ def _review(report, actor, status, comment):
     locked.review_comment = comment
     locked.reviewer = actor
     locked.reviewed_at = timezone.now()
+    bump(locked)
     locked._history_user = actor
     locked.save()
     notify_report_reviewed.delay_on_commit(locked.pk)

@@ -1,6 +1,6 @@
 """Charity project and progress report pages.  Projects hold no personal data, so leaders may
 browse them; report narratives and attachments are shown to the undertaking organization and
-staff only (see services.can_read_report_details)."""
+staff only (``can_act_for``)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,9 +16,9 @@ from core.files import attachment_response
 from core.filters import filtered
 from core.months import last_month, month_bounds
 from core.pagination import paginate
-from organizations.access import get_visible_or_404, is_staff
+from organizations.access import can_act_for, get_visible_or_404, is_staff
 
-from . import services
+from . import rules, services, workflow
 from .filters import ProjectFilter
 from .forms import AttachmentForm, ProjectForm, ReportForm, ReviewForm
 from .models import CharityProject, ProjectReport, ReportAttachment
@@ -70,35 +70,59 @@ def project_detail(request, pk):
             "totals": totals,
             "is_staff": is_staff(request.user),
             "can_write": services.can_write_reports(request.user, project),
-            "can_advance": is_staff(request.user) and project.status != CharityProject.Status.COMPLETED,
+            "can_edit": bool(rules.project_fields_editable_by(request.user, project)),
+            "advance_to": _advance_to(request.user, project),
         },
     )
 
 
+def _advance_to(user, project):
+    """The next status and its button's words, when the user may take that step."""
+    to_status = workflow.next_status(project.status)
+    if to_status is None or workflow.transition_error(user, project, to_status):
+        return None
+    return {"status": to_status, "label": workflow.ACTION_LABELS[to_status]}
+
+
 @staff_required
 def project_create(request):
-    form = ProjectForm(request.POST or None)
+    form = ProjectForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
-        project = services.project_save(form=form, actor=request.user)
-        messages.success(request, _("项目“%(name)s”已创建。") % {"name": project.name})
-        return redirect("projects:detail", pk=project.pk)
+        try:
+            project = services.project_create(actor=request.user, **form.service_data())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("项目“%(name)s”已创建。") % {"name": project.name})
+            return redirect("projects:detail", pk=project.pk)
     return render(request, "projects/project_form.html", {"form": form})
 
 
-@staff_required
+@login_required
 def project_edit(request, pk):
+    """Staff change a project; the undertaking organization's admins its description and
+    target (``rules.project_fields_editable_by``)."""
     project = get_visible_or_404(CharityProject, request.user, pk=pk)
-    form = ProjectForm(request.POST or None, instance=project)
+    if not rules.project_fields_editable_by(request.user, project):
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None, instance=project, actor=request.user)
     if request.method == "POST" and form.is_valid():
-        services.project_save(form=form, actor=request.user)
-        messages.success(request, _("项目信息已保存。"))
-        return redirect("projects:detail", pk=project.pk)
+        try:
+            services.project_update(
+                project=project, actor=request.user, version=form.cleaned_data["version"], **form.service_data()
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("项目信息已保存。"))
+            return redirect("projects:detail", pk=project.pk)
     return render(request, "projects/project_form.html", {"form": form, "project": project})
 
 
-@staff_required
+@login_required
 @require_POST
 def project_advance(request, pk):
+    """One step along the workflow (who may take which step: ``workflow.py``)."""
     project = get_visible_or_404(CharityProject, request.user, pk=pk)
     try:
         project = services.project_advance(project=project, actor=request.user)
@@ -115,10 +139,12 @@ def report_create(request, pk):
     if not services.can_write_reports(request.user, project):
         raise PermissionDenied
     start, end = month_bounds(last_month())
-    form = ReportForm(request.POST or None, initial={"period_start": start, "period_end": end})
+    form = ReportForm(
+        request.POST or None, initial={"period_start": start, "period_end": end}, actor=request.user, project=project
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            report = services.report_create(project=project, actor=request.user, **form.cleaned_data)
+            report = services.report_create(project=project, actor=request.user, **form.service_data())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -133,7 +159,9 @@ def report_detail(request, pk):
     project = report.project
     can_write = services.can_write_reports(request.user, project)
     editable = can_write and services.report_is_editable(report)
-    show_details = services.can_read_report_details(request.user, project)
+    # Narratives and attachments: the undertaking organization and staff (not leaders, not
+    # the funder's members, who see approved figures).
+    show_details = can_act_for(request.user, project.organization_id)
     context = {
         "report": report,
         "project": project,
@@ -155,10 +183,12 @@ def report_edit(request, pk):
     if not services.report_is_editable(report):
         messages.error(request, _("报告状态为“%(s)s”，不能修改。") % {"s": report.get_status_display()})
         return redirect("projects:report_detail", pk=report.pk)
-    form = ReportForm(request.POST or None, instance=report)
+    form = ReportForm(request.POST or None, instance=report, actor=request.user, project=report.project)
     if request.method == "POST" and form.is_valid():
         try:
-            services.report_update(report=report, actor=request.user, **form.cleaned_data)
+            services.report_update(
+                report=report, actor=request.user, version=form.cleaned_data["version"], **form.service_data()
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

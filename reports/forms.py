@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.months import month_start, parse_month
-from organizations.access import role_of
+from core.roles import Role, role_of
 from organizations.models import Organization, Town
 
 from .services import may_request, may_view, organizations_of
@@ -31,14 +31,14 @@ class ScopeForm(forms.Form):
         initial = {"month": f"{(default_month or timezone.localdate()):%Y-%m}"}
         super().__init__(data, initial=initial)
         role = role_of(user)
-        if role in ("staff", "leader"):
+        if role in (Role.STAFF, Role.LEADER):
             cast(forms.ModelChoiceField, self.fields["town"]).queryset = Town.objects.all()
         else:
             del self.fields["town"]
         organization = cast(forms.ModelChoiceField, self.fields["organization"])
-        if role == "staff" or (role == "leader" and purpose == "view"):
+        if role == Role.STAFF or (role == Role.LEADER and purpose == "view"):
             organization.queryset = Organization.objects.select_related("town").order_by("town__order", "name")
-        elif role == "member":
+        elif role == Role.MEMBER:
             organization.queryset = organizations_of(user)
             organization.required = True
             organization.empty_label = None

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from organizations.access import AnyUser, member_org_ids, role_of
+from core.roles import Role, role_of
+from organizations.access import AnyUser, member_org_ids
 from organizations.models import Organization, Town
 
 
@@ -13,11 +14,11 @@ class MonthlyReportQuerySet(models.QuerySet["MonthlyReport"]):
         """Staff: all.  Leaders: district and town reports.  Organization users: their own
         organizations' reports.  Nobody else: none."""
         role = role_of(user)
-        if role == "staff":
+        if role == Role.STAFF:
             return self
-        if role == "leader":
+        if role == Role.LEADER:
             return self.filter(scope_kind__in=[MonthlyReport.ScopeKind.DISTRICT, MonthlyReport.ScopeKind.TOWN])
-        if role == "member":
+        if role == Role.MEMBER:
             return self.filter(scope_kind=MonthlyReport.ScopeKind.ORGANIZATION, organization__in=member_org_ids(user))
         return self.none()
 

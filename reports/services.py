@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.models import Beneficiary
 from core.months import month_start
-from organizations.access import member_org_ids, role_of
+from core.roles import Role, role_of
+from organizations.access import member_org_ids
 from organizations.models import Organization, Town
 
 from . import charts
@@ -38,9 +39,9 @@ def may_view(user, scope):
     """Dashboard figures: staff and leaders any scope (aggregates only); organization users
     their own organizations."""
     role = role_of(user)
-    if role in ("staff", "leader"):
+    if role in (Role.STAFF, Role.LEADER):
         return True
-    if role == "member" and scope.kind == "organization":
+    if role == Role.MEMBER and scope.kind == "organization":
         return organizations_of(user).filter(pk=scope.organization.pk).exists()
     return False
 
@@ -49,9 +50,9 @@ def may_request(user, scope):
     """Reports: staff any scope; leaders the district and towns; organization users their own
     organizations (the same rule as ``MonthlyReport.objects.visible_to``)."""
     role = role_of(user)
-    if role == "staff":
+    if role == Role.STAFF:
         return True
-    if role == "leader":
+    if role == Role.LEADER:
         return scope.kind in ("district", "town")
     return may_view(user, scope)
 

@@ -9,10 +9,11 @@ SQL statement per grouping that first sums per beneficiary (see ``_visits``).
 
 Definitions beyond DESIGN.md: an organization is active at the end of a month when it was
 founded by then (or has no founding date) and is active, or was stopped only after that day
-(stopped without a date: not active).  Key-care beneficiaries are the active ones flagged
-key-care and listed (``key_care_since``) by the end of the month.  A certificate without its
+(stopped without a date: not active).  Key-care beneficiaries of a month are those flagged
+key-care, listed (``key_care_since``) by the end of the month and on the register then (active,
+or taken off only after the month).  A certificate without its
 own date counts on its session's date.  A withdrawn case without a closing date counts as
-ended.
+ended.  A withdrawn visit (``Visit.withdrawn_at``) counts in no figure.
 
 Scope rules: an organization scope counts the records of that organization (visits it made,
 beneficiaries it is responsible for, sessions it held, cases it handles, projects it
@@ -216,7 +217,9 @@ def _visits(periods, scope, group_paths):
     the scope's total is the sum of its towns."""
     per_organization = group_paths.get("visit") == "organization"
     visit_table, person_table = Visit._meta.db_table, Beneficiary._meta.db_table
-    where, params = ["v.visit_date >= %s", "v.visit_date <= %s"], [periods.earliest, periods.latest]
+    # A withdrawn visit (entered by mistake) counts nowhere.
+    where = ["v.visit_date >= %s", "v.visit_date <= %s", "v.withdrawn_at IS NULL"]
+    params = [periods.earliest, periods.latest]
     if scope.kind == "town":
         where.append(f"v.beneficiary_id IN (SELECT id FROM {person_table} WHERE town_id = %s)")
         params.append(scope.town.pk)
@@ -260,11 +263,14 @@ def _visits(periods, scope, group_paths):
 
 
 def key_care_months(months, scope, group=None):
-    """For each month (first days), the key-care beneficiaries of the scope (active, flagged,
-    listed by the end of that month) and how many of them had at least their cadence of visits
-    in that month.  One query (a correlated count of visits per month for the few key-care
-    beneficiaries): ``{group: [(total, on_cadence), ...]}``."""
-    qs = Beneficiary.objects.key_care().filter(scope.q("organization", "town"))
+    """For each month (first days), the key-care beneficiaries of the scope (flagged, listed
+    by the end of that month, and on the register then: active, or taken off only after that
+    month) and how many of them had at least their cadence of visits in that month (withdrawn
+    visits left out).  One query (a correlated count of visits per month for the few key-care
+    beneficiaries): ``{group: [(total, on_cadence), ...]}``.  Past months are counted from
+    ``key_care_since``, so a year of records entered today gives each past month its own
+    figure."""
+    qs = Beneficiary.objects.filter(key_care=True).filter(scope.q("organization", "town"))
     annotations, aggregates = {}, {}
     for i, start in enumerate(months):
         end = month_end(start)
@@ -276,7 +282,9 @@ def key_care_months(months, scope, group=None):
             .values("n")
         )
         annotations[f"v{i}"] = Coalesce(Subquery(visits, output_field=IntegerField()), Value(0))
-        listed = Q(key_care_since__isnull=True) | Q(key_care_since__lte=end)
+        listed = (Q(key_care_since__isnull=True) | Q(key_care_since__lte=end)) & (
+            Q(active=True) | Q(deactivated_on__gt=end)
+        )
         aggregates[f"t{i}"] = Count("pk", filter=listed)
         aggregates[f"o{i}"] = Count("pk", filter=listed & Q(**{f"v{i}__gte": F("visit_cadence")}))
     rows = _grouped(qs.annotate(**annotations), group, aggregates)

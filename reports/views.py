@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from core.months import last_month, month_start
 from core.pagination import paginate
+from core.roles import Role, role_of
 from core.widgets import speed_up_selects
-from organizations.access import get_visible_or_404, role_of
+from organizations.access import get_visible_or_404
 
 from .forms import ScopeForm
 from .models import MonthlyReport
@@ -21,7 +22,7 @@ from .statistics import Scope
 
 
 def _default_scope(user):
-    if role_of(user) in ("staff", "leader"):
+    if role_of(user) in (Role.STAFF, Role.LEADER):
         return Scope.district()
     organization = organizations_of(user).first()
     if organization is None:
@@ -48,7 +49,7 @@ def dashboard(request):
         context["by_organization"], key=lambda r: -int(r["visits"]) if r["visits"].isdigit() else 0
     )[:DASHBOARD_ORGANIZATIONS]
     speed_up_selects(form)
-    context.update(form=form, headline=context["rows"], can_request=role_of(request.user) != "anonymous")
+    context.update(form=form, headline=context["rows"], can_request=role_of(request.user) != Role.ANONYMOUS)
     return render(request, "reports/dashboard.html", context)
 
 

@@ -9,6 +9,7 @@ class TrainingConfig(AppConfig):
     def ready(self):
         from organizations.panels import register_panel
 
+        from . import rules  # noqa: F401  (registers the rule sets)
         from .panels import training_panel
 
         register_panel(30, training_panel)

@@ -3,13 +3,20 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.services import visit_organizations_for
+from core.forms import RuleCheckedForm, VersionedForm
 from core.widgets import DateInput
+from organizations.models import Organization
+from organizations.privacy import mask_id_number, mask_phone
 
+from . import rules
 from .models import Attendance, TrainingSession
 
 
-class TrainingSessionForm(forms.ModelForm):
+class TrainingSessionForm(RuleCheckedForm, VersionedForm, forms.ModelForm):
+    """A session, checked by ``rules.check_session``."""
+
+    model = TrainingSession
+
     class Meta:
         model = TrainingSession
         fields = ["title", "category", "organization", "town", "date", "hours", "trainer", "description"]
@@ -17,18 +24,20 @@ class TrainingSessionForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["organization"]).queryset = visit_organizations_for(user).order_by(
-            "name"
-        )
+        self.actor = user
+        cast(forms.ModelChoiceField, self.fields["organization"]).queryset = Organization.objects.recordable_by(
+            user
+        ).order_by("name")
 
-    def validate_unique(self):
-        # The service names the duplicate in Chinese.
-        pass
+    def check(self, values):
+        return rules.check_session(values, actor=self.actor, instance=self.instance if self.instance.pk else None)
 
 
-class AttendanceForm(forms.ModelForm):
-    """A participant.  When editing, the ID number and phone start empty (never sent whole to
-    the page); left empty they keep the stored value."""
+class AttendanceForm(RuleCheckedForm, VersionedForm, forms.ModelForm):
+    """A participant, checked by ``rules.check_attendance``.  When editing, the ID number and
+    phone start empty (never sent whole to the page); left empty they keep the stored value."""
+
+    model = Attendance
 
     class Meta:
         model = Attendance
@@ -48,15 +57,17 @@ class AttendanceForm(forms.ModelForm):
         }
         help_texts = {"id_number": _("身份证号和联系电话至少填一项。")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, session, **kwargs):
         super().__init__(*args, **kwargs)
+        self.actor = user
+        self.session = session
         if self.instance.pk:
-            from organizations.privacy import mask_id_number, mask_phone
-
             for name, mask in (("id_number", mask_id_number), ("phone", mask_phone)):
                 self.fields[name].widget.attrs["placeholder"] = mask(getattr(self.instance, name))
                 self.fields[name].help_text = _("留空则不修改。")
                 self.initial[name] = ""
+        else:
+            del self.fields["version"]
 
     def _keep(self, name):
         value = self.cleaned_data.get(name, "")
@@ -68,5 +79,6 @@ class AttendanceForm(forms.ModelForm):
     def clean_phone(self):
         return self._keep("phone")
 
-    def validate_unique(self):
-        pass
+    def check(self, values):
+        instance = self.instance if self.instance.pk else None
+        return rules.check_attendance(values, actor=self.actor, instance=instance, session=self.session)

@@ -4,7 +4,9 @@ from typing import Self
 from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from core.versioning import Versioned
 from organizations.access import ScopedQuerySet
 from organizations.models import Organization, Town
 
@@ -27,7 +29,7 @@ class TrainingSessionQuerySet(ScopedQuerySet["TrainingSession"]):
         )
 
 
-class TrainingSession(models.Model):
+class TrainingSession(Versioned):
     class Category(models.TextChoices):
         VOCATIONAL = "vocational", _("职业技能")
         CULTURE = "culture", _("文化素养")
@@ -48,6 +50,7 @@ class TrainingSession(models.Model):
     description = models.TextField(_("内容简介"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
+    history = HistoricalRecords()
     objects = TrainingSessionQuerySet.as_manager()
 
     class Meta:
@@ -79,7 +82,7 @@ class AttendanceQuerySet(ScopedQuerySet["Attendance"]):
         )
 
 
-class Attendance(models.Model):
+class Attendance(Versioned):
     """One participant of one session.  ``person_key`` is the ID number, or else the phone,
     so that distinct people are counted by the database (one person counts once)."""
 
@@ -103,6 +106,7 @@ class Attendance(models.Model):
     certificate_number = models.CharField(_("证书编号"), max_length=50, blank=True)
     certificate_date = models.DateField(_("发证日期"), null=True, blank=True)
 
+    history = HistoricalRecords()
     objects = AttendanceQuerySet.as_manager()
 
     class Meta:

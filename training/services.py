@@ -1,112 +1,189 @@
-"""Writes that enforce the rules about training sessions, attendance and certificates."""
+"""Writes about training sessions, attendance and certificates.  The rules are in ``rules.py``
+(shared with the page forms and the imports); each service takes keyword-only explicit
+arguments, owns its transaction and checks those rules again."""
 
-import re
-
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Beneficiary
-from beneficiaries.services import can_record_for
-from organizations.validators import normalize_id_number, parse_id_number
+from core.rules import as_values, checked_update, raise_errors, require_permission, save_values
+from core.versioning import UNCHANGED, given
+from organizations.access import can_act_for
+from organizations.validators import clean_phone, normalize_id_number
 
+from . import rules
 from .models import Attendance, TrainingSession
+from .rules import person_key_for  # noqa: F401  (kept importable from here)
 
 
-def normalize_phone(value):
-    """Digits only (a leading + kept out): "138 5742-0001" -> "13857420001"."""
-    return re.sub(r"\D", "", value or "")
-
-
-def person_key_for(*, id_number="", phone=""):
-    """One person counts once: the normalized ID number, or else the phone's digits."""
-    return normalize_id_number(id_number) or normalize_phone(phone)
+def _session_values(data):
+    values = as_values(TrainingSession, data)
+    for name in ("title", "trainer"):
+        if name in values:
+            values[name] = (values[name] or "").strip()
+    if "hours" in values and values["hours"] is None:
+        values["hours"] = 0
+    return values
 
 
 @transaction.atomic
-def session_save(*, session, actor):
-    """Creates or updates a session.  Staff for any organization; organization users for their
-    own.  The same title on the same day by the same organization is one session."""
-    if not can_record_for(actor, session.organization_id):
-        raise PermissionDenied
-    if session.pk:
-        previous_org = TrainingSession.objects.filter(pk=session.pk).values_list("organization_id", flat=True).first()
-        if not can_record_for(actor, previous_org):
-            raise PermissionDenied
-    session.title = (session.title or "").strip()
-    errors = {}
-    if session.hours is not None and session.hours < 0:
-        errors["hours"] = _("学时不能为负数。")
-    duplicate = TrainingSession.objects.filter(
-        title=session.title, date=session.date, organization=session.organization
+def session_create(*, actor, organization, title, category, town, date, hours=0, trainer="", description=""):
+    """Records a session.  Staff for any organization; organization users for their own.  The
+    same title on the same day by the same organization is one session."""
+    values = _session_values(
+        {
+            "organization": organization,
+            "title": title,
+            "category": category,
+            "town": town,
+            "date": date,
+            "hours": hours,
+            "trainer": trainer,
+            "description": description,
+        }
     )
-    if session.pk:
-        duplicate = duplicate.exclude(pk=session.pk)
-    if duplicate.exists():
-        errors["title"] = _("本组织同一天已有同名培训，请勿重复登记。")
-    if errors:
-        raise ValidationError(errors)
-    session.save()
-    return session
-
-
-def _check_attendance(attendance, today, errors):
-    attendance.name = (attendance.name or "").strip()
-    if not attendance.name:
-        errors["name"] = _("请填写学员姓名。")
-    attendance.id_number = normalize_id_number(attendance.id_number)
-    attendance.phone = normalize_phone(attendance.phone)
-    if attendance.id_number:
-        try:
-            parse_id_number(attendance.id_number)
-        except ValidationError as exc:
-            errors["id_number"] = exc.messages
-    if attendance.phone and not 7 <= len(attendance.phone) <= 20:
-        errors["phone"] = _("联系电话应为7到20位数字。")
-    if not attendance.id_number and not attendance.phone:
-        errors["id_number"] = _("身份证号和联系电话至少填写一项，以便同一人只计一次。")
-    if attendance.certificate_obtained:
-        if not attendance.attended:
-            errors["certificate_obtained"] = _("未出席的学员不能登记获证。")
-        if not attendance.certificate_number.strip():
-            errors["certificate_number"] = _("获证学员须填写证书编号。")
-        if not attendance.certificate_date:
-            errors["certificate_date"] = _("获证学员须填写发证日期。")
-        elif attendance.certificate_date > today:
-            errors["certificate_date"] = _("发证日期不能晚于今天。")
-    else:
-        attendance.certificate_number = ""
-        attendance.certificate_date = None
+    require_permission(rules.session_write_errors(values, actor=actor))
+    raise_errors(rules.check_session(values, actor=actor, today=timezone.localdate()))
+    return save_values(TrainingSession(), values, actor=actor)
 
 
 @transaction.atomic
-def attendance_save(*, attendance, actor):
-    """Adds or updates one participant of a session.  Identified by ID number (checked by its
-    checksum) or else phone; one row per person per session; a certificate needs attendance,
-    a number and an issuing date.  A participant whose ID number is a beneficiary the actor
-    may see is linked to that beneficiary."""
-    if not can_record_for(actor, attendance.session.organization_id):
-        raise PermissionDenied
-    errors: dict[str, object] = {}
-    _check_attendance(attendance, timezone.localdate(), errors)
-    if errors:
-        raise ValidationError(errors)
-    attendance.person_key = person_key_for(id_number=attendance.id_number, phone=attendance.phone)
-    same = Attendance.objects.filter(session=attendance.session, person_key=attendance.person_key)
-    if attendance.pk:
-        same = same.exclude(pk=attendance.pk)
-    if same.exists():
-        field = "id_number" if attendance.id_number else "phone"
-        raise ValidationError({field: _("该学员已在本次培训名单中。")})
-    if attendance.id_number and not attendance.beneficiary_id:
-        attendance.beneficiary = Beneficiary.objects.visible_to(actor).filter(id_number=attendance.id_number).first()
-    attendance.save()
-    return attendance
+def session_update(
+    *,
+    session,
+    actor,
+    version,
+    organization=UNCHANGED,
+    title=UNCHANGED,
+    category=UNCHANGED,
+    town=UNCHANGED,
+    date=UNCHANGED,
+    hours=UNCHANGED,
+    trainer=UNCHANGED,
+    description=UNCHANGED,
+):
+    """Changes a session from a form loaded at ``version`` (a stale save is refused with what
+    changed since)."""
+    values = _session_values(
+        given(
+            organization=organization,
+            title=title,
+            category=category,
+            town=town,
+            date=date,
+            hours=hours,
+            trainer=trainer,
+            description=description,
+        )
+    )
+    fresh = checked_update(
+        session, version, values, ruleset=rules.TRAININGS, actor=actor, noun=_("培训"), today=timezone.localdate()
+    )
+    return save_values(fresh, values, actor=actor)
+
+
+def _attendance_values(data):
+    values = as_values(Attendance, data)
+    if "name" in values:
+        values["name"] = (values["name"] or "").strip()
+    if "id_number" in values:
+        values["id_number"] = normalize_id_number(values["id_number"])
+    if "phone" in values:
+        values["phone"] = clean_phone(values["phone"])
+    if "certificate_number" in values:
+        values["certificate_number"] = (values["certificate_number"] or "").strip()
+    return values
+
+
+def _write_attendance(attendance, values, actor):
+    record = rules.merged(attendance if attendance.pk else None, values, rules.ATTENDANCE_FIELDS)
+    if not record.get("certificate_obtained"):
+        values["certificate_date"] = None
+    values["person_key"] = rules.person_key_for(id_number=record.get("id_number"), phone=record.get("phone"))
+    if record.get("id_number") and not attendance.beneficiary_id and actor is not None:
+        # Linked to a beneficiary the actor may see, by ID number.
+        values["beneficiary"] = Beneficiary.objects.visible_to(actor).filter(id_number=record["id_number"]).first()
+    return save_values(attendance, values, actor=actor)
+
+
+@transaction.atomic
+def attendance_add(
+    *,
+    session,
+    actor,
+    name,
+    id_number="",
+    phone="",
+    attended=True,
+    certificate_obtained=False,
+    certificate_number="",
+    certificate_date=None,
+):
+    """Adds one participant to a session.  Identified by ID number (checked by its checksum) or
+    else phone; one row per person per session; a certificate needs attendance, a number and
+    an issuing date.  A participant whose ID number is a beneficiary the actor may see is
+    linked to that beneficiary."""
+    values = _attendance_values(
+        {
+            "name": name,
+            "id_number": id_number,
+            "phone": phone,
+            "attended": attended,
+            "certificate_obtained": certificate_obtained,
+            "certificate_number": certificate_number,
+            "certificate_date": certificate_date,
+        }
+    )
+    values["session_id"] = session.pk
+    require_permission(rules.attendance_write_errors(values, actor=actor, session=session))
+    raise_errors(rules.check_attendance(values, actor=actor, session=session, today=timezone.localdate()))
+    return _write_attendance(Attendance(session=session), values, actor)
+
+
+@transaction.atomic
+def attendance_update(
+    *,
+    attendance,
+    actor,
+    version,
+    name=UNCHANGED,
+    id_number=UNCHANGED,
+    phone=UNCHANGED,
+    attended=UNCHANGED,
+    certificate_obtained=UNCHANGED,
+    certificate_number=UNCHANGED,
+    certificate_date=UNCHANGED,
+):
+    """Changes one participant (attendance, certificate) from a form loaded at ``version``."""
+    values = _attendance_values(
+        given(
+            name=name,
+            id_number=id_number,
+            phone=phone,
+            attended=attended,
+            certificate_obtained=certificate_obtained,
+            certificate_number=certificate_number,
+            certificate_date=certificate_date,
+        )
+    )
+    fresh = checked_update(
+        attendance,
+        version,
+        values,
+        ruleset=rules.ATTENDANCE,
+        actor=actor,
+        noun=_("学员记录"),
+        hidden=rules.PERSONAL_FIELDS,
+        queryset=Attendance.objects.select_related("session"),
+        today=timezone.localdate(),
+    )
+    return _write_attendance(fresh, values, actor)
 
 
 @transaction.atomic
 def attendance_remove(*, attendance, actor):
-    if not can_record_for(actor, attendance.session.organization_id):
+    if not can_act_for(actor, attendance.session.organization_id):
         raise PermissionDenied
     attendance.delete()

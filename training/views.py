@@ -7,17 +7,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from beneficiaries.services import can_record_for
 from core.decorators import field_worker_required
 from core.feedback import add_service_errors
 from core.filters import filtered
 from core.pagination import paginate
-from organizations.access import get_visible_or_404
+from organizations.access import can_act_for, get_visible_or_404
 
+from . import services
 from .filters import TrainingSessionFilter
 from .forms import AttendanceForm, TrainingSessionForm
 from .models import Attendance, TrainingSession
-from .services import attendance_remove, attendance_save, session_save
 
 
 @field_worker_required
@@ -41,7 +40,7 @@ def _session(request, pk):
 def session_detail(request, pk, attendance_form=None):
     session = _session(request, pk)
     attendances = session.attendances.select_related("beneficiary").order_by("id")
-    can_edit = can_record_for(request.user, session.organization_id)
+    can_edit = can_act_for(request.user, session.organization_id)
     return render(
         request,
         "training/session_detail.html",
@@ -50,7 +49,9 @@ def session_detail(request, pk, attendance_form=None):
             "attendances": attendances,
             "figures": session.attendances.all().figures(),
             "can_edit": can_edit,
-            "attendance_form": (attendance_form or AttendanceForm()) if can_edit else None,
+            "attendance_form": (attendance_form or AttendanceForm(user=request.user, session=session))
+            if can_edit
+            else None,
         },
     )
 
@@ -58,7 +59,12 @@ def session_detail(request, pk, attendance_form=None):
 def _session_form(request, form, session=None):
     if request.method == "POST" and form.is_valid():
         try:
-            saved = session_save(session=form.save(commit=False), actor=request.user)
+            if session is None:
+                saved = services.session_create(actor=request.user, **form.service_data())
+            else:
+                saved = services.session_update(
+                    session=session, actor=request.user, version=form.cleaned_data["version"], **form.service_data()
+                )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -75,7 +81,7 @@ def session_create(request):
 @field_worker_required
 def session_edit(request, pk):
     session = _session(request, pk)
-    if not can_record_for(request.user, session.organization_id):
+    if not can_act_for(request.user, session.organization_id):
         raise PermissionDenied
     return _session_form(
         request, TrainingSessionForm(request.POST or None, instance=session, user=request.user), session
@@ -86,12 +92,12 @@ def session_edit(request, pk):
 @require_POST
 def attendance_add(request, pk):
     session = _session(request, pk)
-    if not can_record_for(request.user, session.organization_id):
+    if not can_act_for(request.user, session.organization_id):
         raise PermissionDenied
-    form = AttendanceForm(request.POST, instance=Attendance(session=session))
+    form = AttendanceForm(request.POST, user=request.user, session=session)
     if form.is_valid():
         try:
-            attendance = attendance_save(attendance=form.save(commit=False), actor=request.user)
+            attendance = services.attendance_add(session=session, actor=request.user, **form.service_data())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -104,7 +110,7 @@ def _attendance(request, pk):
     attendance = get_visible_or_404(
         Attendance.objects.select_related("session", "session__organization"), request.user, pk=pk
     )
-    if not can_record_for(request.user, attendance.session.organization_id):
+    if not can_act_for(request.user, attendance.session.organization_id):
         raise PermissionDenied
     return attendance
 
@@ -113,10 +119,15 @@ def _attendance(request, pk):
 def attendance_edit(request, pk):
     """Attendance and certificate of one participant."""
     attendance = _attendance(request, pk)
-    form = AttendanceForm(request.POST or None, instance=attendance)
+    form = AttendanceForm(request.POST or None, instance=attendance, user=request.user, session=attendance.session)
     if request.method == "POST" and form.is_valid():
         try:
-            attendance_save(attendance=form.save(commit=False), actor=request.user)
+            services.attendance_update(
+                attendance=attendance,
+                actor=request.user,
+                version=form.cleaned_data["version"],
+                **form.service_data(),
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -129,6 +140,6 @@ def attendance_edit(request, pk):
 @require_POST
 def attendance_delete(request, pk):
     attendance = _attendance(request, pk)
-    attendance_remove(attendance=attendance, actor=request.user)
+    services.attendance_remove(attendance=attendance, actor=request.user)
     messages.success(request, _("已从名单中移除“%(name)s”。") % {"name": attendance.name})
     return redirect("training:detail", pk=attendance.session_id)

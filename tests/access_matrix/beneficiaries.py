@@ -122,4 +122,8 @@ RULES = {
         data=lambda w: {"visit_date": "2026-03-11", "mode": "phone", "organization": w.org_a.pk, "supplies_value": "0"},
     ),
     "beneficiaries:visit_detail": org_scoped(lambda w: {"pk": w.visit_a.pk}, leader=403),
+    # Correcting or withdrawing a visit: staff at any time, the recorder or A's admin within 7
+    # days; a member of A who did not record it is sent back to the visit with the reason.
+    "beneficiaries:visit_edit": org_scoped(lambda w: {"pk": w.visit_a.pk}, leader=403, member_a=302),
+    "beneficiaries:visit_withdraw": org_scoped(lambda w: {"pk": w.visit_a.pk}, leader=403, member_a=302),
 }

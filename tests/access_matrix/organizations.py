@@ -101,4 +101,10 @@ RULES = {
     ),
     # The audit log of personal-data access: federation staff only.
     "organizations:audit": staff_only(),
+    "organizations:member_role": Rule(
+        expect={"anon": 302, "staff": 302, "leader": 403, "admin_a": 403, "member_a": 403, "member_b": 403},
+        kwargs=lambda w: {"pk": w.org_a.pk, "membership_pk": w.membership_a.pk},
+        method="post",
+        data=lambda w: {"role": "member", "version": w.membership_a.version},
+    ),
 }

@@ -94,13 +94,20 @@ RULES = {
         data=_project_form,
     ),
     "projects:detail": Rule(expect=dict(PROJECT_READ), kwargs=_project),
+    # Staff edit every field; A's admin the description and target of A's project (rules.py).
     "projects:edit": Rule(
-        expect={"anon": 302, "staff": 200, "leader": 403, "admin_a": 403, "member_a": 403, "member_b": 403},
+        expect={"anon": 302, "staff": 200, "leader": 403, "admin_a": 200, "member_a": 403, "member_b": 404},
         kwargs=_project,
-        post_expect=dict(STAFF_POST),
-        data=lambda w: _project_form(w, name=w.project_a.name, target_beneficiaries=120),
+        post_expect={"anon": 302, "staff": 302, "leader": 403, "admin_a": 302, "member_a": 403, "member_b": 404},
+        data=lambda w: _project_form(w, name=w.project_a.name, target_beneficiaries=120, version=w.project_a.version),
     ),
-    "projects:advance": Rule(expect=dict(STAFF_POST), kwargs=_project, method="post"),
+    # The workflow: staff and A's admins may press; which step each may take is the table's
+    # (A's admin asking to close gets the reason as a message on the project page).
+    "projects:advance": Rule(
+        expect={"anon": 302, "staff": 302, "leader": 403, "admin_a": 302, "member_a": 403, "member_b": 404},
+        kwargs=_project,
+        method="post",
+    ),
     "projects:report_create": Rule(
         expect={**REPORT_WRITE, "leader": 403},
         kwargs=_project,

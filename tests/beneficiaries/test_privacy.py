@@ -91,6 +91,7 @@ def test_staff_see_who_changed_what_without_the_values(client_for, staff, admin_
             "consent_date": "2026-01-05",
             "consent_method": "written",
             "visit_cadence": "0",
+            "version": person.version,
         },
     )
     client = client_for(staff)

@@ -12,7 +12,7 @@ from cases.models import MediationCase
 
 from .conftest import make_case
 
-STALE = "该案件已被他人修改，请刷新页面后再编辑"
+STALE = "本次内容没有保存"
 
 
 @pytest.mark.django_db
@@ -22,7 +22,9 @@ def test_a_save_from_an_old_copy_is_refused(org_a, member_a, admin_a):
     services.case_update(case=first, version=first.version, actor=member_a, summary="第一人的修改")
     with pytest.raises(ValidationError) as exc:
         services.case_update(case=second, version=second.version, actor=admin_a, summary="第二人的修改")
-    assert exc.value.messages == [STALE]
+    assert STALE in exc.value.messages[0] and "该案件已被组织A志愿者修改" in exc.value.messages[0]
+    assert "案情简述：原始案情 → 第一人的修改" in exc.value.messages
+    assert exc.value.current_version == 2
     case.refresh_from_db()
     assert case.summary == "第一人的修改" and case.version == 2
 
@@ -32,8 +34,9 @@ def test_an_edit_form_opened_before_a_status_change_is_refused(org_a, member_a):
     case = make_case(org_a)
     loaded_version = case.version
     services.case_transition(case=case, to_status="mediating", actor=member_a)
-    with pytest.raises(ValidationError, match=STALE):
+    with pytest.raises(ValidationError) as exc:
         services.case_update(case=case, version=loaded_version, actor=member_a, summary="覆盖？")
+    assert STALE in exc.value.messages[0] and "状态：受理 → 调解中" in exc.value.messages
 
 
 @pytest.mark.django_db
@@ -72,7 +75,7 @@ def test_second_concurrent_save_is_refused_on_postgresql(
             services.case_update(case=case, version=version, actor=admin_a, summary="第二人的修改")
             results["second"] = "saved"
         except ValidationError as exc:
-            results["second"] = exc.messages
+            results["second"] = exc.messages[0]
         finally:
             connection.close()
 
@@ -81,6 +84,6 @@ def test_second_concurrent_save_is_refused_on_postgresql(
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
-    assert results == {"first": "saved", "second": [STALE]}
+    assert results["first"] == "saved" and STALE in results["second"]
     case.refresh_from_db()
     assert case.summary == "第一人的修改" and case.version == version + 1

@@ -114,7 +114,9 @@ def test_the_edit_page_refuses_a_stale_form(case_a, member_a, admin_a, client_fo
     assert first.status_code == 302
     second = client_for(admin_a).post(url, {**form, "summary": "第二人的修改"})
     assert second.status_code == 200
-    assert "该案件已被他人修改，请刷新页面后再编辑" in second.content.decode()
+    html = second.content.decode()
+    assert "该案件已被组织A志愿者修改" in html and "本次内容没有保存" in html
+    assert "案情简述：" in html and "第一人的修改" in html
     case_a.refresh_from_db()
     assert case_a.summary == "第一人的修改"
 

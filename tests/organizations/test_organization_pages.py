@@ -46,7 +46,7 @@ def test_wrong_credit_code_is_refused_with_a_chinese_message(staff, client_for):
 
 
 def test_org_admin_edits_own_org_but_cannot_deactivate_it(org_a, admin_a, client_for):
-    data = form_data(name=org_a.name, town=org_a.town_id, volunteer_count="99")
+    data = form_data(name=org_a.name, town=org_a.town_id, volunteer_count="99", version=org_a.version)
     data.pop("active")
     response = client_for(admin_a).post(reverse("organizations:edit", args=[org_a.pk]), data)
     assert response.status_code == 302

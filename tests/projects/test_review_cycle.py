@@ -53,7 +53,9 @@ def test_the_whole_cycle_through_the_pages(
     assert "被退回" in mailoutbox[1].subject and "请补充活动照片。" in mailoutbox[1].body
     assert project_a.name not in reviewer.get(reverse("projects:review_queue")).content.decode()
 
-    member.post(reverse("projects:report_edit", args=[report.pk]), {**form, "people_served": "32"})
+    member.post(
+        reverse("projects:report_edit", args=[report.pk]), {**form, "people_served": "32", "version": report.version}
+    )
     report.refresh_from_db()
     assert report.people_served == 32
     with django_capture_on_commit_callbacks(execute=True):
@@ -85,7 +87,7 @@ def test_mails_are_sent_only_after_commit(project_a, admin_a, staff, mailoutbox,
 def test_submitted_and_approved_reports_cannot_be_edited_or_resubmitted(project_a, member_a, status):
     report = report_for(project_a, status=status)
     with pytest.raises(ValidationError, match="不能修改"):
-        services.report_update(report=report, actor=member_a, people_served=1)
+        services.report_update(report=report, actor=member_a, version=report.version, people_served=1)
     with pytest.raises(ValidationError, match="不能提交"):
         services.report_submit(report=report, actor=member_a)
 
@@ -162,7 +164,7 @@ def test_no_report_before_the_project_is_approved(project_a, member_a):
         services.report_create(project=project_a, actor=member_a, **FIGURES)
 
 
-def test_project_status_moves_one_step_at_a_time(project_a, staff, admin_a):
+def test_project_status_moves_one_step_at_a_time(project_a, staff, admin_a, member_a):
     project_a.status = "declared"
     project_a.save()
     seen = []
@@ -171,8 +173,10 @@ def test_project_status_moves_one_step_at_a_time(project_a, staff, admin_a):
     assert seen == ["approved", "in_progress", "completed"]
     with pytest.raises(ValidationError, match="已结项"):
         services.project_advance(project=project_a, actor=staff)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationError, match="已结项"):
         services.project_advance(project=project_a, actor=admin_a)
+    with pytest.raises(PermissionDenied):
+        services.project_advance(project=project_a, actor=member_a)
 
 
 def test_staff_create_a_funded_project(org_a, funder, staff, client_for):

@@ -11,14 +11,14 @@ from django.urls import reverse
 from organizations.privacy import mask_id_number
 from tests.factories import AttendanceFactory, BeneficiaryFactory, TrainingSessionFactory, make_id_number, town
 from training.models import Attendance, TrainingSession
-from training.services import attendance_save, person_key_for, session_save
+from training.services import attendance_add, person_key_for, session_create
 
 pytestmark = pytest.mark.django_db
 ID = make_id_number(datetime.date(1985, 2, 3))
 
 
 def add(session, actor, **values):
-    return attendance_save(attendance=Attendance(session=session, **values), actor=actor)
+    return attendance_add(session=session, actor=actor, **values)
 
 
 def test_person_key_is_the_id_number_else_the_phone():
@@ -82,11 +82,15 @@ def test_a_participant_who_is_a_visible_beneficiary_is_linked(org_a, org_b, memb
 
 def test_same_title_same_day_same_organization_is_one_session(org_a, member_a):
     TrainingSessionFactory(organization=org_a, title="茶艺入门", date=datetime.date(2026, 3, 1))
-    duplicate = TrainingSession(
-        organization=org_a, title="茶艺入门", date=datetime.date(2026, 3, 1), category="culture", town=town()
-    )
     with pytest.raises(ValidationError) as exc:
-        session_save(session=duplicate, actor=member_a)
+        session_create(
+            actor=member_a,
+            organization=org_a,
+            title="茶艺入门",
+            date=datetime.date(2026, 3, 1),
+            category="culture",
+            town=town(),
+        )
     assert "title" in exc.value.message_dict
 
 
@@ -118,6 +122,7 @@ def test_attendance_is_added_and_removed_through_the_pages(client_for, member_a,
             "certificate_obtained": "on",
             "certificate_number": "FH-9",
             "certificate_date": "2026-03-20",
+            "version": attendance.version,
         },
     )
     assert response.status_code == 302

@@ -1,0 +1,69 @@
+"""Form pieces shared by the apps: forms that check a record with its rule function, and the
+version an edit form carries (see core.versioning)."""
+
+from django import forms
+
+from .rules import NON_FIELD, as_values
+
+
+class RuleCheckedForm:
+    """Mixin for a form that enters one record.  After the fields are parsed, the record's rule
+    function runs on every value that parsed, and each error it finds is put on its field
+    (unless the field already has a parsing error; an empty required field gets the rule's
+    words), so the person sees every error in the first round, the ID number's checksum
+    included.  The form never saves: the view passes
+    ``service_data()`` to the service, which checks the same rules again.
+
+    Subclasses set ``model`` and implement ``check(values) -> {field: message}`` (calling the
+    app's rule function with the actor and the instance the form was built with); fields
+    named in ``not_values`` (a confirmation box, the version) are not record values."""
+
+    model = None
+    not_values = ("version",)
+
+    def check(self, values):
+        raise NotImplementedError
+
+    def rule_values(self):
+        data = {name: value for name, value in self.cleaned_data.items() if name not in self.not_values}
+        return as_values(self.model, data)
+
+    def service_data(self):
+        """The cleaned values to pass to the service as keyword arguments."""
+        return {name: value for name, value in self.cleaned_data.items() if name not in self.not_values}
+
+    def clean(self):
+        cleaned = super().clean()
+        for field, message in self.check(self.rule_values()).items():
+            target = field if field in self.fields else None
+            if target is not None and target in self._errors:
+                if any(error.code != "required" for error in self._errors[target].as_data()):
+                    continue  # the field's own parsing error stands
+                # A required field left empty: said in the rule's words, as every door says it.
+                del self._errors[target]
+            if target is None and field != NON_FIELD and message in self.non_field_errors():
+                continue
+            self.add_error(target, message)
+        return cleaned
+
+    def _post_clean(self):
+        # The rules (and the service) validate the record, not the model's full_clean.
+        pass
+
+
+class VersionedForm:
+    """Mixin for an edit form: carries the version of the record it was loaded at."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+        instance = getattr(self, "instance", None) or getattr(self, "record", None)
+        if instance is not None and instance.pk and not self.is_bound:
+            self.fields["version"].initial = instance.version
+
+    def carry_version(self, version):
+        """After a stale save: the form keeps what the person typed and now carries the
+        current version, so a second save (made knowing the other changes) can go through."""
+        data = self.data.copy()
+        data["version"] = str(version)
+        self.data = data
