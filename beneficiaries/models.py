@@ -244,15 +244,16 @@ class VisitQuerySet(ScopedQuerySet["Visit"]):
         return self.filter(visit_date__gte=start, visit_date__lte=end)
 
 
-class CurrentVisitManager(models.Manager.from_queryset(VisitQuerySet)):
+class CurrentVisitManager(models.Manager.from_queryset(VisitQuerySet)):  # type: ignore[misc]
     """The default manager: visits not withdrawn.  A withdrawn visit is kept, with its history,
     but no list, figure, export or overdue rule counts it, and this is how every one of them
     leaves it out (``Visit.all_objects`` includes it; the reverse ``beneficiary.visits`` uses
     this manager).  Joins from other models (``Max("visits__...")``) and raw SQL must filter
     ``withdrawn_at IS NULL`` themselves."""
 
-    def get_queryset(self):
-        return super().get_queryset().filter(withdrawn_at__isnull=True)
+    def get_queryset(self) -> VisitQuerySet:
+        queryset: VisitQuerySet = super().get_queryset().filter(withdrawn_at__isnull=True)
+        return queryset
 
 
 class Visit(Versioned):
@@ -314,5 +315,5 @@ class Visit(Versioned):
         return f"{self.visit_date} {self.get_mode_display()}"
 
     @property
-    def withdrawn(self):
+    def withdrawn(self) -> bool:
         return self.withdrawn_at is not None

@@ -38,10 +38,12 @@ import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.core.exceptions import ValidationError
 from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.history import field_label
 from core.rules import EARLIEST_RECORD_DATE, NON_FIELD, RuleSet, changed, error_key, merged, register
 from organizations.access import Actor
 from organizations.validators import normalize_id_number, parse_id_number, phone_error
@@ -136,7 +138,7 @@ def check_beneficiary(values, *, actor, instance=None, today=None):
     else:
         try:
             birth_from_id, gender = parse_id_number(number)
-        except Exception as exc:  # ValidationError
+        except ValidationError as exc:
             errors["id_number"] = exc.messages[0]
         else:
             if values.get("birth_date") and values["birth_date"] != birth_from_id:
@@ -320,9 +322,7 @@ def visit_write_errors(values, *, actor, instance=None, beneficiary=None, now=No
         errors = {}
         editable = visit_fields_editable_by(actor, instance, now=now)
         for name in sorted(changed(instance, values) - editable):
-            errors[error_key(name)] = _("“%(label)s”不能修改。") % {
-                "label": Visit._meta.get_field(error_key(name)).verbose_name
-            }
+            errors[error_key(name)] = _("“%(label)s”不能修改。") % {"label": field_label(Visit, error_key(name))}
         return errors
     beneficiary = _beneficiary_of(values, beneficiary=beneficiary)
     if beneficiary is None or actor.is_staff:

@@ -197,7 +197,7 @@ def split_names(value):
 def opening_party_errors(*, actor, applicant_name="", applicant_phone="", respondent_names="", respondent_phone=""):
     """The parties of a case being opened, checked by ``check_party``, keyed by the opening
     form's fields (applicant_name, applicant_phone, respondent_names, respondent_phone)."""
-    errors = {}
+    errors: dict[str, str] = {}
     people = [(CaseParty.Role.APPLICANT, applicant_name, applicant_phone)]
     people += [(CaseParty.Role.RESPONDENT, name, respondent_phone) for name in split_names(respondent_names)]
     for role, name, phone in people:

@@ -1,12 +1,17 @@
 """Form pieces shared by the apps: forms that check a record with its rule function, and the
 version an edit form carries (see core.versioning)."""
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 
 from .rules import NON_FIELD, as_values
 
+# The mixins below are mixed into Django forms; for the type checker they are forms already.
+_FormBase: Any = forms.BaseForm if TYPE_CHECKING else object
 
-class RuleCheckedForm:
+
+class RuleCheckedForm(_FormBase):
     """Mixin for a form that enters one record.  After the fields are parsed, the record's rule
     function runs on every value that parsed, and each error it finds is put on its field
     (unless the field already has a parsing error; an empty required field gets the rule's
@@ -18,8 +23,8 @@ class RuleCheckedForm:
     app's rule function with the actor and the instance the form was built with); fields
     named in ``not_values`` (a confirmation box, the version) are not record values."""
 
-    model = None
-    not_values = ("version",)
+    model: Any = None
+    not_values: tuple[str, ...] = ("version",)
 
     def check(self, values):
         raise NotImplementedError
@@ -51,7 +56,7 @@ class RuleCheckedForm:
         pass
 
 
-class VersionedForm:
+class VersionedForm(_FormBase):
     """Mixin for an edit form: carries the version of the record it was loaded at."""
 
     def __init__(self, *args, **kwargs):
@@ -64,6 +69,6 @@ class VersionedForm:
     def carry_version(self, version):
         """After a stale save: the form keeps what the person typed and now carries the
         current version, so a second save (made knowing the other changes) can go through."""
-        data = self.data.copy()
+        data: Any = self.data.copy()
         data["version"] = str(version)
-        self.data = data
+        setattr(self, "data", data)  # noqa: B010 - the form's bound data, replaced as a whole

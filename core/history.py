@@ -18,10 +18,12 @@ from typing import Any, ClassVar, Protocol
 
 from django.db import models
 from django.db.models.options import Options
-from django.forms.models import model_to_dict
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 EMPTY = "—"
+# Fields every version changes or nobody edits: never listed as a change.
+_BOOKKEEPING = {"version", "created_at", "updated_at", "created_by"}
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,10 @@ class _Display:
             return str(dict(choices).get(value, value))
         if isinstance(value, bool):
             return _("是") if value else _("否")
+        if isinstance(value, datetime.datetime):
+            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        if isinstance(value, datetime.date):
+            return value.isoformat()
         return str(value)
 
 
@@ -98,9 +104,14 @@ def history_entries(
     if not records:
         return []
     if fields is None:
-        fields = [f.name for f in records[0].tracked_fields if f.editable and not f.many_to_many]
+        fields = [
+            f.name
+            for f in records[0].tracked_fields
+            if not f.many_to_many and not f.primary_key and f.name not in _BOOKKEEPING
+        ]
     names = list(fields)
-    values = [model_to_dict(record, fields=names) for record in records]
+    attnames = {name: instance._meta.get_field(name).attname for name in names}  # type: ignore[union-attr]
+    values = [{name: getattr(record, attnames[name]) for name in names} for record in records]
     display = _Display(instance._meta, names, values)
 
     def change(name: str, old: object, new: object) -> Change:

@@ -23,9 +23,11 @@ pure."""
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.history import field_label
 from core.rules import NON_FIELD, RuleSet, changed, error_key, merged, register
 
 from .access import Actor
@@ -70,8 +72,8 @@ def organization_write_errors(values, *, actor, instance=None):
     editable = organization_fields_editable_by(actor, instance)
     errors = {}
     for name in sorted(changed(instance, values) - editable):
-        field = Organization._meta.get_field(error_key(name))
-        errors[error_key(name)] = _("只有妇联工作人员可以修改“%(label)s”。") % {"label": field.verbose_name}
+        label = field_label(Organization, error_key(name))
+        errors[error_key(name)] = _("只有妇联工作人员可以修改“%(label)s”。") % {"label": label}
     return errors
 
 
@@ -91,7 +93,7 @@ def check_organization(values, *, actor, instance=None, today=None):
     if code and "credit_code" in values:
         try:
             validate_credit_code(code)
-        except Exception as exc:  # ValidationError
+        except ValidationError as exc:
             errors["credit_code"] = exc.messages[0]
         else:
             if _others(instance).filter(credit_code=code).exists():

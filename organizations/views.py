@@ -66,7 +66,7 @@ def organization_detail(request, pk):
     )
     if is_staff(request.user):
         for membership in memberships:
-            membership.role_form = MembershipRoleForm(membership=membership)
+            membership.role_form = MembershipRoleForm(membership=membership)  # type: ignore[attr-defined]
     return render(
         request,
         "organizations/organization_detail.html",

@@ -35,6 +35,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.history import field_label
 from core.rules import EARLIEST_RECORD_DATE, NON_FIELD, RuleSet, changed, error_key, merged, register
 from organizations.access import Actor
 from organizations.models import Organization
@@ -105,7 +106,7 @@ def project_write_errors(values, *, actor, instance=None):
         if name == "funder_id":
             errors["funder"] = _("只有妇联工作人员可以指定资助方。")
         else:
-            label = CharityProject._meta.get_field(error_key(name)).verbose_name
+            label = field_label(CharityProject, error_key(name))
             errors[error_key(name)] = _("只有妇联工作人员可以修改“%(label)s”。") % {"label": label}
     return errors
 

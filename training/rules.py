@@ -25,6 +25,7 @@ The duplicate checks read the database (one query); the rest is pure."""
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -167,7 +168,7 @@ def check_attendance(values, *, actor, instance=None, today=None, session=None):
     if number:
         try:
             parse_id_number(number)
-        except Exception as exc:  # ValidationError
+        except ValidationError as exc:
             errors["id_number"] = exc.messages[0]
     message = phone_error(record.get("phone"))
     if message:

@@ -80,7 +80,7 @@ RULES = {
         expect={"anon": 302, "staff": 200, "leader": 403, "admin_a": 200, "member_a": 200, "member_b": 404},
         kwargs=_beneficiary,
         post_expect=RECORD_FOR_A,
-        data=lambda w: _person(w, village="南门村"),
+        data=lambda w: _person(w, village="南门村", version=w.beneficiary_a.version),
     ),
     "beneficiaries:deactivate": Rule(
         # Staff and A's admin may take a person off the register; a plain member may not.
@@ -124,6 +124,27 @@ RULES = {
     "beneficiaries:visit_detail": org_scoped(lambda w: {"pk": w.visit_a.pk}, leader=403),
     # Correcting or withdrawing a visit: staff at any time, the recorder or A's admin within 7
     # days; a member of A who did not record it is sent back to the visit with the reason.
-    "beneficiaries:visit_edit": org_scoped(lambda w: {"pk": w.visit_a.pk}, leader=403, member_a=302),
-    "beneficiaries:visit_withdraw": org_scoped(lambda w: {"pk": w.visit_a.pk}, leader=403, member_a=302),
+    # A member who did not record the visit is sent back to it (302) and changes nothing.
+    "beneficiaries:visit_edit": Rule(
+        expect={"anon": 302, "staff": 200, "leader": 403, "admin_a": 200, "member_a": 302, "member_b": 404},
+        kwargs=lambda w: {"pk": w.visit_a.pk},
+        post_expect=RECORD_FOR_A,
+        unchanged=("member_a",),
+        data=lambda w: {
+            "visit_date": w.visit_a.visit_date.isoformat(),
+            "mode": "phone",
+            "organization": w.org_a.pk,
+            "supplies_value": "0",
+            "notes": "改为电话问候",
+            "confirm_duplicate": "on",
+            "version": w.visit_a.version,
+        },
+    ),
+    "beneficiaries:visit_withdraw": Rule(
+        expect={"anon": 302, "staff": 200, "leader": 403, "admin_a": 200, "member_a": 302, "member_b": 404},
+        kwargs=lambda w: {"pk": w.visit_a.pk},
+        post_expect=RECORD_FOR_A,
+        unchanged=("member_a",),
+        data=lambda w: {"reason": "重复登记", "version": w.visit_a.version},
+    ),
 }

@@ -36,6 +36,7 @@ def _organization_a(w):
         "founded": org.founded.isoformat() if org.founded else "",
         "volunteer_count": org.volunteer_count,
         "active": "on",
+        "version": org.version,
     }
 
 

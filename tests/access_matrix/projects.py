@@ -126,6 +126,7 @@ RULES = {
             period_start=w.report_draft_a.period_start.isoformat(),
             period_end=w.report_draft_a.period_end.isoformat(),
             narrative="修改后的进展。",
+            version=w.report_draft_a.version,
         ),
     ),
     "projects:report_submit": Rule(expect=dict(REPORT_POST), kwargs=_draft, method="post"),

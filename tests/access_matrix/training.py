@@ -49,7 +49,9 @@ RULES = {
         expect={"anon": 302, "staff": 200, "leader": 403, "admin_a": 200, "member_a": 200, "member_b": 404},
         kwargs=_session,
         post_expect=dict(A_POST),
-        data=lambda w: _session_form(w, w.org_a, title=w.session_a.title, trainer="李老师"),
+        data=lambda w: _session_form(
+            w, w.org_a, title=w.session_a.title, trainer="李老师", version=w.session_a.version
+        ),
     ),
     "training:attendance_add": Rule(
         expect=dict(A_POST),
@@ -62,7 +64,7 @@ RULES = {
         kwargs=_attendance,
         post_expect=dict(A_POST),
         # ID number and phone left empty keep the stored values.
-        data=lambda w: {"name": "改过名的学员", "attended": "on"},
+        data=lambda w: {"name": "改过名的学员", "attended": "on", "version": w.attendance_a.version},
     ),
     "training:attendance_remove": Rule(
         expect={"anon": 302, "staff": 405, "leader": 403, "admin_a": 405, "member_a": 405, "member_b": 405},

@@ -120,7 +120,16 @@ def test_the_migration_keeps_the_reveals_recorded_before(org_a, member_a):
     before = [("beneficiaries", "0003_register_order_index"), ("organizations", "0004_personal_data_audit_log")]
     executor.migrate(before)
     old_apps = executor.loader.project_state(before).apps
-    person = BeneficiaryFactory(organization=org_a)
+    # The register as it was then (later migrations add columns the current model has).
+    person = old_apps.get_model("beneficiaries", "Beneficiary").objects.create(
+        name="王秀英",
+        gender="F",
+        id_number="330283194001010005",
+        birth_date=datetime.date(1940, 1, 1),
+        town_id=org_a.town_id,
+        village="东门村",
+        organization_id=org_a.pk,
+    )
     Old = old_apps.get_model("beneficiaries", "PersonalDataAccess")
     access = Old.objects.create(user_id=member_a.pk, beneficiary_id=person.pk, field="address")
     when = timezone.make_aware(datetime.datetime(2025, 12, 1, 10, 30))
