@@ -17,6 +17,7 @@ from organizations.validators import normalize_id_number
 
 from . import workflow
 from .models import CaseAttachment, CaseEvent, CaseNumberSequence, CaseParty, MediationCase
+from .notifications import notify_case_reopened
 
 STALE_MESSAGE = gettext_lazy("该案件已被他人修改，请刷新页面后再编辑")
 EDITABLE_FIELDS = ("category", "source", "received_date", "summary")
@@ -218,9 +219,7 @@ def case_reopen(*, case, actor, reason):
         author=actor,
         text=_("重新打开：%(a)s → %(b)s。原因：%(r)s") % {"a": before, "b": locked.get_status_display(), "r": reason},
     )
-    from .tasks import notify_case_reopened
-
-    notify_case_reopened.delay_on_commit(locked.pk)
+    notify_case_reopened(locked)
     return locked
 
 

@@ -16,6 +16,7 @@ from core.files import delete_attachment_file, store_attachment
 from organizations.access import can_act_for, is_member_of, is_staff
 
 from .models import CharityProject, ProjectReport, ReportAttachment
+from .notifications import notify_report_reviewed, notify_report_submitted
 
 PROJECT_STATUS_ORDER = [s.value for s in CharityProject.Status]
 REPORT_FIELDS = (
@@ -158,8 +159,6 @@ def report_update(*, report, actor, **data):
 @transaction.atomic
 def report_submit(*, report, actor):
     """Draft or returned → submitted; staff are told by email after commit."""
-    from .tasks import notify_report_submitted
-
     locked = _lock_report(report)
     if not can_write_reports(actor, locked.project):
         raise PermissionDenied
@@ -171,13 +170,11 @@ def report_submit(*, report, actor):
     locked.submitted_at = timezone.now()
     locked._history_user = actor
     locked.save()
-    notify_report_submitted.delay_on_commit(locked.pk)
+    notify_report_submitted(locked)
     return locked
 
 
 def _review(report, actor, status, comment):
-    from .tasks import notify_report_reviewed
-
     if not is_staff(actor):
         raise PermissionDenied
     locked = _lock_report(report)
@@ -189,7 +186,7 @@ def _review(report, actor, status, comment):
     locked.reviewed_at = timezone.now()
     locked._history_user = actor
     locked.save()
-    notify_report_reviewed.delay_on_commit(locked.pk)
+    notify_report_reviewed(locked)
     return locked
 
 

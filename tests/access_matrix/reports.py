@@ -4,7 +4,7 @@ only (leaders get district and town reports, not organization ones)."""
 
 import datetime
 
-from . import login_only, org_scoped
+from . import Rule, login_only, org_scoped
 
 
 def build(world):
@@ -37,4 +37,11 @@ RULES = {
     "reports:report_status": org_scoped(_report),
     "reports:report_progress": org_scoped(_report),
     "reports:report_download": org_scoped(_report),
+    # Retrying a failed build: whoever may see (and so ask for) the report; this one is built,
+    # so the allowed roles are sent back to its page with a message.
+    "reports:report_retry": Rule(
+        expect={"anon": 302, "staff": 302, "leader": 404, "admin_a": 302, "member_a": 302, "member_b": 404},
+        kwargs=_report,
+        method="post",
+    ),
 }

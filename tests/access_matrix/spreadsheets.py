@@ -54,6 +54,12 @@ RULES = {
         kwargs=lambda w: {"pk": w.import_job.pk},
         method="post",
     ),
+    # Only the job's owner retries it (a previewed job: back to its page with a message).
+    "spreadsheets:job_retry": Rule(
+        expect={"anon": 302, "staff": 403, "leader": 404, "admin_a": 302, "member_a": 404, "member_b": 404},
+        kwargs=lambda w: {"pk": w.import_job.pk},
+        method="post",
+    ),
     "spreadsheets:job_cancel": Rule(
         expect={"anon": 302, "staff": 302, "leader": 404, "admin_a": 302, "member_a": 404, "member_b": 404},
         kwargs=lambda w: {"pk": w.import_job.pk},
