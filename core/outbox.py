@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from celery import current_app
 from django.conf import settings
-from django.db import IntegrityError, close_old_connections, connections, transaction
+from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 
 from .models import OutboxMessage
@@ -107,7 +107,6 @@ def relay(*, ids=None, limit=RELAY_BATCH):
     """Publishes the pending messages that are due (only ``ids`` if given) and marks them sent;
     returns how many went out.  Rows are claimed with ``SKIP LOCKED``, so concurrent relays
     never take the same message.  After a broker error the rest wait for a later run."""
-    close_old_connections()
     if is_eager():
         return _run_in_process(ids, limit)
     with transaction.atomic():

@@ -117,7 +117,9 @@ def request_report(*, month, scope, user):
 def report_retry(*, report, user):
     """Asks again for a report whose build failed (its worker died, the database was away):
     for anyone who may ask for the report."""
-    locked = MonthlyReport.objects.select_for_update().select_related("town", "organization").get(pk=report.pk)
+    locked = (
+        MonthlyReport.objects.select_for_update(of=("self",)).select_related("town", "organization").get(pk=report.pk)
+    )
     scope = scope_for_report(locked)
     if not may_request(user, scope):
         raise PermissionDenied
@@ -135,7 +137,11 @@ def _start(report_id):
     """Marks the report as being built and returns it, or returns None when its latest request
     is already answered (a message delivered twice) or was tried MAX_ATTEMPTS times."""
     with transaction.atomic():
-        report = MonthlyReport.objects.select_for_update().select_related("town", "organization").get(pk=report_id)
+        report = (
+            MonthlyReport.objects.select_for_update(of=("self",))
+            .select_related("town", "organization")
+            .get(pk=report_id)
+        )
         answered = report.started_at and report.requested_at and report.started_at >= report.requested_at
         if report.status == MonthlyReport.Status.DONE and answered:
             return None
