@@ -52,7 +52,9 @@ def ask_for_report(staff):
 def upload_and_confirm(app, user, org, tmp_path):
     sheet = write_xlsx(tmp_path / "big.xlsx", B_HEADERS, [person(n, org) for n in range(1, ROWS + 1)])
     app.conf.task_always_eager = True  # previewed here, in-process
-    job = job_upload(user=user, resource_name="beneficiaries", uploaded=SimpleUploadedFile("big.xlsx", sheet.read_bytes()))
+    job = job_upload(
+        user=user, resource_name="beneficiaries", uploaded=SimpleUploadedFile("big.xlsx", sheet.read_bytes())
+    )
     app.conf.task_always_eager = False
     job.refresh_from_db()
     assert job.status == "previewed"
