@@ -83,10 +83,10 @@ def test_backup_restores_into_a_fresh_database(fresh_database, settings, tmp_pat
     restored.close()
     assert after == before
     for path, content in files.items():
-        root = "restored-private" if settings.PRIVATE_STORAGE_ROOT in path.parents else "restored-reports"
-        base = settings.PRIVATE_STORAGE_ROOT if root == "restored-private" else settings.REPORT_STORAGE_ROOT
-        copy = tmp_path / root / path.relative_to(base)
-        assert sha256(copy) == sha256(path)
+        private = settings.PRIVATE_STORAGE_ROOT in path.parents
+        base = settings.PRIVATE_STORAGE_ROOT if private else settings.REPORT_STORAGE_ROOT
+        copy = tmp_path / ("restored-private" if private else "restored-reports") / path.relative_to(base)
+        assert sha256(copy) == sha256(path) and copy.read_bytes() == content
 
     # Restoring again over the data is refused unless asked for; nothing is touched.
     again = manage("restore", str(archive), env=target)
