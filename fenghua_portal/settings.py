@@ -125,7 +125,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
 DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "5"))
 DATABASE_TASK_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_TASK_STATEMENT_TIMEOUT", "600"))
-_SERVES_PAGES = os.environ.get("PORTAL_PROCESS") == "web" or sys.argv[1:2] == ["runserver"] or "pytest" in sys.modules
+_SERVES_PAGES = os.environ.get("PORTAL_PROCESS") == "web" or sys.argv[1:2] == ["runserver"]
 if DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis")):
     _statement_timeout = DATABASE_STATEMENT_TIMEOUT if _SERVES_PAGES else DATABASE_TASK_STATEMENT_TIMEOUT
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -225,6 +225,7 @@ def jobs_purge_stale(*, now=None):
 # --- crash recovery: a job whose worker died is failed, retried by its owner, then purged ----
 
 MAX_RUNS = 3
+RETRY_EXPIRED = _lazy("重试期限已过，上传的文件已删除，没有导入任何行。如需导入，请重新上传。")
 INTERRUPTED = _lazy("导入中断（处理程序停止运行），没有导入任何行。可以点击“重试”重新导入。")
 
 
@@ -309,7 +310,10 @@ def jobs_purge_failed(*, now=None):
     count = 0
     for job in expired.iterator():
         _remove_files(job)
+        if job.retryable:
+            with translation.override(settings.LANGUAGE_CODE):
+                job.errors = [[0, "", str(RETRY_EXPIRED)]]
         job.file, job.retryable = "", False
-        job.save(update_fields=["file", "retryable", "updated_at"])
+        job.save(update_fields=["file", "retryable", "errors", "updated_at"])
         count += 1
     return count

@@ -171,10 +171,12 @@ def database_url_of_this_run():
 
 
 def point_celery_at(app, broker_url):
-    """Makes this process publish to ``broker_url`` (a URL of the same server for a whole run:
-    connections already open are kept)."""
+    """Makes this process publish to ``broker_url``: the connection pools made for the previous
+    URL are dropped (not closed: the result backend may still use their connections)."""
     app.conf.broker_url = broker_url
     app.conf.result_backend = broker_url
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.fixture
