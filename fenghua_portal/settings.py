@@ -233,7 +233,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": 10,
     "unacked_restore_throttle": 1,
 }
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2  # the result backend (tests read results; the portal does not)
+CELERY_REDIS_SOCKET_TIMEOUT = 10
 CELERY_BEAT_SCHEDULE = {}  # filled by fenghua_portal.celery from each app's schedule
 
 # The outbox (core.outbox): beat relays what could not be published at commit time.

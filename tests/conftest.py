@@ -179,6 +179,20 @@ def point_celery_at(app, broker_url):
     app.amqp._producer_pool = None
 
 
+def stop_processes(processes):
+    """Asks each process a test started to stop, and kills those that do not within 20 s."""
+    import subprocess
+
+    for proc in processes:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in processes:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
 @pytest.fixture
 def start_worker(transactional_db, settings, tmp_path):
     """``start_worker(pool="solo", concurrency=1, env={})`` starts a real Celery worker (a
@@ -243,14 +257,7 @@ def start_worker(transactional_db, settings, tmp_path):
     try:
         yield start
     finally:
-        for proc in started:
-            if proc.poll() is None:
-                proc.terminate()
-        for proc in started:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop_processes(started)
         app.conf.task_always_eager = True
         app.conf.task_default_queue = "celery"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import database_url_of_this_run
+from tests.conftest import database_url_of_this_run, stop_processes
 
 from .proxy import TcpProxy
 
@@ -80,13 +80,7 @@ def start_beat(tmp_path):
         return proc
 
     yield start
-    for proc in started:
-        proc.terminate()
-    for proc in started:
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    stop_processes(started)
 
 
 def free_port():
@@ -140,12 +134,7 @@ def serve_portal(transactional_db, settings, tmp_path):
         pytest.fail("gunicorn did not start")
 
     yield start
-    for proc in started:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    stop_processes(started)
 
 
 @pytest.fixture
