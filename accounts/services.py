@@ -18,18 +18,19 @@ from .signin import client_ip, user_agent
 @transaction.atomic
 def user_create(*, email, full_name, role, password=None, request=None, phone=""):
     """Creates an active account.  Without a password, the new user gets an email with a link
-    to set one (sent after the transaction commits); following it proves the address."""
+    to set one (recorded with the account, sent after the transaction commits: core.mail);
+    following it proves the address."""
     user = User.objects.create_user(email=email, password=password or None, full_name=full_name, role=role, phone=phone)
     # Another account may have asked to change to this address without proving it: that claim
     # lapses now that the address has its own account.
     EmailAddress.objects.filter(email__iexact=user.email, verified=False).exclude(user=user).delete()
     if not password and request is not None:
-        transaction.on_commit(lambda: send_set_password_email(request=request, email=user.email))
+        send_set_password_email(request=request, email=user.email)
     return user
 
 
 def send_set_password_email(*, request, email):
-    # Runs after commit, possibly outside allauth's request middleware: give it the request.
+    # allauth's reset flow builds the link and mails it through the adapter (accounts.adapter).
     with request_context(request):
         form = ResetPasswordForm(data={"email": email})
         if form.is_valid():

@@ -3,13 +3,14 @@
 import datetime
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.mail import absolute_url, email_language, send_email
 from organizations.models import Membership
 from organizations.privacy import mask_name
 
@@ -30,14 +31,21 @@ def _overdue_counts(today):
     return {row["organization_id"]: (row["organization__name"], row["n"]) for row in rows}
 
 
-@shared_task(name="beneficiaries.tasks.send_overdue_digest", acks_late=False, time_limit=300, soft_time_limit=240)
+@shared_task(name="beneficiaries.tasks.send_overdue_digest", acks_late=True, time_limit=300, soft_time_limit=240)
 def send_overdue_digest(today=None):
     """Emails each organization's admins the number of its overdue key-care beneficiaries (with
     masked names only), and federation staff the district count by town.  ``today``: an ISO
-    date, default the local date.  Not acks_late: a rerun would send the mails twice.
-    Returns the number of mails sent."""
+    date, default the local date.  Each mail is keyed by the date and its recipients' scope, so
+    a rerun (a second beat, a message delivered twice) sends nothing more.  Returns the number
+    of mails sent."""
     today = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    with transaction.atomic(), email_language():
+        return _send_digest(today)
+
+
+def _send_digest(today):
     counts = _overdue_counts(today)
+    link = absolute_url(reverse("beneficiaries:overdue"))
     sent = 0
     admins = (
         Membership.objects.filter(organization_id__in=list(counts), role=Membership.Role.ADMIN, user__is_active=True)
@@ -57,16 +65,20 @@ def send_overdue_digest(today=None):
         ]
         body = _(
             "%(org)s：截至 %(today)s，有 %(n)d 位重点关爱对象逾期未访：%(names)s%(more)s。\n"
-            "请登录兰馨HUI平台的“逾期未访”页面查看并安排走访。"
+            "请登录兰馨HUI平台的“逾期未访”页面查看并安排走访：%(link)s"
         ) % {
             "org": org_name,
             "today": today.isoformat(),
             "n": count,
             "names": "、".join(names),
             "more": _("等") if count > len(names) else "",
+            "link": link,
         }
-        send_mail(
-            _("【兰馨HUI】%(n)d 位重点关爱对象逾期未访") % {"n": count}, body, settings.DEFAULT_FROM_EMAIL, emails
+        send_email(
+            key=f"beneficiaries.overdue-digest:{today.isoformat()}:org-{org_id}",
+            to=emails,
+            subject=_("【兰馨HUI】%(n)d 位重点关爱对象逾期未访") % {"n": count},
+            body=body,
         )
         sent += 1
 
@@ -77,11 +89,17 @@ def send_overdue_digest(today=None):
         total = sum(n for _name, n in counts.values())
         by_town = Beneficiary.objects.overdue(today).counts_by_town()
         lines = [f"{row['town']}：{row['count']}" for row in by_town]
-        body = _("截至 %(today)s，全区共有 %(n)d 位重点关爱对象逾期未访。\n按镇街：\n%(towns)s") % {
+        body = _("截至 %(today)s，全区共有 %(n)d 位重点关爱对象逾期未访。\n按镇街：\n%(towns)s\n%(link)s") % {
             "today": today.isoformat(),
             "n": total,
             "towns": "\n".join(lines) or "—",
+            "link": link,
         }
-        send_mail(_("【兰馨HUI】全区逾期未访 %(n)d 人") % {"n": total}, body, settings.DEFAULT_FROM_EMAIL, staff_emails)
+        send_email(
+            key=f"beneficiaries.overdue-digest:{today.isoformat()}:staff",
+            to=staff_emails,
+            subject=_("【兰馨HUI】全区逾期未访 %(n)d 人") % {"n": total},
+            body=body,
+        )
         sent += 1
     return sent

@@ -18,6 +18,7 @@ from organizations.validators import clean_phone, normalize_id_number
 
 from . import rules, workflow
 from .models import CaseAttachment, CaseEvent, CaseNumberSequence, CaseParty, MediationCase
+from .notifications import notify_case_reopened
 
 # The parties' fields shown masked on the case page, with their masking function; one is
 # revealed at a time, like a beneficiary's (parties have no ID number field).
@@ -206,9 +207,7 @@ def case_reopen(*, case, actor, reason):
         author=actor,
         text=_("重新打开：%(a)s → %(b)s。原因：%(r)s") % {"a": before, "b": locked.get_status_display(), "r": reason},
     )
-    from .tasks import notify_case_reopened
-
-    notify_case_reopened.delay_on_commit(locked.pk)
+    notify_case_reopened(locked)
     return locked
 
 

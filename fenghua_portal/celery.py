@@ -11,11 +11,44 @@ app = Celery("fenghua_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+
+def _seconds(name):
+    from django.conf import settings
+
+    return getattr(settings, name)
+
+
+# Jobs that run on a date guard themselves (core.scheduling.claim_run): a second beat's run
+# does nothing.  The relay and the sweepers are safe to run twice.
 app.conf.beat_schedule = {
+    # Work the web processes could not hand to the broker (it was down) goes out from here.
+    # Frequent jobs expire: a worker down for hours does not find a pile of them.
+    "relay-outbox": {
+        "task": "core.relay_outbox",
+        "schedule": _seconds("OUTBOX_RELAY_SECONDS"),
+        "options": {"expires": 60},
+    },
+    # Reports and imports whose worker died are marked failed, to be retried.
+    "sweep-stuck-reports": {
+        "task": "reports.tasks.sweep_stuck_reports",
+        "schedule": _seconds("SWEEP_SECONDS"),
+        "options": {"expires": 120},
+    },
+    "sweep-stuck-imports": {
+        "task": "spreadsheets.tasks.sweep_stuck_imports",
+        "schedule": _seconds("SWEEP_SECONDS"),
+        "options": {"expires": 120},
+    },
+    "purge-sent-messages": {"task": "core.purge_sent", "schedule": crontab(minute=45, hour=3)},
     # Last month's reports for the district, each town and each organization, 02:00 on the 1st.
     "monthly-reports": {
         "task": "reports.tasks.build_last_month_reports",
         "schedule": crontab(minute=0, hour=2, day_of_month=1),
+    },
+    # PDFs no report points to (a build killed between writing and recording its file).
+    "purge-orphan-report-files": {
+        "task": "reports.tasks.purge_orphan_report_files",
+        "schedule": crontab(minute=15, hour=4),
     },
     # Uploaded sheets nobody confirmed or cancelled: removed after a day.
     "purge-stale-uploads": {

@@ -17,9 +17,11 @@ CSP = "; ".join(
 
 
 class SecurityHeadersMiddleware:
-    """Adds the Content-Security-Policy (own scripts and styles only) and, for signed-in users,
-    ``Cache-Control: no-store``: their pages may show personal data and must not be kept by a
-    shared browser or proxy."""
+    """Adds the Content-Security-Policy (own scripts and styles only) and, for anyone with a
+    session (every signed-in user), ``Cache-Control: no-store``: their pages may show personal
+    data and must not be kept by a shared browser or proxy.  It looks at the session cookie,
+    not at the user: loading the user reads the database, which must not be needed to answer
+    /healthz or the 500 page while the database is down."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -27,9 +29,9 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", CSP)
-        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
         is_static = request.path.startswith("/static/")
-        if user is not None and user.is_authenticated and not is_static:
+        if session is not None and session.session_key and not is_static:
             response["Cache-Control"] = "no-store"
         return response
 

@@ -120,6 +120,20 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# A database that refuses or hangs must not hang the portal: connections give up after
+# DATABASE_CONNECT_TIMEOUT seconds (libpq's minimum is 2) and statements after
+# DATABASE_STATEMENT_TIMEOUT seconds in web requests (gunicorn through wsgi.py, runserver).
+# Every other process (Celery workers building reports and importing, management commands)
+# gets the generous DATABASE_TASK_STATEMENT_TIMEOUT on each of its connections.
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "5"))
+DATABASE_TASK_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_TASK_STATEMENT_TIMEOUT", "600"))
+_SERVES_PAGES = os.environ.get("PORTAL_PROCESS") == "web" or sys.argv[1:2] == ["runserver"]
+if DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis")):
+    _statement_timeout = DATABASE_STATEMENT_TIMEOUT if _SERVES_PAGES else DATABASE_TASK_STATEMENT_TIMEOUT
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=DATABASE_CONNECT_TIMEOUT, options=f"-c statement_timeout={_statement_timeout * 1000}"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -198,6 +212,10 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "兰馨HUI <noreply@fenghua-women.example>")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
+# Links in emails (sent by the worker, which has no request) start with this.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -244,19 +262,48 @@ CELERY_TASK_ALWAYS_EAGER = not (os.environ.get("CELERY_BROKER_URL") or REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# Every task is idempotent (reports and imports are keyed, emails are sent once per key): a
+# task whose worker process died is given to another worker rather than dropped.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 600
+CELERY_TASK_TIME_LIMIT = 600  # the longest task (an import) stops here
 CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 20  # WeasyPrint keeps a little memory per render
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# A message taken by a worker that then vanished (kill -9, power cut) goes back to the queue
+# after the visibility timeout: above the longest task's time limit (600 s), far below Redis's
+# default hour.  Short socket timeouts: a broker that hangs fails a publish instead of a page.
+BROKER_VISIBILITY_TIMEOUT = int(os.environ.get("BROKER_VISIBILITY_TIMEOUT", "900"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2  # the result backend (tests read results; the portal does not)
+CELERY_REDIS_SOCKET_TIMEOUT = 10
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}  # filled by fenghua_portal.celery from each app's schedule
+
+# The outbox (core.outbox): beat relays what could not be published at commit time.
+OUTBOX_RELAY_SECONDS = float(os.environ.get("OUTBOX_RELAY_SECONDS", "10"))
+OUTBOX_MAX_BACKOFF_SECONDS = int(os.environ.get("OUTBOX_MAX_BACKOFF_SECONDS", "60"))
+# The sweeper (beat, every SWEEP_SECONDS) marks reports and imports that stopped making
+# progress as failed, to be retried: a report with no progress for REPORT_STUCK_AFTER seconds
+# (its task stops after 300), an import running for IMPORT_STUCK_AFTER (its task stops after
+# 600), work queued for QUEUED_STUCK_AFTER that no worker ever started.
+SWEEP_SECONDS = float(os.environ.get("SWEEP_SECONDS", "60"))
+REPORT_STUCK_AFTER = int(os.environ.get("REPORT_STUCK_AFTER", "420"))
+IMPORT_STUCK_AFTER = int(os.environ.get("IMPORT_STUCK_AFTER", "720"))
+QUEUED_STUCK_AFTER = int(os.environ.get("QUEUED_STUCK_AFTER", "10800"))
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The cache may share the broker's Redis server, but not its database: clearing one must not
-# drop the other's keys.
+# drop the other's keys.  When Redis is unreachable it falls back to local memory (core.cache).
 REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL", "")
 if REDIS_CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL}}
+    CACHES = {"default": {"BACKEND": "core.cache.FallbackRedisCache", "LOCATION": REDIS_CACHE_URL}}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and env_bool("HTTPS", False))

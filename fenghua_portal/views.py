@@ -1,14 +1,20 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core import outbox
 from core.roles import Role, role_of
-from organizations.access import member_org_ids
+from organizations.access import is_staff, member_org_ids
 from organizations.models import Invitation, Organization
+
+from .health import run_checks
 
 
 @login_required
@@ -24,44 +30,23 @@ def home(request):
     )
 
 
-def _database_ok():
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        return True, connection.vendor
-    except Exception as exc:
-        return False, exc.__class__.__name__
-
-
-def _broker_ok():
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return True, "in-process"
-    try:
-        import redis
-
-        client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=2, socket_timeout=2)
-        client.ping()
-        return True, "redis"
-    except Exception as exc:
-        return False, exc.__class__.__name__
-
-
 @require_GET
 @never_cache
 def healthz(request):
-    """200 with both states when the database and the broker answer, 503 otherwise."""
-    db_ok, db_detail = _database_ok()
-    broker_ok, broker_detail = _broker_ok()
-    status = 200 if db_ok and broker_ok else 503
-    return JsonResponse(
-        {
-            "status": "ok" if status == 200 else "unavailable",
-            "database": {"ok": db_ok, "detail": db_detail},
-            "broker": {"ok": broker_ok, "detail": broker_detail},
-        },
-        status=status,
-    )
+    """200 ``{"status": "ok"}`` when the database and the broker answer, 503
+    ``{"status": "unavailable"}`` otherwise, within two seconds however they fail.  Which one
+    is down, why, and the outbox's backlog are told to signed-in staff only (and only while the
+    database is up: finding out who asks reads it)."""
+    results = run_checks()
+    healthy = all(ok for ok, _detail in results.values())
+    body: dict[str, Any] = {"status": "ok" if healthy else "unavailable"}
+    if results["database"][0] and is_staff(request.user):
+        pending, oldest = outbox.backlog()
+        body.update(
+            {name: {"ok": ok, "detail": detail} for name, (ok, detail) in results.items()},
+            outbox={"pending": pending, "oldest_seconds": oldest},
+        )
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 def permission_denied(request, exception=None):
@@ -72,5 +57,15 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+# The 500 page is rendered once per language, with no request and no context processor, and
+# served as it is: it must show even when the database (sessions, users) is what failed.
+_SERVER_ERROR_PAGES: dict[str, bytes] = {}
+
+
 def server_error(request):
-    return render(request, "500.html", status=500)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    page = _SERVER_ERROR_PAGES.get(language)
+    if page is None:
+        with translation.override(language):
+            page = _SERVER_ERROR_PAGES[language] = render_to_string("500.html").encode()
+    return HttpResponseServerError(page, content_type="text/html; charset=utf-8")

@@ -4,17 +4,16 @@ transaction and checks the rules again."""
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import user_create
+from core.mail import absolute_url, email_language, send_email
 from core.rules import as_values, checked_update, raise_errors, require_permission, save_values
 from core.versioning import UNCHANGED, given
 
@@ -170,9 +169,7 @@ def membership_add(*, organization, email, full_name, role, actor, request=None)
 
 def invitation_create(*, organization, user, role, actor):
     """Invites an existing account (called by membership_add, which checked the actor); the
-    email goes out after the commit."""
-    from .tasks import send_invitation_email
-
+    email is recorded with the invitation and goes out after the commit (core.mail)."""
     now = timezone.now()
     stale = Invitation.objects.filter(organization=organization, user=user, status=Invitation.Status.PENDING)
     stale.filter(expires_at__lte=now).update(status=Invitation.Status.EXPIRED, responded_at=now)
@@ -186,7 +183,7 @@ def invitation_create(*, organization, user, role, actor):
         invited_by=actor,
         expires_at=now + datetime.timedelta(days=Invitation.VALID_DAYS),
     )
-    send_invitation_email.delay_on_commit(invitation.pk)
+    invitation_send_email(invitation=invitation)
     return invitation
 
 
@@ -237,31 +234,32 @@ def invitation_revoke(*, invitation, actor):
     return invitation
 
 
-def invitation_send_email(*, invitation_id):
-    """Sends the invitation email once (every email about invitations goes through here).
-    Marks it sent in the same transaction, so a retried task sends nothing twice unless the
-    worker dies between sending and committing."""
-    with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update(of=("self",))
-            .select_related("organization", "invited_by")
-            .filter(pk=invitation_id, status=Invitation.Status.PENDING, emailed_at__isnull=True)
-            .first()
-        )
-        if invitation is None:
-            return False
-        context = {
-            "invitation": invitation,
-            "organization": invitation.organization,
-            "inviter": invitation.invited_by,
-            "url": settings.SITE_URL + reverse("home") + "#invitations",
-        }
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = render_to_string("organizations/email/invitation_subject.txt", context).strip()
-            body = render_to_string("organizations/email/invitation_message.txt", context)
-        send_mail(subject, body, None, [invitation.email])
-        invitation.emailed_at = timezone.now()
-        invitation.save(update_fields=["emailed_at"])
+@transaction.atomic
+def invitation_send_email(*, invitation):
+    """Records the invitation email (every email about invitations goes through here), in the
+    caller's transaction; core.mail delivers it once after the commit (its key is the
+    invitation's, so asking again sends nothing).  Returns False when it was already sent or
+    the invitation is no longer pending."""
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("organization", "invited_by")
+        .filter(pk=invitation.pk, status=Invitation.Status.PENDING, emailed_at__isnull=True)
+        .first()
+    )
+    if invitation is None:
+        return False
+    context = {
+        "invitation": invitation,
+        "organization": invitation.organization,
+        "inviter": invitation.invited_by,
+        "url": absolute_url(reverse("home") + "#invitations"),
+    }
+    with email_language():
+        subject = render_to_string("organizations/email/invitation_subject.txt", context).strip()
+        body = render_to_string("organizations/email/invitation_message.txt", context)
+    send_email(key=f"organizations.invitation:{invitation.pk}", to=[invitation.email], subject=subject, body=body)
+    invitation.emailed_at = timezone.now()
+    invitation.save(update_fields=["emailed_at"])
     return True
 
 

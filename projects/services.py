@@ -19,6 +19,7 @@ from organizations.access import Actor, is_staff
 
 from . import rules, workflow
 from .models import CharityProject, ProjectReport, ReportAttachment
+from .notifications import notify_report_reviewed, notify_report_submitted
 
 can_write_reports = rules.can_write_reports
 
@@ -237,8 +238,6 @@ def report_update(
 @transaction.atomic
 def report_submit(*, report, actor):
     """Draft or returned → submitted; staff are told by email after commit."""
-    from .tasks import notify_report_submitted
-
     locked = _lock_report(report)
     if not can_write_reports(actor, locked.project):
         raise PermissionDenied
@@ -251,13 +250,11 @@ def report_submit(*, report, actor):
     bump(locked)
     locked._history_user = actor
     locked.save()
-    notify_report_submitted.delay_on_commit(locked.pk)
+    notify_report_submitted(locked)
     return locked
 
 
 def _review(report, actor, status, comment):
-    from .tasks import notify_report_reviewed
-
     if not is_staff(actor):
         raise PermissionDenied
     locked = _lock_report(report)
@@ -270,7 +267,7 @@ def _review(report, actor, status, comment):
     bump(locked)
     locked._history_user = actor
     locked.save()
-    notify_report_reviewed.delay_on_commit(locked.pk)
+    notify_report_reviewed(locked)
     return locked
 
 

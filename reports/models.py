@@ -51,8 +51,15 @@ class MonthlyReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Every step of a build saves the row: ``updated_at`` is the build's heartbeat, which the
+    # sweeper reads (reports.services.reports_sweep_stuck).
     updated_at = models.DateTimeField(auto_now=True)
     built_at = models.DateTimeField(null=True, blank=True)
+    # The latest request, and when the build that produced the file started: a build whose
+    # start follows the request has answered it, and a message delivered twice builds nothing.
+    requested_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)  # builds started for the latest request
 
     objects = MonthlyReportQuerySet.as_manager()
 

@@ -1,6 +1,7 @@
 """Who may see which figures, asking for a report, building it, and the context shared by the
 dashboard and the PDF."""
 
+import datetime
 import logging
 import os
 import secrets
@@ -9,12 +10,16 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from beneficiaries.models import Beneficiary
+from core import outbox
+from core.locks import advisory_lock
 from core.months import month_start
 from core.roles import Role, role_of
 from organizations.access import member_org_ids
@@ -67,6 +72,13 @@ def scope_for_report(report):
 
 # --- asking for and building reports ---------------------------------------------------------
 
+BUILD_TASK = "reports.tasks.build_monthly_report"
+MAX_ATTEMPTS = 5  # builds started for one request before it is given up (a report that kills its worker)
+
+
+class ReportBusy(Exception):
+    """Another build of the same report is under way; this one waits for it."""
+
 
 def _save_request(*, month, scope, user):
     report, _created = MonthlyReport.objects.update_or_create(
@@ -80,22 +92,42 @@ def _save_request(*, month, scope, user):
             "progress": 0,
             "error": "",
             "requested_by": user,
+            "requested_at": timezone.now(),
+            "attempts": 0,
         },
     )
     return report
 
 
+def build_key(report_id):
+    return f"reports.build:{report_id}"
+
+
 @transaction.atomic
 def request_report(*, month, scope, user):
     """Asks for the report of ``scope`` and ``month``: one ``MonthlyReport`` per scope and
-    month (asking again rebuilds it), built by the worker once this transaction commits."""
-    from .tasks import build_monthly_report
-
+    month (asking again rebuilds it), built by the worker once this transaction commits.  The
+    build is recorded in the outbox with the request: it survives a broker that is down."""
     if user is not None and not may_request(user, scope):
         raise PermissionDenied
     report = _save_request(month=month, scope=scope, user=user)
-    build_monthly_report.delay_on_commit(report.pk)
+    outbox.enqueue(BUILD_TASK, args=[report.pk], key=build_key(report.pk))
     return report
+
+
+@transaction.atomic
+def report_retry(*, report, user):
+    """Asks again for a report whose build failed (its worker died, the database was away):
+    for anyone who may ask for the report."""
+    locked = (
+        MonthlyReport.objects.select_for_update(of=("self",)).select_related("town", "organization").get(pk=report.pk)
+    )
+    scope = scope_for_report(locked)
+    if not may_request(user, scope):
+        raise PermissionDenied
+    if locked.status != MonthlyReport.Status.FAILED:
+        raise ValidationError(_("只有生成失败的报告可以重试。"))
+    return request_report(month=locked.month, scope=scope, user=user)
 
 
 def prepare_report(*, month, scope):
@@ -103,34 +135,69 @@ def prepare_report(*, month, scope):
     return _save_request(month=month, scope=scope, user=None)
 
 
+def _start(report_id):
+    """Marks the report as being built and returns it, or returns None when its latest request
+    is already answered (a message delivered twice) or was tried MAX_ATTEMPTS times."""
+    with transaction.atomic():
+        report = (
+            MonthlyReport.objects.select_for_update(of=("self",))
+            .select_related("town", "organization")
+            .get(pk=report_id)
+        )
+        answered = report.started_at and report.requested_at and report.started_at >= report.requested_at
+        if report.status == MonthlyReport.Status.DONE and answered:
+            return None
+        if report.attempts >= MAX_ATTEMPTS:
+            report.status = MonthlyReport.Status.FAILED
+            report.error = _("报告生成失败：生成过程多次中断。请稍后重试；如仍失败，请联系管理员。")
+            report.save()
+            return None
+        report.started_at, report.attempts = timezone.now(), report.attempts + 1
+        report.status, report.progress, report.error = MonthlyReport.Status.RUNNING, 10, ""
+        report.save()
+        return report
+
+
 def _set_progress(report_id, **fields):
+    # Each step is also the build's heartbeat (updated_at), which the sweeper reads.
     MonthlyReport.objects.filter(pk=report_id).update(updated_at=timezone.now(), **fields)
 
 
 def build_report(report_id):
     """Renders the PDF of one ``MonthlyReport`` and stores it under REPORT_STORAGE_ROOT with an
-    unguessable name, replacing (and deleting) the previous file of the same scope and month."""
+    unguessable name, replacing (and deleting) the previous file of the same scope and month.
+    Builds of one report run one at a time (an advisory lock, released even if the worker is
+    killed; ReportBusy for the second); the file is written under a temporary name, renamed,
+    and swapped in under the row's lock, so no build leaves an orphan file."""
     from .pdf import render_pdf
 
-    report = MonthlyReport.objects.select_related("town", "organization").get(pk=report_id)
-    _set_progress(report_id, status=MonthlyReport.Status.RUNNING, progress=10, error="")
-    context = report_context(report.month, scope_for_report(report))
-    _set_progress(report_id, progress=40)
-    pdf = render_pdf(context)
-    _set_progress(report_id, progress=90)
+    with advisory_lock(build_key(report_id)) as acquired:
+        if not acquired:
+            raise ReportBusy(report_id)
+        report = _start(report_id)
+        if report is None:
+            return None
+        context = report_context(report.month, scope_for_report(report))
+        _set_progress(report_id, progress=40)
+        pdf = render_pdf(context)
+        _set_progress(report_id, progress=90)
+        return _store_pdf(report, pdf)
 
+
+def _store_pdf(report, pdf):
     root = Path(settings.REPORT_STORAGE_ROOT)
     relative = f"{report.month:%Y-%m}/{secrets.token_urlsafe(24)}.pdf"
     target = root / relative
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".part")
+    partial = target.with_name(target.name + ".part")
     partial.write_bytes(pdf)
-    os.replace(partial, target)
-
-    old = MonthlyReport.objects.filter(pk=report_id).values_list("file", flat=True).first()
-    _set_progress(
-        report_id, status=MonthlyReport.Status.DONE, progress=100, file=relative, error="", built_at=timezone.now()
-    )
+    with transaction.atomic():
+        locked = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+        old = locked.file
+        os.replace(partial, target)
+        locked.status, locked.progress, locked.file = MonthlyReport.Status.DONE, 100, relative
+        locked.error, locked.built_at = "", timezone.now()
+        locked.save()
     if old and old != relative:
         (root / old).unlink(missing_ok=True)
     return relative
@@ -160,9 +227,59 @@ def failure_message(exc):
 def mark_failed(report_id, exc):
     logger.error("monthly report %s failed", report_id, exc_info=exc)
     try:
-        _set_progress(report_id, status=MonthlyReport.Status.FAILED, error=failure_message(exc))
+        MonthlyReport.objects.filter(pk=report_id).update(
+            status=MonthlyReport.Status.FAILED, error=failure_message(exc), updated_at=timezone.now()
+        )
     except DatabaseError:
         logger.exception("could not record the failure of monthly report %s", report_id)
+
+
+INTERRUPTED = gettext_lazy("报告生成中断（处理程序停止运行）。可以点击“重试”重新生成。")
+
+
+def reports_sweep_stuck(*, now=None):
+    """Reports whose build stopped without a word (its worker was killed): building with no
+    progress for REPORT_STUCK_AFTER seconds, or queued for QUEUED_STUCK_AFTER seconds while no
+    message for them waits in the outbox (the broker lost it).  They are marked failed, to be
+    retried from their page.  Returns how many."""
+    now = now or timezone.now()
+    waiting = [int(key.rsplit(":", 1)[1]) for key in outbox.pending_keys(prefix="reports.build:")]
+    stuck = MonthlyReport.objects.filter(
+        Q(
+            status=MonthlyReport.Status.RUNNING,
+            updated_at__lt=now - datetime.timedelta(seconds=settings.REPORT_STUCK_AFTER),
+        )
+        | Q(
+            status=MonthlyReport.Status.PENDING,
+            updated_at__lt=now - datetime.timedelta(seconds=settings.QUEUED_STUCK_AFTER),
+        )
+    ).exclude(pk__in=waiting)
+    with translation.override(settings.LANGUAGE_CODE):
+        count = stuck.update(status=MonthlyReport.Status.FAILED, error=str(INTERRUPTED), updated_at=now)
+    if count:
+        logger.warning("marked %d stuck monthly report(s) as failed", count)
+    return count
+
+
+ORPHAN_AGE = datetime.timedelta(hours=1)
+
+
+def reports_purge_orphan_files(*, now=None):
+    """PDFs and partial files under REPORT_STORAGE_ROOT that no report points to (a build killed
+    between writing and recording its file), once an hour old.  Returns how many."""
+    root = Path(settings.REPORT_STORAGE_ROOT)
+    if not root.is_dir():
+        return 0
+    cutoff = (now or timezone.now()) - ORPHAN_AGE
+    kept = set(MonthlyReport.objects.exclude(file="").values_list("file", flat=True))
+    removed = 0
+    for path in list(root.rglob("*.pdf")) + list(root.rglob("*.part")):
+        relative = path.relative_to(root).as_posix()
+        modified = datetime.datetime.fromtimestamp(path.stat().st_mtime, tz=datetime.UTC)
+        if relative not in kept and modified < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def report_path(report):

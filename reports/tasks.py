@@ -3,21 +3,33 @@
 import logging
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 
 from core.months import last_month
+from core.scheduling import claim_run
 
-from .services import all_scopes, build_report, mark_failed, request_report
+from .services import (
+    ReportBusy,
+    all_scopes,
+    build_report,
+    mark_failed,
+    reports_purge_orphan_files,
+    reports_sweep_stuck,
+    request_report,
+)
 
 logger = logging.getLogger(__name__)
 
 TRANSIENT = (OperationalError, InterfaceError)
 MAX_RETRIES = 3
+BUSY_WAIT = 15  # seconds between looks at a report another build holds
+BUSY_RETRIES = 40  # ten minutes: longer than a build may take (time_limit)
 
 
 @shared_task(
     bind=True,
     acks_late=True,  # a report rebuilt twice is the same report: a rerun is harmless
+    reject_on_worker_lost=True,  # a build whose worker died goes back to the queue
     time_limit=300,
     soft_time_limit=270,
     autoretry_for=TRANSIENT,
@@ -28,9 +40,16 @@ MAX_RETRIES = 3
 )
 def build_monthly_report(self, report_id):
     """Builds the PDF of ``MonthlyReport`` ``report_id``.  Transient database errors are retried
-    with backoff; any other failure (or the last retry) stores a Chinese message on the report."""
+    with backoff; any other failure (or the last retry) stores a Chinese message on the report.
+    While another build of the same report runs, this one waits for it and then builds only if
+    a request came after that build started."""
     try:
         return build_report(report_id)
+    except ReportBusy:
+        if self.request.retries >= BUSY_RETRIES:
+            mark_failed(report_id, TimeoutError("another build never finished"))
+            return None
+        raise self.retry(countdown=BUSY_WAIT, max_retries=BUSY_RETRIES) from None
     except TRANSIENT as exc:
         if self.request.retries >= MAX_RETRIES:
             mark_failed(report_id, exc)
@@ -40,13 +59,30 @@ def build_monthly_report(self, report_id):
         return None
 
 
-@shared_task
+@shared_task(acks_late=True, time_limit=300, soft_time_limit=270)
 def build_last_month_reports():
     """Beat, on the 1st: last month's reports for the district, each town and each active
-    organization (each built by its own task)."""
+    organization (each built by its own task).  Once per month however many beats run: the
+    run is claimed in the transaction that queues the builds."""
     month = last_month()
-    scopes = all_scopes()
-    for scope in scopes:
-        request_report(month=month, scope=scope, user=None)
+    with transaction.atomic():
+        if not claim_run("monthly-reports", f"{month:%Y-%m}"):
+            logger.info("monthly reports for %s already queued", month)
+            return 0
+        scopes = all_scopes()
+        for scope in scopes:
+            request_report(month=month, scope=scope, user=None)
     logger.info("queued %d monthly reports for %s", len(scopes), month)
     return len(scopes)
+
+
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
+def sweep_stuck_reports():
+    """Beat, every SWEEP_SECONDS: reports whose build died are marked failed, to be retried."""
+    return reports_sweep_stuck()
+
+
+@shared_task(acks_late=True, time_limit=600, soft_time_limit=570)
+def purge_orphan_report_files():
+    """Beat, daily: PDFs no report points to."""
+    return reports_purge_orphan_files()

@@ -3,11 +3,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core.months import last_month, month_start
 from core.pagination import paginate
@@ -17,7 +18,7 @@ from organizations.access import get_visible_or_404
 
 from .forms import ScopeForm
 from .models import MonthlyReport
-from .services import organizations_of, report_context, report_path, request_report
+from .services import organizations_of, report_context, report_path, report_retry, request_report
 from .statistics import Scope
 
 
@@ -77,6 +78,20 @@ def report_progress(request, pk):
     """The status fragment that the status page polls (static/js/portal.js, data-poll)."""
     report = get_visible_or_404(MonthlyReport.objects.select_related("town", "organization"), request.user, pk=pk)
     return render(request, "reports/includes/report_progress.html", {"report": report})
+
+
+@login_required
+@require_POST
+def report_retry_view(request, pk):
+    """Asks again for a report whose build failed."""
+    report = get_visible_or_404(MonthlyReport.objects.all(), request.user, pk=pk)
+    try:
+        report_retry(report=report, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已重新开始生成报告。"))
+    return redirect("reports:report_status", pk=report.pk)
 
 
 @login_required

@@ -40,6 +40,10 @@ class ImportJob(models.Model):
     processed_rows = models.PositiveIntegerField(default=0)
     summary = models.JSONField(default=dict, blank=True)
     errors = models.JSONField(default=list, blank=True)
+    # A job whose worker died (nothing was imported: all rows or none) can be run again from
+    # its page until its upload is purged (services.jobs_purge_failed).
+    retryable = models.BooleanField(default=False)
+    attempts = models.PositiveSmallIntegerField(default=0)  # task runs started since the last confirm
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

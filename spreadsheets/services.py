@@ -11,8 +11,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from core import outbox
 
 from .exporter import RejectedRowsWriter
 from .files import FileRejected, open_sheet, read_upload_to
@@ -22,6 +26,8 @@ from .permissions import can_import
 from .resources import get_resource
 
 ASYNC_ROWS = 500
+PREVIEW_TASK = "spreadsheets.tasks.preview_import"
+RUN_TASK = "spreadsheets.tasks.run_import"
 logger = logging.getLogger(__name__)
 UPLOAD_DIR = "imports"
 
@@ -86,9 +92,7 @@ def job_upload(*, user, resource_name, uploaded):
     if sheet.total is not None and sheet.total <= ASYNC_ROWS:
         job_preview(job=job)
     else:
-        from .tasks import preview_import
-
-        preview_import.delay_on_commit(job.pk)
+        outbox.enqueue(PREVIEW_TASK, args=[job.pk], key=f"{PREVIEW_TASK}:{job.pk}")
     return job
 
 
@@ -154,9 +158,7 @@ def job_confirm(*, job, user):
     job.processed_rows = 0
     job.save(update_fields=["status", "processed_rows", "updated_at"])
     if job.total_rows > ASYNC_ROWS:
-        from .tasks import run_import
-
-        run_import.delay_on_commit(job.pk)
+        outbox.enqueue(RUN_TASK, args=[job.pk], key=f"{RUN_TASK}:{job.pk}")
     else:
         job_run(job=job)
     return job
@@ -216,5 +218,102 @@ def jobs_purge_stale(*, now=None):
         _remove_files(job)
         job.status = ImportJob.Status.CANCELLED
         job.save(update_fields=["status", "updated_at"])
+        count += 1
+    return count
+
+
+# --- crash recovery: a job whose worker died is failed, retried by its owner, then purged ----
+
+MAX_RUNS = 3
+RETRY_EXPIRED = _lazy("重试期限已过，上传的文件已删除，没有导入任何行。如需导入，请重新上传。")
+INTERRUPTED = _lazy("导入中断（处理程序停止运行），没有导入任何行。可以点击“重试”重新导入。")
+
+
+def job_start_run(job_id):
+    """The confirmed job for a task run to import, or None: not waiting to run (done, failed,
+    a message delivered twice), or started MAX_RUNS times (a sheet that kills its worker fails,
+    to be retried later).  Counting the start also restarts the sweeper's clock."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().filter(pk=job_id, status=ImportJob.Status.RUNNING).first()
+        if job is None:
+            return None
+        if job.attempts >= MAX_RUNS:
+            _fail_retryable(job)
+            return None
+        job.attempts += 1
+        job.save(update_fields=["attempts", "updated_at"])
+    return job
+
+
+def _fail_retryable(job):
+    with translation.override(settings.LANGUAGE_CODE):
+        job.errors = [[0, "", str(INTERRUPTED)]]
+    job.status, job.retryable, job.processed_rows = ImportJob.Status.FAILED, True, 0
+    job.save(update_fields=["status", "retryable", "processed_rows", "errors", "updated_at"])
+    cache.delete(progress_key(job.pk))
+
+
+def jobs_sweep_stuck(*, now=None):
+    """Jobs being previewed or imported by a task that died (kill -9, a lost machine): nothing
+    happened for IMPORT_STUCK_AFTER seconds (the task's own time limit is shorter) and no
+    message for them waits in the outbox.  Marked failed, retryable; their upload is kept for
+    the retry.  Returns how many."""
+    now = now or timezone.now()
+    waiting = {int(key.rsplit(":", 1)[1]) for key in outbox.pending_keys(prefix="spreadsheets.tasks.")}
+    stuck = ImportJob.objects.filter(
+        status__in=[ImportJob.Status.UPLOADED, ImportJob.Status.RUNNING],
+        updated_at__lt=now - datetime.timedelta(seconds=settings.IMPORT_STUCK_AFTER),
+    ).exclude(pk__in=waiting)
+    count = 0
+    for job in stuck:
+        _fail_retryable(job)
+        count += 1
+    if count:
+        logger.warning("marked %d stuck import job(s) as failed", count)
+    return count
+
+
+def can_retry(job):
+    return job.status == ImportJob.Status.FAILED and job.retryable and bool(job.file) and job_path(job).exists()
+
+
+def job_retry(*, job, user):
+    """Runs a job that failed because its worker died again, for the user who uploaded it: a
+    previewed job is imported again (its rows checked once more), otherwise it is previewed."""
+    if not can_import(user, job.resource) or job.user_id != user.pk:
+        raise PermissionDenied
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if not can_retry(job):
+            raise FileRejected(_("该导入不能重试：只有因处理中断而失败、文件仍在的导入可以重试。"))
+        previewed = bool(job.summary) and not job.summary.get("rejected")
+        job.status = ImportJob.Status.RUNNING if previewed else ImportJob.Status.UPLOADED
+        job.retryable, job.attempts, job.processed_rows, job.errors = False, 0, 0, []
+        job.save(update_fields=["status", "retryable", "attempts", "processed_rows", "errors", "updated_at"])
+        if job.total_rows > ASYNC_ROWS:
+            task = RUN_TASK if previewed else PREVIEW_TASK
+            outbox.enqueue(task, args=[job.pk], key=f"{task}:{job.pk}")
+    if job.total_rows <= ASYNC_ROWS and previewed:
+        job_run(job=job)
+    elif job.total_rows <= ASYNC_ROWS:
+        job_preview(job=job)
+    return job
+
+
+def jobs_purge_failed(*, now=None):
+    """Failed jobs' uploads (personal data) are removed once their retry window (a day, as for
+    uploads nobody confirmed) has passed.  Returns how many."""
+    now = now or timezone.now()
+    expired = ImportJob.objects.filter(status=ImportJob.Status.FAILED, updated_at__lt=now - STALE_AFTER).exclude(
+        file=""
+    )
+    count = 0
+    for job in expired.iterator():
+        _remove_files(job)
+        if job.retryable:
+            with translation.override(settings.LANGUAGE_CODE):
+                job.errors = [[0, "", str(RETRY_EXPIRED)]]
+        job.file, job.retryable = "", False
+        job.save(update_fields=["file", "retryable", "errors", "updated_at"])
         count += 1
     return count

@@ -14,5 +14,6 @@ urlpatterns = [
     path("jobs/<int:pk>/progress/", views.job_progress_view, name="job_progress"),
     path("jobs/<int:pk>/confirm/", views.job_confirm_view, name="job_confirm"),
     path("jobs/<int:pk>/cancel/", views.job_cancel_view, name="job_cancel"),
+    path("jobs/<int:pk>/retry/", views.job_retry_view, name="job_retry"),
     path("jobs/<int:pk>/rejected.xlsx", views.job_rejected, name="job_rejected"),
 ]

@@ -175,6 +175,7 @@ def _job_context(job):
         in (ImportJob.Status.UPLOADED, ImportJob.Status.PREVIEWED, ImportJob.Status.REJECTED, ImportJob.Status.FAILED)
         and bool(job.file),
         "has_rejected_file": bool(job.file) and services.rejected_path(job).exists(),
+        "can_retry": services.can_retry(job),
     }
 
 
@@ -218,6 +219,19 @@ def job_cancel_view(request, pk):
     else:
         messages.success(request, _("已取消，上传的文件已删除。"))
     return redirect("spreadsheets:index")
+
+
+@login_required
+@require_POST
+def job_retry_view(request, pk):
+    job = _job(request, pk)
+    try:
+        services.job_retry(job=job, user=request.user)
+    except FileRejected as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已重新开始。"))
+    return redirect("spreadsheets:job", pk=job.pk)
 
 
 @login_required

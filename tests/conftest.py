@@ -103,6 +103,10 @@ def pytest_runtest_setup(item):
         pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://...")
     if item.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
         pytest.skip("needs Redis and a Celery worker: set REDIS_URL=redis://...")
+    if item.get_closest_marker("faults") and not (
+        os.environ.get("REDIS_URL") and settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    ):
+        pytest.skip("fault tests need PostgreSQL and Redis: set DATABASE_URL=postgres://... and REDIS_URL=redis://...")
     if item.get_closest_marker("browser") and not shutil.which("chromium") and not os.path.exists("/usr/bin/chromium"):
         pytest.skip("needs Chromium at /usr/bin/chromium")
     for marker in item.iter_markers("programs"):
@@ -184,11 +188,44 @@ def client_for(client):
     return make
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db, settings):
-    """A real Celery worker (a separate process) against Redis and this test's database.
+def database_url_of_this_run():
+    """postgres://... of this test run's database, for processes started by a test."""
+    from django.db import connection
 
-    Tests using it must commit their data (transactional_db) so the worker sees it."""
+    db = connection.settings_dict
+    return f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def point_celery_at(app, broker_url):
+    """Makes this process publish to ``broker_url``: the connection pools made for the previous
+    URL are dropped (not closed: the result backend may still use their connections)."""
+    app.conf.broker_url = broker_url
+    app.conf.result_backend = broker_url
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def stop_processes(processes):
+    """Asks each process a test started to stop, and kills those that do not within 20 s."""
+    import subprocess
+
+    for proc in processes:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in processes:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture
+def start_worker(transactional_db, settings, tmp_path):
+    """``start_worker(pool="solo", concurrency=1, env={})`` starts a real Celery worker (a
+    separate process) against Redis and this test's database and returns ``{"app", "queue",
+    "process", "env"}``.  Every worker of a test takes the test's own queue, so no other worker
+    on the machine takes its tasks, and this process (the web side) publishes to it.  Tests
+    using it must commit their data (transactional_db) so the worker sees it."""
     import subprocess
     import sys
     import time
@@ -198,53 +235,41 @@ def celery_worker_process(transactional_db, settings):
     redis_url = os.environ.get("REDIS_URL")
     if not redis_url:
         pytest.skip("needs Redis: set REDIS_URL=redis://...")
-    db = connection.settings_dict
-    if not db["ENGINE"].endswith("postgresql"):
+    if not connection.settings_dict["ENGINE"].endswith("postgresql"):
         pytest.skip("the worker test needs PostgreSQL (a worker cannot share an in-memory SQLite)")
-    database_url = (
-        f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
-    env = dict(
+    queue = f"test-{os.getpid()}-{time.monotonic_ns()}"
+    base_env = dict(
         os.environ,
-        DATABASE_URL=database_url,
+        DATABASE_URL=database_url_of_this_run(),
         REDIS_URL=redis_url,
         SECRET_KEY=settings.SECRET_KEY,
         STATIC_HASHED="0",
         PRIVATE_STORAGE_ROOT=str(settings.PRIVATE_STORAGE_ROOT),
         REPORT_STORAGE_ROOT=str(settings.REPORT_STORAGE_ROOT),
+        CELERY_TASK_DEFAULT_QUEUE=queue,
     )
+    base_env.pop("REDIS_CACHE_URL", None)  # the worker's cache: its own memory
     settings.CELERY_TASK_ALWAYS_EAGER = False
     from fenghua_portal.celery import app
 
     app.conf.task_always_eager = False
-    app.conf.broker_url = redis_url
-    app.conf.result_backend = redis_url
-    # A queue of this test's own, so that no other worker on the machine takes its tasks.
-    queue = f"test-{os.getpid()}-{time.monotonic_ns()}"
+    point_celery_at(app, redis_url)
     app.conf.task_default_queue = queue
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "fenghua_portal",
-            "worker",
-            "-Q",
-            queue,
-            "--pool",
-            "solo",
-            "-l",
-            "warning",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
+    started = []
+
+    def start(pool="solo", concurrency=1, env=None):
+        worker_env = dict(base_env, **(env or {}))
+        log = tmp_path / f"worker-{len(started) + 1}.log"
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "fenghua_portal", "worker", "-Q", queue]
+            + ["--pool", pool, "--concurrency", str(concurrency), "-l", "warning"]
+            + ["--without-gossip", "--without-mingle", "--without-heartbeat"],
+            env=worker_env,
+            stdout=log.open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+        proc.log = log
+        started.append(proc)
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -252,14 +277,20 @@ def celery_worker_process(transactional_db, settings):
                     break
             except Exception:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    output = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                    pytest.fail(f"Celery worker did not start:\n{output[-3000:]}")
-        yield {"app": app, "queue": queue, "process": proc}
+                    pytest.fail(f"Celery worker did not start:\n{log.read_text(errors='replace')[-3000:]}")
+        return {"app": app, "queue": queue, "process": proc, "env": worker_env}
+
+    start.queue, start.app = queue, app
+    try:
+        yield start
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_processes(started)
         app.conf.task_always_eager = True
         app.conf.task_default_queue = "celery"
+
+
+@pytest.fixture
+def celery_worker_process(start_worker):
+    """A real Celery worker (a separate process, solo pool) against Redis and this test's
+    database; see start_worker."""
+    return start_worker()

@@ -44,10 +44,14 @@ def test_failed_logins_are_throttled_on_site_login_and_admin(settings, staff, pa
     reset()
 
 
-def test_password_reset_sends_an_email(staff, mailoutbox):
-    response = Client().post(reverse("account_reset_password"), {"email": staff.email})
+def test_password_reset_sends_an_email(staff, mailoutbox, settings, django_capture_on_commit_callbacks):
+    settings.SITE_URL = "https://lanxin.example.cn"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client().post(reverse("account_reset_password"), {"email": staff.email})
     assert response.status_code == 302
     assert len(mailoutbox) == 1 and staff.email in mailoutbox[0].to
+    # Sent through the outbox (after commit) with a link a mail reader can open.
+    assert "https://lanxin.example.cn/accounts/password/reset/key/" in mailoutbox[0].body
 
 
 def test_pages_are_chinese_with_english_available(staff, client_for):
@@ -88,19 +92,22 @@ def test_404_page_is_in_chinese(staff, client_for, settings):
     assert "找不到该页面" in response.content.decode()
 
 
-def test_healthz_reports_database_and_broker():
+def test_healthz_tells_anonymous_callers_up_or_down_only(staff, client_for):
     response = Client().get("/healthz")
-    assert response.status_code == 200
-    body = response.json()
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    body = client_for(staff).get("/healthz").json()
     assert body["database"]["ok"] is True and body["broker"]["ok"] is True
+    assert body["outbox"] == {"pending": 0, "oldest_seconds": 0}
 
 
-def test_healthz_is_503_when_the_broker_is_down(settings):
+def test_healthz_is_503_when_the_broker_is_down(settings, staff, client_for):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     response = Client().get("/healthz")
-    assert response.status_code == 503
-    assert response.json()["broker"]["ok"] is False
+    # Anonymous callers learn nothing about the machinery (no database type, no error class).
+    assert response.status_code == 503 and response.json() == {"status": "unavailable"}
+    body = client_for(staff).get("/healthz").json()
+    assert body["broker"] == {"ok": False, "detail": "ConnectionError"} and body["database"]["ok"] is True
 
 
 @pytest.mark.redis

@@ -68,7 +68,7 @@ def test_a_task_error_surfaces_in_in_process_mode(staff, monkeypatch):
         raise RuntimeError("the import engine broke")
 
     monkeypatch.setattr("spreadsheets.services.job_run", broken)
-    job = ImportJob.objects.create(user=staff, resource="visits", original_name="走访.xlsx")
+    job = ImportJob.objects.create(user=staff, resource="visits", original_name="走访.xlsx", status="running")
     with pytest.raises(RuntimeError, match="the import engine broke"):
         run_import.delay(job.pk)
 

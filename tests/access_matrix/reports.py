@@ -44,4 +44,13 @@ RULES = {
     "reports:report_status": org_scoped(_report),
     "reports:report_progress": org_scoped(_report),
     "reports:report_download": org_scoped(_report),
+    # Retrying a failed build: whoever may see (and so ask for) the report; this one is built,
+    # so the allowed roles are sent back to its page with a message.
+    "reports:report_retry": Rule(
+        expect={"anon": 302, "staff": 302, "leader": 404, "admin_a": 302, "member_a": 302, "member_b": 404},
+        kwargs=_report,
+        method="post",
+        writes=False,
+        note="a built report has nothing to retry; tests/faults and tests/reports retry failed ones",
+    ),
 }

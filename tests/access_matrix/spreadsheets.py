@@ -87,6 +87,14 @@ RULES = {
         writes=False,
         note="the job has a rejected row: nothing to confirm; tests/spreadsheets confirm a clean one",
     ),
+    # Only the job's owner retries it (a previewed job: back to its page with a message).
+    "spreadsheets:job_retry": Rule(
+        expect={"anon": 302, "staff": 403, "leader": 404, "admin_a": 302, "member_a": 404, "member_b": 404},
+        kwargs=lambda w: {"pk": w.import_job.pk},
+        method="post",
+        writes=False,
+        note="a previewed job has nothing to retry; tests/spreadsheets/test_recovery.py retries failed ones",
+    ),
     "spreadsheets:job_cancel": Rule(
         expect={"anon": 302, "staff": 302, "leader": 404, "admin_a": 302, "member_a": 404, "member_b": 404},
         kwargs=lambda w: {"pk": w.import_job.pk},

@@ -23,12 +23,13 @@ def overdue_person(org, name, town_name="锦屏街道"):
 
 
 def test_digest_mails_admins_their_count_with_masked_names_and_staff_the_district(
-    mailoutbox, admin_a, member_a, staff, org_a, org_b
+    mailoutbox, admin_a, member_a, staff, org_a, org_b, django_capture_on_commit_callbacks
 ):
     overdue_person(org_a, "王秀英")
     overdue_person(org_a, "陈美华", "溪口镇")
     overdue_person(org_b, "李玉兰")
-    assert send_overdue_digest.delay("2026-03-01").get() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_overdue_digest.delay("2026-03-01").get() == 2
     by_recipient = {tuple(m.to): m for m in mailoutbox}
     mail_a = by_recipient[(admin_a.email,)]
     assert "2 位重点关爱对象逾期未访" in mail_a.subject
@@ -38,6 +39,12 @@ def test_digest_mails_admins_their_count_with_masked_names_and_staff_the_distric
     assert "全区共有 3 位" in staff_mail.body and "溪口镇：1" in staff_mail.body and "锦屏街道：2" in staff_mail.body
     assert "王秀英" not in staff_mail.body
     assert member_a.email not in [address for m in mailoutbox for address in m.to]
+    assert "http://127.0.0.1:8000/beneficiaries/overdue/" in mail_a.body  # SITE_URL's default
+
+    # Run again (a second beat, a message delivered twice): the same mails, not sent again.
+    with django_capture_on_commit_callbacks(execute=True):
+        send_overdue_digest.delay("2026-03-01").get()
+    assert len(mailoutbox) == 2
 
 
 def test_no_overdue_no_admin_mail(mailoutbox, admin_a, org_a):
