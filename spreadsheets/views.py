@@ -13,12 +13,13 @@ from django.views.decorators.http import require_POST
 from organizations.access import get_visible_or_404
 
 from . import services
-from .exporter import XLSX_TYPE, csv_stream, export_rows, template_file, xlsx_file
+from .exporter import XLSX_TYPE, csv_stream, export_rows, xlsx_file
 from .files import FileRejected
 from .forms import UploadForm
 from .models import ImportJob
 from .permissions import can_export, can_import
 from .resources import RESOURCES, get_resource_or_404
+from .template_sheet import template_file
 
 ERRORS_SHOWN = 200
 
@@ -116,9 +117,7 @@ def _job_context(job):
         "more_errors": max(0, len(job.errors) - ERRORS_SHOWN),
         "working": job.status in (ImportJob.Status.UPLOADED, ImportJob.Status.RUNNING),
         "can_confirm": services.can_confirm(job),
-        "can_cancel": job.status
-        in (ImportJob.Status.UPLOADED, ImportJob.Status.PREVIEWED, ImportJob.Status.REJECTED, ImportJob.Status.FAILED)
-        and bool(job.file),
+        "can_cancel": job.status in services.CANCELLABLE and bool(job.file),
         "has_rejected_file": bool(job.file) and services.rejected_path(job).exists(),
     }
 
