@@ -90,3 +90,9 @@ class RejectedRowsWriter:
     def close(self):
         self.workbook.save(self.path)
         return self.count
+
+    def discard(self):
+        """Drops the sheet (the file was refused as a whole): written, so that openpyxl's
+        temporary file goes, then deleted."""
+        self.close()
+        self.path.unlink(missing_ok=True)

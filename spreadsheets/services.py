@@ -128,11 +128,15 @@ def job_preview(*, job):
             preview_rows=PREVIEW_ROWS,
         )
     except FileRejected as exc:
+        for writer in writers:
+            writer.discard()
         _remove_files(job)
         _finish(job, ImportJob.Status.REJECTED, errors=[[0, "", str(exc)]])
         return job
     except Exception:
         logger.exception("preview of import job %s failed", job.pk)
+        for writer in writers:
+            writer.discard()
         _remove_files(job)
         _finish(job, ImportJob.Status.FAILED, errors=[[0, "", _("预览失败（系统错误），请稍后重试或联系管理员。")]])
         raise

@@ -169,9 +169,9 @@ class BeneficiaryResource(ModelSheetResource):
         return errors
 
     def complete(self, attrs, ctx, instance):
-        """A key-care person with no key-care date yet gets one (see the module's docstring)."""
-        values = self.effective(attrs, instance)
-        if not values["key_care"] or "key_care_since" in attrs:
+        """A row marking a person key-care who has no key-care date yet gives one (see the
+        module's docstring); a row leaving 重点关爱 blank changes nothing about it."""
+        if not attrs.get("key_care") or "key_care_since" in attrs:
             return
         if instance is not None and instance.key_care_since is not None:
             return
