@@ -501,6 +501,27 @@ def median_of(repeat, function, *args):
     return statistics.median(function(*args) for _ in range(repeat))
 
 
+def compare(repeat, model, baseline, path, name, count):
+    """(bulk_create alone, reading the sheet for it, the portal's import): medians of
+    ``repeat`` runs, each on an emptied table."""
+    reads = []
+
+    def plain():
+        _wipe(model)
+        reading, writing = baseline(path)
+        reads.append(reading)
+        return writing
+
+    def portal():
+        _wipe(model)
+        result, seconds = timed(_import, path, name)
+        assert result.new == count and model.objects.count() == count
+        return seconds
+
+    bulk = median_of(repeat, plain)
+    return bulk, statistics.median(reads), median_of(repeat, portal)
+
+
 def run(options):
     from beneficiaries.models import Beneficiary, Visit
     from organizations.models import Organization, Town
@@ -566,28 +587,13 @@ def run(options):
     log("")
 
     # 2. Beneficiaries: the plain bulk_create, the portal's import, django-import-export.
-    def base_b():
-        _wipe(Beneficiary)
-        reading, writing = baseline_beneficiaries(b_path)
-        timings["b_read"].append(reading)
-        return writing
-
-    def ours_b():
-        _wipe(Beneficiary)
-        result, seconds = timed(_import, b_path, "beneficiaries")
-        assert result.new == nb and Beneficiary.objects.count() == nb
-        return seconds
-
     def ie_b():
         _wipe(Beneficiary)
         _, seconds = timed(import_export_run, b_path)
         assert Beneficiary.objects.count() == nb
         return seconds
 
-    timings = {"b_read": [], "v_read": []}
-    b_bulk = median_of(repeat, base_b)
-    b_read = statistics.median(timings["b_read"])
-    b_import = median_of(repeat, ours_b)
+    b_bulk, b_read, b_import = compare(repeat, Beneficiary, baseline_beneficiaries, b_path, "beneficiaries", nb)
     ratio_b = b_import / b_bulk
     log(f"{nb:,} beneficiaries (validated, matched by ID number, categories, with edit history):")
     log(f"    plain bulk_create {b_bulk:.2f} s (+ reading the sheet {b_read:.2f} s)")
@@ -614,24 +620,10 @@ def run(options):
         log("    django-import-export not installed (pip install -r bench/requirements.txt): not compared")
     log("")
 
-    # 3. Visits.
-    def base_v():
-        _wipe(Visit)
-        reading, writing = baseline_visits(v_path)
-        timings["v_read"].append(reading)
-        return writing
-
-    def ours_v():
-        _wipe(Visit)
-        result, seconds = timed(_import, v_path, "visits")
-        assert result.new == nv and Visit.objects.count() == nv
-        return seconds
-
+    # 3. Visits (of the beneficiaries imported once more).
     _wipe(Beneficiary)
     _import(b_path, "beneficiaries")
-    v_bulk = median_of(repeat, base_v)
-    v_read = statistics.median(timings["v_read"])
-    v_import = median_of(repeat, ours_v)
+    v_bulk, v_read, v_import = compare(repeat, Visit, baseline_visits, v_path, "visits", nv)
     ratio_v = v_import / v_bulk
     log(f"{nv:,} visits:")
     log(f"    plain bulk_create {v_bulk:.2f} s (+ reading the sheet {v_read:.2f} s)")

@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from beneficiaries.models import Beneficiary
-from organizations.privacy import mask_id_number, mask_phone
 from organizations.validators import parse_id_number
 from training.models import Attendance, TrainingSession
 from training.services import person_key_for
@@ -15,13 +14,14 @@ from .base import (
     BooleanWidget,
     Column,
     DateWidget,
-    IdNumberWidget,
     ModelSheetResource,
     NameWidget,
     RowError,
     TextWidget,
     id_error,
+    id_number_column,
     organization_names,
+    phone_column,
     sample_date,
     sample_organization,
 )
@@ -63,26 +63,8 @@ class AttendanceResource(ModelSheetResource):
             example=sample_organization,
         ),
         Column("姓名", "name", TextWidget(50), aliases=("name",), required=True, example="李美华"),
-        Column(
-            "身份证号",
-            "id_number",
-            IdNumberWidget(),
-            aliases=("id_number", "id number"),
-            example="330283198502030029",
-            mask=mask_id_number,
-            text=True,
-            width=22,
-        ),
-        Column(
-            "联系电话",
-            "phone",
-            TextWidget(20),
-            aliases=("phone",),
-            example="13857420002",
-            mask=mask_phone,
-            text=True,
-            width=16,
-        ),
+        id_number_column("330283198502030029"),
+        phone_column("13857420002"),
         Column(
             "是否获证",
             "certificate_obtained",

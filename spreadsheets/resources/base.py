@@ -510,6 +510,32 @@ class ModelSheetResource(SheetResource):
         return attrs
 
 
+def id_number_column(example, **kwargs):
+    """The 身份证号 column as every sheet has it: checked, masked, text-formatted and wide."""
+    from organizations.privacy import mask_id_number
+
+    aliases = kwargs.pop("aliases", ("id_number", "id number"))
+    return Column(
+        "身份证号",
+        kwargs.pop("attribute", "id_number"),
+        IdNumberWidget(),
+        aliases=aliases,
+        example=example,
+        mask=mask_id_number,
+        text=True,
+        width=22,
+        **kwargs,
+    )
+
+
+def phone_column(example):
+    from organizations.privacy import mask_phone
+
+    return Column(
+        "联系电话", "phone", TextWidget(20), aliases=("phone",), example=example, mask=mask_phone, text=True, width=16
+    )
+
+
 def town_names(user):
     from organizations.models import Town
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from beneficiaries.models import Beneficiary, BeneficiaryCategory, Visit
 from beneficiaries.services import name_initials
-from organizations.privacy import mask_address, mask_id_number, mask_phone
+from organizations.privacy import mask_address
 from organizations.validators import parse_id_number
 
 from .base import (
@@ -20,7 +20,6 @@ from .base import (
     ChoiceWidget,
     Column,
     DateWidget,
-    IdNumberWidget,
     IntegerWidget,
     ModelSheetResource,
     MultiChoiceWidget,
@@ -28,7 +27,9 @@ from .base import (
     RowError,
     TextWidget,
     id_error,
+    id_number_column,
     organization_names,
+    phone_column,
     sample_date,
     sample_organization,
     sample_town,
@@ -53,27 +54,8 @@ class BeneficiaryResource(ModelSheetResource):
     columns = (
         Column("姓名", "name", TextWidget(50), aliases=("name",), required=True, example="王秀英"),
         Column("性别", "gender", ChoiceWidget(Beneficiary.Gender), aliases=("gender", "sex"), example="女"),
-        Column(
-            "身份证号",
-            "id_number",
-            IdNumberWidget(),
-            aliases=("id_number", "id number", "id"),
-            required=True,
-            example="330283195806150026",
-            mask=mask_id_number,
-            text=True,
-            width=22,
-        ),
-        Column(
-            "联系电话",
-            "phone",
-            TextWidget(20),
-            aliases=("phone",),
-            example="13857420001",
-            mask=mask_phone,
-            text=True,
-            width=16,
-        ),
+        id_number_column("330283195806150026", aliases=("id_number", "id number", "id"), required=True),
+        phone_column("13857420001"),
         Column(
             "所属镇街",
             "town",

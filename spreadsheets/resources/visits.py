@@ -4,19 +4,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from beneficiaries.models import Beneficiary, Visit, VisitService
-from organizations.privacy import mask_id_number
 
 from .base import (
     AmountWidget,
     ChoiceWidget,
     Column,
     DateWidget,
-    IdNumberWidget,
     ModelSheetResource,
     MultiChoiceWidget,
     NameWidget,
     RowError,
     TextWidget,
+    id_number_column,
     organization_names,
     sample_date,
     sample_organization,
@@ -35,17 +34,7 @@ class VisitResource(ModelSheetResource):
     export_related = ("beneficiary", "organization")
     export_prefetch = ("services",)
     columns = (
-        Column(
-            "身份证号",
-            "beneficiary__id_number",
-            IdNumberWidget(),
-            aliases=("id_number", "id number"),
-            required=True,
-            example="330283195806150026",
-            mask=mask_id_number,
-            text=True,
-            width=22,
-        ),
+        id_number_column("330283195806150026", attribute="beneficiary__id_number", required=True),
         Column(
             "走访日期", "visit_date", DateWidget(), aliases=("visit_date", "date"), required=True, example=sample_date
         ),

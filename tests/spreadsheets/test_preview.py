@@ -16,6 +16,7 @@ from tests.factories import make_id_number
 
 from .helpers import run, sheet_rows, write_xlsx
 from .test_rejections import B_HEADERS, person
+from .test_roundtrip import sheets
 from .test_web import last_job, upload
 
 pytestmark = pytest.mark.django_db
@@ -90,19 +91,8 @@ def test_reuploading_an_unchanged_sheet_changes_nothing_for_every_role(staff, ad
     assert someone.key_care and someone.visit_cadence == 2
 
 
-def test_reimporting_cases_does_not_revert_a_status_the_page_moved(staff, admin_a, org_a, client_for, tmp_path):
-    headers = [
-        "案件编号",
-        "受理日期",
-        "承办组织",
-        "案件类别",
-        "申请人",
-        "被申请人",
-        "案件来源",
-        "状态",
-        "结案日期",
-        "调解结果",
-    ]
+def test_reimporting_cases_does_not_revert_a_status_the_page_moved(staff, admin_a, org_a, org_b, client_for, tmp_path):
+    headers = sheets(org_a, org_b)["cases"][0]
     path = write_xlsx(
         tmp_path / "c.xlsx",
         headers,
