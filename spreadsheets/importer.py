@@ -429,6 +429,7 @@ def _handle_chunk(resource, chunk, mapping, ctx, result, state):
         if number in state["shown"]:
             changes = [resource.change(name, getattr(instance, name), plain[name], ctx) for name in fields]
             changes += [resource.change(name, current[name], rel[name], ctx) for name in rel_changed]
+            changes = [change for change in changes if change is not None]
             _describe(result, state, number, row, "changed", changes=changes, notes=notes)
         for name in fields:
             setattr(instance, name, plain[name])

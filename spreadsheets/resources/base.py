@@ -414,9 +414,12 @@ class ModelSheetResource(SheetResource):
         return self.model(**{name: value for name, value in values.items() if name[0] != "_"})
 
     def change(self, attr, old, new, ctx):
-        """[header, old, new] as the preview shows a changed field (personal values masked)."""
+        """[header, old, new] as the preview shows a changed field (personal values masked);
+        None for a value derived from other columns (pinyin initials), shown by its column."""
         column = self.column_of(attr)
-        header = column.header if column else attr
+        if column is None:
+            return None
+        header = column.header
         old, new = self.display(attr, column, old, ctx), self.display(attr, column, new, ctx)
         if column is not None and column.mask:
             old, new = column.mask(old), column.mask(new)
@@ -432,8 +435,6 @@ class ModelSheetResource(SheetResource):
         if attr in self.related_models:
             by_id = {pk: code for code, pk in ctx.code_ids(self.related_models[attr]).items()}
             value = [by_id[pk] for pk in value if pk in by_id]
-        if column is None:
-            return str(value)
         rendered = column.widget.render(value)
         if isinstance(rendered, (datetime.date, datetime.datetime)):
             return rendered.strftime("%Y-%m-%d")

@@ -122,3 +122,13 @@ def test_the_import_page_and_command_agree(org_a, tmp_path):
     result = run("beneficiaries", path, dry_run=True)
     assert result.rows == []  # the command asks for no preview rows
     assert result.new == 1 and make_id_number and datetime
+
+
+def test_a_changed_name_is_shown_by_its_column_only(org_a, tmp_path):
+    run("beneficiaries", write_xlsx(tmp_path / "a.xlsx", B_HEADERS, [person(1, org_a)]))
+    from spreadsheets.importer import import_sheet
+    from spreadsheets.resources import get_resource
+
+    path = write_xlsx(tmp_path / "b.xlsx", B_HEADERS, [person(1, org_a, 姓名="李1", 所属镇街="溪口镇")])
+    result = import_sheet(get_resource("beneficiaries"), path, user=None, dry_run=True, preview_rows=5)
+    assert result.rows[0]["changes"] == [["姓名", "王1", "李1"], ["所属镇街", "锦屏街道", "溪口镇"]]
