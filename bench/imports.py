@@ -19,6 +19,7 @@ import gc
 import json
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -122,9 +123,18 @@ def visit_rows(count, beneficiaries, organizations, seed):
         ]
 
 
+INLINE_STRING = re.compile(
+    rb'<c r="([A-Z]+[0-9]+)"( s="[0-9]+")? t="inlineStr"><is><t(?: xml:space="preserve")?>(.*?)</t></is></c>'
+)
+SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+SHARED_STRINGS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+
+
 def write_sheet(path, headers, rows):
-    """A write-only workbook (bounded memory), then given the <dimension> that Excel and WPS
-    write: without it openpyxl parses a whole sheet once more just to size it."""
+    """A sheet as Excel and WPS write it: text in a shared-string table (openpyxl writes every
+    string inline, which readers parse several times slower) and a <dimension> (without it
+    openpyxl sizes a sheet by parsing it once more).  Written by a write-only workbook, then
+    rewritten."""
     import zipfile
 
     from openpyxl import Workbook
@@ -139,17 +149,32 @@ def write_sheet(path, headers, rows):
     raw = path.with_suffix(".raw.xlsx")
     workbook.save(raw)
     last_column = chr(ord("A") + len(headers) - 1)
+    table = {}
+
+    def shared(match):
+        index = table.setdefault(match.group(3), len(table))
+        return b'<c r="%s"%s t="s"><v>%d</v></c>' % (match.group(1), match.group(2) or b"", index)
+
     with zipfile.ZipFile(raw) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            with source.open(info) as reader, target.open(info.filename, "w") as writer:
-                first = reader.read(1024)
-                if info.filename == "xl/worksheets/sheet1.xml":
-                    first = first.replace(
-                        b"</sheetPr>", f'</sheetPr><dimension ref="A1:{last_column}{count}"/>'.encode(), 1
-                    )
-                writer.write(first)
-                while chunk := reader.read(1024 * 1024):
-                    writer.write(chunk)
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetPr>", f'</sheetPr><dimension ref="A1:{last_column}{count}"/>'.encode(), 1)
+                data = INLINE_STRING.sub(shared, data)
+            elif info.filename == "[Content_Types].xml":
+                part = f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SHARED_STRINGS_TYPE}"/>'
+                data = data.replace(b"</Types>", part.encode() + b"</Types>")
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                rel = f'<Relationship Id="rIdStrings" Type="{SHARED_STRINGS_REL}" Target="/xl/sharedStrings.xml"/>'
+                data = data.replace(b"</Relationships>", rel.encode() + b"</Relationships>")
+            target.writestr(info.filename, data)
+        strings = b"".join(b"<si><t>%s</t></si>" % text for text in table)
+        target.writestr(
+            "xl/sharedStrings.xml",
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" uniqueCount="%d">%s</sst>'
+            % (len(table), strings),
+        )
     raw.unlink()
     return path
 
