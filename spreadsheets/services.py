@@ -16,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -142,14 +143,23 @@ def job_preview(*, job):
         raise
     if writers:
         writers[0].close()
-    job.total_rows = result.total
-    job.preview = result.rows
-    if result.rejected:
-        _remove_files(job, keep_rejected=True)
-        _finish(job, ImportJob.Status.REJECTED, summary=result.summary(), errors=result.errors)
-    else:
-        _finish(job, ImportJob.Status.PREVIEWED, summary=result.summary(), errors=result.errors)
+    with transaction.atomic():
+        # Cancelled while the task read the sheet: the user's cancel wins.
+        if _locked_status(job) != ImportJob.Status.UPLOADED:
+            _remove_files(job)
+            return job
+        job.total_rows = result.total
+        job.preview = result.rows
+        if result.rejected:
+            _remove_files(job, keep_rejected=True)
+            _finish(job, ImportJob.Status.REJECTED, summary=result.summary(), errors=result.errors)
+        else:
+            _finish(job, ImportJob.Status.PREVIEWED, summary=result.summary(), errors=result.errors)
     return job
+
+
+def _locked_status(job):
+    return ImportJob.objects.select_for_update().filter(pk=job.pk).values_list("status", flat=True).first()
 
 
 def _finish(job, status, summary=None, errors=None):
@@ -220,11 +230,12 @@ def job_cancel(*, job, user):
     """Deletes the upload (and the rejected-rows sheet) of a job not yet imported."""
     if job.user_id != user.pk and not can_import(user, job.resource):
         raise PermissionDenied
-    if job.status not in CANCELLABLE:
-        raise FileRejected(_("导入已开始或已结束，不能取消。"))
-    _remove_files(job)
-    job.status = ImportJob.Status.CANCELLED
-    job.save(update_fields=["status", "updated_at"])
+    with transaction.atomic():
+        if _locked_status(job) not in CANCELLABLE:
+            raise FileRejected(_("导入已开始或已结束，不能取消。"))
+        _remove_files(job)
+        job.status = ImportJob.Status.CANCELLED
+        job.save(update_fields=["status", "updated_at"])
     return job
 
 

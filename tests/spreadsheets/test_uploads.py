@@ -103,3 +103,28 @@ def test_the_reader_uses_only_public_openpyxl_apis():
     source = inspect.getsource(files)
     for private in ("_reader", "WorkSheetParser", "_shared_strings", "_get_source", "_worksheet_path", "_archive"):
         assert private not in source, private
+
+
+def test_a_cancel_during_the_preview_task_wins(admin_a, org_a, client_for, tmp_path, monkeypatch):
+    """The user cancels while the task reads the sheet: the job stays cancelled, no file stays."""
+    from django.urls import reverse
+
+    from spreadsheets import importer, services
+
+    client = client_for(admin_a)
+    monkeypatch.setattr(services, "INLINE_PREVIEW_BYTES", 0)  # every file to the task
+    upload(client, write_xlsx(tmp_path / "b.xlsx", B_HEADERS, [person(1, org_a), person(2, org_a, 姓名="")]))
+    job = last_job()
+    assert job.status == "uploaded"
+    original = importer.import_sheet
+
+    def cancelled_meanwhile(*args, **kwargs):
+        result = original(*args, **kwargs)
+        client.post(reverse("spreadsheets:job_cancel", args=[job.pk]))
+        return result
+
+    monkeypatch.setattr(services, "import_sheet", cancelled_meanwhile)
+    services.job_preview(job=job)
+    job.refresh_from_db()
+    assert job.status == "cancelled"
+    assert not job_path(job).exists() and not rejected_path(job).exists()
