@@ -436,11 +436,16 @@ def child(mode, path, name):
     from django.db import connections
 
     connections["default"].settings_dict["NAME"] = os.environ["BENCH_CHILD_DB_NAME"]
+    # What a running worker has loaded already (the parsers, the resources, pypinyin's
+    # dictionaries), so that the figure is the measured step's own memory.
+    import openpyxl  # noqa: F401
+
     from beneficiaries.services import name_initials
-    from spreadsheets import resources  # noqa: F401 (loaded by a running portal already)
+    from spreadsheets import exporter, importer, resources  # noqa: F401
 
     name_initials("王秀英")
     connections["default"].ensure_connection()
+    _warm_up(mode, path, name)
     gc.collect()
     _reset_peak()
     before = _status_kb("VmRSS")
@@ -465,6 +470,37 @@ def child(mode, path, name):
         raise SystemExit(f"unknown mode {mode}")
     seconds = time.perf_counter() - started
     print(json.dumps({"seconds": seconds, "rows": rows, "rss_kb": _status_kb("VmHWM") - before}))
+
+
+def _warm_up(mode, path, name):
+    """Runs the measured step once on the first rows of the same sheet (in a transaction rolled
+    back), so that what loads lazily (tablib's formats, the resources' lookups) is loaded."""
+    from django.db import transaction
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True)
+    rows = list(workbook.worksheets[0].iter_rows(max_row=6, values_only=True))
+    workbook.close()
+    tiny = Path(tempfile.mkdtemp(prefix="bench-warm-")) / "tiny.xlsx"
+    write_sheet(tiny, list(rows[0]), [list(row) for row in rows[1:]])
+    try:
+        if mode == "read-calamine":
+            from python_calamine import CalamineWorkbook
+
+            CalamineWorkbook.from_path(tiny).close()
+        elif mode == "import-export":
+            with transaction.atomic():
+                import_export_run(tiny)
+                transaction.set_rollback(True)
+        else:
+            from spreadsheets.importer import import_sheet
+            from spreadsheets.resources import get_resource
+
+            import_sheet(get_resource(name or "visits"), tiny, user=None, dry_run=True)
+    finally:
+        tiny.unlink()
+        tiny.parent.rmdir()
+    gc.collect()
 
 
 def in_child(mode, path, name=""):
@@ -521,15 +557,20 @@ def _kb_mb(kb):
     return f"{kb / 1024:.1f} MB"
 
 
-def median_of(repeat, function, *args):
-    """The median seconds of ``repeat`` runs; ``function`` returns the seconds it measured."""
-    return statistics.median(function(*args) for _ in range(repeat))
+def interleaved(repeat, **steps):
+    """{name: median seconds} of ``repeat`` rounds, each round running every step once in turn
+    (so that a machine busier in one minute than the next weighs on every side alike); a step
+    returns the seconds it measured."""
+    times = {name: [] for name in steps}
+    for _round in range(repeat):
+        for name, step in steps.items():
+            times[name].append(step())
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
-def compare(repeat, model, baseline, path, name, count):
-    """(bulk_create alone, reading the sheet for it, the portal's import): medians of
-    ``repeat`` runs, each on an emptied table."""
-    reads = []
+def compare_steps(model, baseline, path, name, count, reads):
+    """The steps timed against each other for one sheet: the plain bulk_create (reading the
+    sheet for it timed apart, into ``reads``) and the portal's import, each on an emptied table."""
 
     def plain():
         _wipe(model)
@@ -543,8 +584,7 @@ def compare(repeat, model, baseline, path, name, count):
         assert result.new == count and model.objects.count() == count
         return seconds
 
-    bulk = median_of(repeat, plain)
-    return bulk, statistics.median(reads), median_of(repeat, portal)
+    return {"bulk": plain, "portal": portal}
 
 
 def run(options):
@@ -618,7 +658,12 @@ def run(options):
         assert Beneficiary.objects.count() == nb
         return seconds
 
-    b_bulk, b_read, b_import = compare(repeat, Beneficiary, baseline_beneficiaries, b_path, "beneficiaries", nb)
+    reads = []
+    steps = compare_steps(Beneficiary, baseline_beneficiaries, b_path, "beneficiaries", nb, reads)
+    if import_export_available():
+        steps["import_export"] = ie_b
+    medians = interleaved(repeat, **steps)
+    b_bulk, b_read, b_import = medians["bulk"], statistics.median(reads), medians["portal"]
     ratio_b = b_import / b_bulk
     log(f"{nb:,} beneficiaries (validated, matched by ID number, categories, with edit history):")
     log(f"    plain bulk_create {b_bulk:.2f} s (+ reading the sheet {b_read:.2f} s)")
@@ -627,7 +672,7 @@ def run(options):
     )
     goal.append(("beneficiaries import within 4x bulk_create alone", ratio_b <= 4))
     if import_export_available():
-        ie = median_of(repeat, ie_b)
+        ie = medians["import_export"]
         log(
             f"    django-import-export bulk mode {ie:.2f} s = {ie / b_bulk:.2f}x bulk_create alone"
             f" ({ie / b_import:.2f}x the portal's import; without categories or history, which its bulk mode"
@@ -648,7 +693,9 @@ def run(options):
     # 3. Visits (of the beneficiaries imported once more).
     _wipe(Beneficiary)
     _import(b_path, "beneficiaries")
-    v_bulk, v_read, v_import = compare(repeat, Visit, baseline_visits, v_path, "visits", nv)
+    reads = []
+    medians = interleaved(repeat, **compare_steps(Visit, baseline_visits, v_path, "visits", nv, reads))
+    v_bulk, v_read, v_import = medians["bulk"], statistics.median(reads), medians["portal"]
     ratio_v = v_import / v_bulk
     log(f"{nv:,} visits:")
     log(f"    plain bulk_create {v_bulk:.2f} s (+ reading the sheet {v_read:.2f} s)")
