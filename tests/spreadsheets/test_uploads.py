@@ -35,10 +35,13 @@ def rows_read(monkeypatch):
     return counter
 
 
-def test_the_cap_defaults_to_100000_rows(settings):
+def test_the_cap_defaults_to_100000_rows_and_the_page_says_so(admin_a, client_for):
     from django.conf import settings as django_settings
+    from django.urls import reverse
 
     assert django_settings.IMPORT_MAX_ROWS == 100_000
+    page = client_for(admin_a).get(reverse("spreadsheets:index")).content.decode()
+    assert "不超过 10 MB、100,000 行" in page
 
 
 def test_270000_rows_behind_a_false_dimension_are_left_to_the_task_and_refused_at_the_cap(
