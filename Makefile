@@ -80,6 +80,7 @@ beat: venv
 	$(DEV) $(VENV)/bin/celery -A fenghua_portal beat -l info
 
 bench: venv
+	$(PIP) install --quiet -r bench/requirements.txt
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench $(or $(BENCH_ARGS),all)
 
 clean:

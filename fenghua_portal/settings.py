@@ -56,7 +56,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "simple_history",
-    "import_export",
     # Project apps, lowest first: each may import only the ones above it.
     "core",
     "accounts",
@@ -338,6 +337,8 @@ LOGGING = {
     },
 }
 
-IMPORT_EXPORT_SKIP_ADMIN_LOG = True
+# Uploaded sheets: rows are counted while the file is read (the sheet's own <dimension> is
+# never trusted) and a sheet with more data rows than this is refused as a whole.
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "100000"))
 PAGINATE_BY = 50
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "300"))

@@ -1,4 +1,5 @@
-"""Writing sheets: exports (xlsx and csv, streamed), templates and the rejected-rows sheet.
+"""Writing sheets: exports (xlsx and csv, streamed) and the rejected-rows sheet (templates:
+``template_sheet``).
 
 Every text cell that a spreadsheet program would take for a formula (= + - @, tab, CR at the
 start) gets an apostrophe in front; the importer removes it again, so a round trip keeps the
@@ -11,9 +12,6 @@ import tempfile
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
 from .resources.base import FORMULA_PREFIXES
 
@@ -72,57 +70,6 @@ def xlsx_file(rows, title="数据"):
     return handle
 
 
-def template_workbook(resource, user):
-    """The header row, one example row, and drop-down lists (kept on a hidden sheet, so long
-    lists such as towns and organizations fit) for columns with fixed choices."""
-    workbook = Workbook()
-    sheet = workbook.active
-    assert isinstance(sheet, Worksheet)  # a new workbook starts with one plain worksheet
-    sheet.title = str(resource.label)
-    options = workbook.create_sheet("选项")
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="F4E3EA")
-    for index, column in enumerate(resource.columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=column.header)
-        cell.font = bold
-        cell.fill = fill
-        sheet.cell(row=2, column=index, value=escape_cell(column.example if column.example != "" else None))
-        sheet.column_dimensions[cell.column_letter].width = max(12, len(column.header) * 2 + 4)
-        choices = column.dropdown(user) if callable(column.dropdown) else column.dropdown
-        if not choices:
-            continue
-        options.cell(row=1, column=index, value=column.header)
-        for row, label in enumerate(choices, start=2):
-            options.cell(row=row, column=index, value=label)
-        letter = cell.column_letter
-        validation = DataValidation(
-            type="list",
-            formula1=f"'选项'!${letter}$2:${letter}${len(choices) + 1}",
-            allow_blank=True,
-        )
-        if column.multi:
-            # Several values separated by 、 are allowed: the list only helps.
-            validation.showErrorMessage = False
-            validation.prompt = "可填写多个，用“、”分隔"
-            validation.showInputMessage = True
-        else:
-            validation.error = "请从下拉列表中选择"
-            validation.errorTitle = column.header
-            validation.showErrorMessage = True
-        sheet.add_data_validation(validation)
-        validation.add(f"{letter}2:{letter}5000")
-    options.sheet_state = "hidden"
-    sheet.freeze_panes = "A2"
-    return workbook
-
-
-def template_file(resource, user):
-    handle = tempfile.TemporaryFile(suffix=".xlsx")
-    template_workbook(resource, user).save(handle)
-    handle.seek(0)
-    return handle
-
-
 class RejectedRowsWriter:
     """Collects rejected rows (as uploaded) with a 错误原因 column into a write-only xlsx."""
 
@@ -143,3 +90,9 @@ class RejectedRowsWriter:
     def close(self):
         self.workbook.save(self.path)
         return self.count
+
+    def discard(self):
+        """Drops the sheet (the file was refused as a whole): written, so that openpyxl's
+        temporary file goes, then deleted."""
+        self.close()
+        self.path.unlink(missing_ok=True)

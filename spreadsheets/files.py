@@ -4,13 +4,16 @@ Every file is checked before a parser opens it: its size, what it really is (an 
 holding ``[Content_Types].xml``; anything else must be text, read as CSV), how far it expands
 (the sizes in the zip directory, so a zip bomb is refused without inflating it) and whether an
 XML part declares a DOCTYPE or entities (billion laughs, external entities).  openpyxl then
-reads with ``read_only=True`` (rows streamed, memory bounded) and, since defusedxml is
-installed, with defused parsers."""
+reads with ``read_only=True`` through its public API (rows streamed, memory bounded) and,
+since defusedxml is installed, with defused parsers.  Rows are counted as they stream and
+capped (``settings.IMPORT_MAX_ROWS``); the size a sheet states about itself is ignored."""
 
 import codecs
 import csv
+import os
 import zipfile
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -24,8 +27,10 @@ class FileRejected(Exception):
     """A file refused as a whole (not a row error)."""
 
 
-def check_file(path, size=None):
-    """Returns 'xlsx' or 'csv', or raises FileRejected with a Chinese reason."""
+def check_file(path, size=None, *, scan_xml=True):
+    """Returns 'xlsx' or 'csv', or raises FileRejected with a Chinese reason.  Without
+    ``scan_xml`` only what costs no inflating is checked (size, type, the zip directory): what
+    an upload request does before it hands a large file to a task."""
     with open(path, "rb") as handle:
         handle.seek(0, 2)
         size = handle.tell() if size is None else size
@@ -36,7 +41,7 @@ def check_file(path, size=None):
     if size == 0:
         raise FileRejected(_("文件是空的。"))
     if head.startswith(b"PK\x03\x04"):
-        _check_xlsx(path)
+        _check_xlsx(path, scan_xml)
         return "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileRejected(_("这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 后再上传。"))
@@ -44,7 +49,7 @@ def check_file(path, size=None):
     return "csv"
 
 
-def _check_xlsx(path):
+def _check_xlsx(path, scan_xml=True):
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
@@ -62,6 +67,8 @@ def _check_xlsx(path):
         for info in members:
             if info.compress_size and info.file_size > 1024 * 1024 and info.file_size / info.compress_size > MAX_RATIO:
                 raise FileRejected(_("xlsx 文件压缩比异常（疑似压缩炸弹），已拒绝。"))
+        if not scan_xml:
+            return
         for info in members:
             if info.filename.endswith((".xml", ".rels", ".vml")):
                 _check_xml_part(archive, info)
@@ -107,57 +114,43 @@ def _encoding_of(sample):
 
 
 class Sheet:
-    """The first worksheet of an xlsx, or a CSV file: ``headers`` and ``rows()`` yielding
-    (row number as the sheet shows it, tuple of cell values)."""
+    """The first worksheet of an xlsx, or a CSV file: ``headers`` (the first row with a value)
+    and ``rows()`` yielding (row number as the sheet shows it, tuple of cell values).
 
-    def __init__(self, path, kind):
+    Nothing the file says about itself is trusted: an xlsx states its size in <dimension>
+    (a faked "A1:K2" in front of 270,000 rows is easy to write), so the stated size is
+    dropped and rows are counted while they stream; more than ``max_rows`` data rows (default
+    ``settings.IMPORT_MAX_ROWS``) refuse the file as a whole, as soon as the count passes."""
+
+    def __init__(self, path, kind, max_rows=None):
         self.path = path
         self.kind = kind
+        self.max_rows = max_rows if max_rows is not None else settings.IMPORT_MAX_ROWS
         self.header_row = 0
         self.headers = []
-        self.total = None  # data rows, when the file says (xlsx dimension) or counted (csv)
-        self._workbook = None
+        self.rows_read = 0  # data rows (with a value) read so far
         self._load_headers()
 
     def _iter_all(self):
         if self.kind == "xlsx":
-            import openpyxl
-
-            # A file object, not the path: stored uploads have no extension for openpyxl to check.
-            handle = open(self.path, "rb")
+            yield from _xlsx_rows(self.path)
+            return
+        with open(self.path, "rb") as handle:
+            encoding = _encoding_of(handle.read(64 * 1024))
+        with open(self.path, encoding=encoding, newline="") as handle:
             try:
-                self._workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-                sheet = self._workbook.worksheets[0]
-            except Exception:
-                handle.close()
-                raise FileRejected(_("文件已损坏，无法作为 xlsx 打开。")) from None
-            if self.total is None:
-                # The read-only sheet knows its part in the zip only privately (no public name).
-                self.total = sheet.max_row or _count_rows(self.path, sheet._worksheet_path)  # type: ignore[attr-defined]
-            try:
-                yield from _xlsx_rows(self._workbook, sheet)
-            except FileRejected:
-                raise
-            except Exception:
-                raise FileRejected(_("文件已损坏，读取工作表失败。")) from None
-            finally:
-                self._workbook.close()
-                handle.close()
-        else:
-            with open(self.path, "rb") as handle:
-                encoding = _encoding_of(handle.read(64 * 1024))
-            with open(self.path, encoding=encoding, newline="") as text:
-                try:
-                    for number, row in enumerate(csv.reader(text), start=1):
-                        yield number, tuple(row)
-                except (UnicodeDecodeError, csv.Error):
-                    raise FileRejected(_("CSV 文件无法读取，请检查编码（UTF-8 或 GBK）和格式。")) from None
+                for number, row in enumerate(csv.reader(handle), start=1):
+                    yield number, tuple(row)
+            except (UnicodeDecodeError, csv.Error):
+                raise FileRejected(_("CSV 文件无法读取，请检查编码（UTF-8 或 GBK）和格式。")) from None
 
     def _load_headers(self):
         # One pass over the file: the header is read from the same row stream that rows()
         # continues, so the sheet is opened and parsed once.
         self._stream = self._iter_all()
         for number, row in self._stream:
+            if number > MAX_ROWS_BEFORE_HEADER:
+                break
             if any(cell not in (None, "") and str(cell).strip() for cell in row):
                 self.header_row = number
                 self.headers = [("" if cell is None else str(cell)).strip() for cell in row]
@@ -167,73 +160,75 @@ class Sheet:
         if not self.headers:
             self._stream.close()
             raise FileRejected(_("工作表为空：没有找到表头行。"))
-        if self.kind == "xlsx" and self.total is not None:
-            self.total = max(0, self.total - self.header_row)
-        elif self.kind == "csv":
-            with open(self.path, "rb") as handle:
-                self.total = max(0, sum(1 for _ in handle) - self.header_row)
 
     def close(self):
         self._stream.close()
 
     def rows(self):
-        """Data rows after the header (once); rows with no value at all are skipped."""
+        """Data rows after the header (once); rows with no value at all are skipped.  Raises
+        FileRejected once the sheet passes ``max_rows`` data rows, or as many blank rows
+        more (a sheet of empty rows costs as much to read)."""
+        limit = self.max_rows
         for number, row in self._stream:
+            if number - self.header_row > limit + MAX_BLANK_ROWS:
+                raise self.too_many_rows()
             if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row):
                 continue
+            self.rows_read += 1
+            if self.rows_read > limit:
+                raise self.too_many_rows()
             yield number, row
 
-
-def _xlsx_rows(workbook, sheet):
-    """(row number, tuple of values) of a read-only worksheet, as ``iter_rows(values_only=True)``
-    gives them, except that each parsed <row> is detached from <sheetData>: openpyxl only
-    empties them, which keeps ~80 bytes a row alive until the end of the sheet."""
-    from openpyxl.worksheet._reader import ROW_TAG, WorkSheetParser
-    from openpyxl.xml.constants import SHEET_MAIN_NS
-    from openpyxl.xml.functions import iterparse  # defusedxml's when installed
-
-    sheet_data = f"{{{SHEET_MAIN_NS}}}sheetData"
-    with sheet._get_source() as source:
-        parser = WorkSheetParser(
-            source,
-            sheet._shared_strings,
-            data_only=True,
-            epoch=workbook.epoch,
-            date_formats=workbook._date_formats,
-            timedelta_formats=workbook._timedelta_formats,
+    def too_many_rows(self):
+        return FileRejected(
+            _("工作表超过 %(max)s 行数据（导入上限），全部未导入；请拆分成每份不超过 %(max)s 行后分批导入。")
+            % {"max": f"{self.max_rows:,}"}
         )
-        parent = None
-        for event, element in iterparse(source, events=("start", "end")):
-            if event == "start":
-                if element.tag == sheet_data:
-                    parent = element
-                continue
-            if element.tag != ROW_TAG:
-                continue
-            number, cells = parser.parse_row(element)
-            if parent is not None:
-                parent.remove(element)
-            width = max((cell["column"] for cell in cells), default=0)
-            values = [None] * width
-            for cell in cells:
-                values[cell["column"] - 1] = cell["value"]
-            yield number, tuple(values)
 
 
-def _count_rows(path, part):
-    """Rows of a worksheet that does not state its size (files written by write-only tools):
-    counts its <row> elements without parsing the XML."""
-    count, tail = 0, b""
-    with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
-        while chunk := stream.read(XML_SCAN_CHUNK):
-            window = tail + chunk
-            count += window.count(b"<row ") + window.count(b"<row>") - tail.count(b"<row ") - tail.count(b"<row>")
-            tail = chunk[-5:]
-    return count
+# Rows above the header (a title, notes) and blank rows among the data that a sheet may have.
+MAX_ROWS_BEFORE_HEADER = 50
+MAX_BLANK_ROWS = 10_000
 
 
-def open_sheet(path):
-    return Sheet(path, check_file(path))
+def _xlsx_rows(path):
+    """(row number, tuple of values) of the first worksheet, streamed by openpyxl's public
+    read-only API (``iter_rows(values_only=True)``, defused XML parsers since defusedxml is
+    installed).  ``reset_dimensions()`` drops the size the file states, so that rows are
+    read until the sheet really ends; rows missing from the file come as empty tuples, so the
+    count keeps the row numbers the user sees."""
+    import openpyxl
+
+    # A file object, not the path: stored uploads have no extension for openpyxl to check.
+    with open(path, "rb") as handle:
+        try:
+            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+            sheet = workbook.worksheets[0]
+        except Exception:
+            raise FileRejected(_("文件已损坏，无法作为 xlsx 打开。")) from None
+        try:
+            sheet.reset_dimensions()
+            yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+        except FileRejected:
+            raise
+        except Exception:
+            raise FileRejected(_("文件已损坏，读取工作表失败。")) from None
+        finally:
+            workbook.close()
+
+
+def uncompressed_size(path, kind):
+    """How much there is to parse, from the zip directory (checked by ``check_file``: a
+    part that inflates past its stated size is refused) or the CSV's size: decides whether a
+    preview may run inside a request.  Never read from the sheet itself."""
+    if kind == "csv":
+        return os.path.getsize(path)
+    with zipfile.ZipFile(path) as archive:
+        return sum(info.file_size for info in archive.infolist())
+
+
+def open_sheet(path, max_rows=None):
+    return Sheet(path, check_file(path), max_rows=max_rows)
 
 
 def read_upload_to(uploaded, destination):
@@ -250,4 +245,4 @@ def read_upload_to(uploaded, destination):
     return written
 
 
-__all__ = ["FileRejected", "Sheet", "check_file", "open_sheet", "read_upload_to"]
+__all__ = ["FileRejected", "Sheet", "check_file", "open_sheet", "read_upload_to", "uncompressed_size"]

@@ -1,6 +1,7 @@
 from typing import cast
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from organizations.access import role_of
@@ -12,10 +13,13 @@ from .resources import RESOURCES
 
 class UploadForm(forms.Form):
     resource = forms.ChoiceField(label=_("数据类型"))
-    file = forms.FileField(label=_("Excel 或 CSV 文件"), help_text=_("xlsx 或 csv，不超过 10 MB；表头须与模板一致。"))
+    file = forms.FileField(label=_("Excel 或 CSV 文件"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("xlsx 或 csv，不超过 10 MB、%(rows)s 行；表头须与模板一致。") % {
+            "rows": f"{settings.IMPORT_MAX_ROWS:,}"
+        }
         cast(forms.ChoiceField, self.fields["resource"]).choices = [
             (name, resource.label) for name, resource in RESOURCES.items() if can_import(user, name)
         ]

@@ -6,7 +6,22 @@ end if any was.  A dry run (the preview) validates without writing.  Memory stay
 sheets grow: rows are streamed from the file and handled a chunk at a time; across chunks only
 a hash per match key is kept (to find a key repeated in the sheet).  Foreign keys are resolved
 from dictionaries loaded once per import (towns, organizations, categories) or once per chunk
-(the existing records matched by key), never with a query per row."""
+(the existing records matched by key), never with a query per row.
+
+Each row goes through the same steps, whoever imports it and by whichever door (the web
+import, its task, ``manage.py import_xlsx``):
+
+1. its cells are read by the columns' widgets and turned into model values (``prepare``);
+2. the record it matches is fetched (``fetch_existing``, once per chunk);
+3. ``resource.permission(attrs, ctx, instance)``: may this user create this record, or make
+   these changes to that one;
+4. ``resource.check(attrs, ctx, instance)``: the rules of the record type (the same rules
+   the pages apply); then ``resource.complete`` fills what the rules derive (a date);
+5. it is new, changed (the fields that differ), unchanged, or rejected with its reasons.
+
+A blank cell in a column whose field has a default (a mode, a status, an amount) means "not
+given": the default for a new record, the current value kept for an existing one, so that
+re-importing a sheet never reverts what the pages changed since."""
 
 from array import array
 from dataclasses import dataclass, field
@@ -18,9 +33,11 @@ from django.utils.translation import gettext as _
 from organizations.access import admin_org_ids, role_of
 
 from .files import FileRejected, open_sheet
+from .resources.base import text_of
 
 CHUNK_SIZE = 1000
 MAX_STORED_ERRORS = 2000
+PREVIEW_ROWS = 50
 IGNORED_HEADERS = {"错误原因", "error", "errors", "行号"}
 
 
@@ -35,6 +52,10 @@ class ImportResult:
     errors: list = field(default_factory=list)  # [row, header, reason], the first MAX_STORED_ERRORS
     saved: bool = False
     dry_run: bool = True
+    # The first rows as the preview shows them: {"row", "status" (new | changed | unchanged |
+    # rejected), "label", "changes" [[header, old, new]], "errors" [[header, reason]], "notes"}.
+    rows: list = field(default_factory=list)
+    notes: dict = field(default_factory=dict)  # {note: rows it applies to}, e.g. how a date was set
 
     def summary(self):
         return {
@@ -45,6 +66,7 @@ class ImportResult:
             "rejected": self.rejected,
             "saved": self.saved,
             "errors_shown": len(self.errors),
+            "notes": self.notes,
         }
 
 
@@ -121,6 +143,16 @@ class ImportContext:
             if code:
                 self.orgs_by_code[code] = pk
         self._codes = {}
+        self._names = None
+
+    def name_of(self, kind, pk):
+        """The name of a town or an organization by id (for the preview's old -> new)."""
+        if self._names is None:
+            self._names = {
+                "town": {pk: name for name, pk in self.towns.items()},
+                "organization": {pk: name for name, pk in self.orgs_by_name.items()},
+            }
+        return self._names[kind].get(pk, "")
 
     def code_ids(self, model):
         """{code: id} of a fixed-choice table (service areas, categories, visit services)."""
@@ -192,31 +224,52 @@ def match_headers(resource, headers):
     return mapping
 
 
-def import_sheet(resource, path, *, user, dry_run, progress=None, rejected_sink=None, chunk_size=CHUNK_SIZE):
+def import_sheet(
+    resource,
+    path,
+    *,
+    user,
+    dry_run,
+    progress=None,
+    rejected_sink=None,
+    chunk_size=CHUNK_SIZE,
+    preview_rows=0,
+    max_rows=None,
+):
     """Imports the file at ``path`` as ``resource`` for ``user`` (None: the shell, with staff
-    rights).  Returns an ImportResult; raises FileRejected for a file refused as a whole.
+    rights).  Returns an ImportResult; raises FileRejected for a file refused as a whole
+    (its type, its header, more rows than ``max_rows``, default ``settings.IMPORT_MAX_ROWS``).
 
     ``rejected_sink(headers)`` may return a callable(row number, row values, [(header,
-    reason)]) that receives every rejected row (to write the rejected-rows sheet)."""
-    sheet = open_sheet(path)
+    reason)]) that receives every rejected row (to write the rejected-rows sheet);
+    ``preview_rows``: how many of the first rows to describe in ``result.rows``."""
+    sheet = open_sheet(path, max_rows=max_rows)
     try:
-        return _import(resource, sheet, user, dry_run, progress, rejected_sink, chunk_size)
+        options = {"progress": progress, "sink": rejected_sink, "chunk_size": chunk_size, "preview": preview_rows}
+        return _import(resource, sheet, user, dry_run, options)
     finally:
         sheet.close()
 
 
-def _import(resource, sheet, user, dry_run, progress, rejected_sink, chunk_size):
+def _import(resource, sheet, user, dry_run, options):
     mapping = match_headers(resource, sheet.headers)
     ctx = ImportContext(user)
     result = ImportResult(resource=resource.name, dry_run=dry_run)
-    sink = rejected_sink(sheet.headers) if rejected_sink else None
-    state = {"seen": KeySet(), "writing": not dry_run}
+    state = {
+        "seen": KeySet(),
+        "writing": not dry_run,
+        "sink": options["sink"](sheet.headers) if options["sink"] else None,
+        "preview": options["preview"],
+        "shown": set(),  # row numbers of the first data rows, described in result.rows
+        "labels": [(index, column) for index, column in mapping if column.header in resource.label_headers],
+        "rejections": [],
+    }
     if dry_run:
-        _run(resource, sheet, mapping, ctx, result, state, progress, sink, chunk_size)
+        _run(resource, sheet, mapping, ctx, result, state, options)
         return result
     try:
         with transaction.atomic():
-            _run(resource, sheet, mapping, ctx, result, state, progress, sink, chunk_size)
+            _run(resource, sheet, mapping, ctx, result, state, options)
             if result.rejected:
                 raise _Rollback
     except _Rollback:
@@ -230,35 +283,55 @@ def _import(resource, sheet, user, dry_run, progress, rejected_sink, chunk_size)
     return result
 
 
-def _run(resource, sheet, mapping, ctx, result, state, progress, sink, chunk_size):
+def _run(resource, sheet, mapping, ctx, result, state, options):
     chunk = []
+    progress = options["progress"]
     for number, row in sheet.rows():
         chunk.append((number, row))
-        if len(chunk) >= chunk_size:
-            _process_chunk(resource, chunk, mapping, ctx, result, state, sink)
+        if len(chunk) >= options["chunk_size"]:
+            _process_chunk(resource, chunk, mapping, ctx, result, state)
             chunk = []
             if progress:
                 progress(result.total)
     if chunk:
-        _process_chunk(resource, chunk, mapping, ctx, result, state, sink)
+        _process_chunk(resource, chunk, mapping, ctx, result, state)
     if progress:
         progress(result.total)
     if result.total == 0:
         raise FileRejected(_("工作表中只有表头，没有数据行。"))
+    result.rows.sort(key=lambda item: item["row"])
 
 
-def _reject(result, sink, number, row, errors):
+def _describe(result, state, number, row, status, **details):
+    """Adds the row to the preview if it is one of the first rows."""
+    if number not in state["shown"]:
+        return
+    label = []
+    for index, column in state["labels"]:
+        text = text_of(row[index]) if index < len(row) else ""
+        if text:
+            label.append(column.mask(text) if column.mask else text)
+    result.rows.append({"row": number, "status": status, "label": " ".join(label), **details})
+
+
+def _reject(result, state, number, row, errors):
     result.rejected += 1
-    for header, reason in errors:
-        if len(result.errors) < MAX_STORED_ERRORS:
-            result.errors.append([number, header, reason])
-    if sink:
-        sink(number, row, errors)
+    state["rejections"].append((number, row, errors))
+    _describe(result, state, number, row, "rejected", errors=[[header, str(reason)] for header, reason in errors])
+
+
+def _flush_rejections(result, state):
+    """A chunk's rejected rows, in the sheet's order (they are found in two passes)."""
+    for number, row, errors in sorted(state["rejections"], key=lambda item: item[0]):
+        for header, reason in errors:
+            if len(result.errors) < MAX_STORED_ERRORS:
+                result.errors.append([number, header, str(reason)])
+        if state["sink"]:
+            state["sink"](number, row, errors)
+    state["rejections"] = []
 
 
 def _clean_row(resource, row, mapping, ctx):
-    from .resources.base import RowError
-
     values, errors = {}, []
     for index, column in mapping:
         raw = row[index] if index < len(row) else None
@@ -279,35 +352,35 @@ def _clean_row(resource, row, mapping, ctx):
             raise
     if errors:
         return None, errors
-    try:
-        resource.validate(attrs, ctx)
-    except RowError as exc:
-        return None, [(exc.header, exc.reason)]
     return attrs, errors
 
 
-def _process_chunk(resource, chunk, mapping, ctx, result, state, sink):
+def _process_chunk(resource, chunk, mapping, ctx, result, state):
+    try:
+        _handle_chunk(resource, chunk, mapping, ctx, result, state)
+    finally:
+        _flush_rejections(result, state)
+
+
+def _handle_chunk(resource, chunk, mapping, ctx, result, state):
     from .resources.base import RowError
 
     pending = []
     seen = state["seen"]
     for number, row in chunk:
         result.total += 1
+        if result.total <= state["preview"]:
+            state["shown"].add(number)
         attrs, errors = _clean_row(resource, row, mapping, ctx)
         if errors:
-            _reject(result, sink, number, row, errors)
+            _reject(result, state, number, row, errors)
             continue
         key = resource.key(attrs)
         keys = resource.unique_keys(attrs, key)
         first = next((seen_row for seen_row in map(seen.get, keys) if seen_row is not None), None)
         if first is not None:
-            _reject(
-                result,
-                sink,
-                number,
-                row,
-                [(resource.key_header, _("与第%(n)d行重复（同一条记录出现两次）。") % {"n": first})],
-            )
+            message = _("与第%(n)d行重复（同一条记录出现两次）。") % {"n": first}
+            _reject(result, state, number, row, [(resource.key_header, message)])
             continue
         for unique in keys:
             seen.add(unique, number)
@@ -319,35 +392,45 @@ def _process_chunk(resource, chunk, mapping, ctx, result, state, sink):
     new, changed, related_writes = [], [], []
     for number, row, key, attrs in pending:
         instance = existing.get(key)
+        errors = resource.permission(attrs, ctx, instance) or resource.check(attrs, ctx, instance)
+        if errors:
+            _reject(result, state, number, row, errors)
+            continue
+        resource.complete(attrs, ctx, instance)
+        notes = attrs.pop("_notes", ())
+        for note in notes:
+            result.notes[note[0]] = result.notes.get(note[0], 0) + 1
+        notes = [text for _kind, text in notes]
         plain = {name: value for name, value in attrs.items() if name not in resource.related_attrs}
         rel = {name: value for name, value in attrs.items() if name in resource.related_attrs}
         if instance is None:
             try:
                 instance = resource.build(plain, ctx)
             except RowError as exc:
-                _reject(result, sink, number, row, [(exc.header, exc.reason)])
+                _reject(result, state, number, row, [(exc.header, exc.reason)])
                 continue
             result.new += 1
             new.append(instance)
             for name, value in rel.items():
                 if value:
                     related_writes.append((name, instance, value, False))
-            continue
-        try:
-            resource.check_existing(instance, plain, ctx)
-        except RowError as exc:
-            _reject(result, sink, number, row, [(exc.header, exc.reason)])
+            _describe(result, state, number, row, "new", notes=notes)
             continue
         # Names beginning with "_" are row data that is not a model field (e.g. the ID number
         # naming a visit's beneficiary).
         fields = [name for name, value in plain.items() if name[0] != "_" and getattr(instance, name) != value]
-        rel_changed = [
-            name for name, value in rel.items() if (related.get(name, {}).get(instance.pk) or type(value)()) != value
-        ]
+        current = {name: related.get(name, {}).get(instance.pk) or type(value)() for name, value in rel.items()}
+        rel_changed = [name for name, value in rel.items() if current[name] != value]
         if not fields and not rel_changed:
             result.unchanged += 1
+            _describe(result, state, number, row, "unchanged", notes=notes)
             continue
         result.updated += 1
+        if number in state["shown"]:
+            changes = [resource.change(name, getattr(instance, name), plain[name], ctx) for name in fields]
+            changes += [resource.change(name, current[name], rel[name], ctx) for name in rel_changed]
+            changes = [change for change in changes if change is not None]
+            _describe(result, state, number, row, "changed", changes=changes, notes=notes)
         for name in fields:
             setattr(instance, name, plain[name])
         if fields:

@@ -22,12 +22,31 @@ class ImportJobQuerySet(models.QuerySet["ImportJob"]):
 
 
 class ImportJob(models.Model):
+    """One uploaded sheet, from upload to import.  Its statuses:
+
+    * UPLOADED (已上传): stored and checked cheaply (size, type, zip directory); the preview
+      is queued (large files) or running;
+    * PREVIEWED (待确认): every row passed the dry run; waits for the user's 确认导入 or 取消;
+    * RUNNING (导入中): confirmed; the import is writing (all rows or none);
+    * DONE (已完成): imported; the upload is deleted;
+    * REJECTED (已拒绝): the user's file is wrong: a row broke a rule (the rejected-rows sheet
+      stays downloadable until the daily purge) or the file as a whole was refused (type,
+      header, more rows than IMPORT_MAX_ROWS); nothing was imported and the upload is deleted;
+      fix and upload again;
+    * FAILED (失败): the portal failed (an unexpected error): nothing was imported; the upload is
+      deleted;
+    * CANCELLED (已取消): cancelled by the user, or left waiting for a day (purged).
+
+    Only UPLOADED -> PREVIEWED | REJECTED | FAILED | CANCELLED, PREVIEWED -> RUNNING |
+    CANCELLED, REJECTED -> CANCELLED (the user deletes the rejected-rows sheet) and RUNNING ->
+    DONE | REJECTED | FAILED happen; DONE, FAILED and CANCELLED are final."""
+
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("已上传")
         PREVIEWED = "previewed", _("待确认")
         RUNNING = "running", _("导入中")
         DONE = "done", _("已完成")
-        REJECTED = "rejected", _("有错误，未导入")
+        REJECTED = "rejected", _("已拒绝")
         FAILED = "failed", _("失败")
         CANCELLED = "cancelled", _("已取消")
 
@@ -44,6 +63,8 @@ class ImportJob(models.Model):
     # its page until its upload is purged (services.jobs_purge_failed).
     retryable = models.BooleanField(default=False)
     attempts = models.PositiveSmallIntegerField(default=0)  # task runs started since the last confirm
+    # The first rows of the sheet as the preview shows them (importer.ImportResult.rows).
+    preview = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

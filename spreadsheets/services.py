@@ -1,6 +1,11 @@
-"""The web import's steps: upload (checks the file and stores it privately), preview (a dry
-run listing new, updated and rejected rows), confirm (the import itself) and cancel.  A sheet
-of more than ASYNC_ROWS rows is previewed and imported by a Celery task; the page polls."""
+"""The web import's steps: upload (stores the file privately and checks what costs nothing to
+check), preview (a dry run describing the first rows and listing every rejected one), confirm
+(the import itself) and cancel.  The statuses are documented on ``ImportJob``.
+
+No request parses a large sheet: the upload request reads no row of a file with more than
+INLINE_PREVIEW_BYTES to parse (measured from the zip directory or the CSV's size, never from
+what the sheet says about itself) and hands its preview to a Celery task; the page polls.  A
+confirmed sheet of more than ASYNC_ROWS rows (as counted by its preview) is imported by a task."""
 
 import datetime
 import logging
@@ -19,8 +24,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from core import outbox
 
 from .exporter import RejectedRowsWriter
-from .files import FileRejected, open_sheet, read_upload_to
-from .importer import import_sheet, match_headers
+from .files import FileRejected, check_file, read_upload_to, uncompressed_size
+from .importer import PREVIEW_ROWS, import_sheet
 from .models import ImportJob
 from .permissions import can_import
 from .resources import get_resource
@@ -28,6 +33,8 @@ from .resources import get_resource
 ASYNC_ROWS = 500
 PREVIEW_TASK = "spreadsheets.tasks.preview_import"
 RUN_TASK = "spreadsheets.tasks.run_import"
+# About 500-2,000 rows: a preview this size takes well under the ~2 s a request may spend.
+INLINE_PREVIEW_BYTES = 256 * 1024
 logger = logging.getLogger(__name__)
 UPLOAD_DIR = "imports"
 
@@ -44,8 +51,8 @@ def rejected_path(job):
     return _path(job.file + ".rejected.xlsx") if job.file else None
 
 
-def _remove_files(job):
-    for path in (job_path(job), rejected_path(job)):
+def _remove_files(job, keep_rejected=False):
+    for path in (job_path(job), None if keep_rejected else rejected_path(job)):
         if path is not None:
             try:
                 os.remove(path)
@@ -62,8 +69,9 @@ def job_progress(job):
 
 
 def job_upload(*, user, resource_name, uploaded):
-    """Stores the upload under an unguessable name, checks it (size, type, zip bomb, XML
-    entities, header row) and starts its preview.  Raises FileRejected or PermissionDenied."""
+    """Stores the upload under an unguessable name, checks what needs no parsing (size, type,
+    the zip directory: a zip bomb is refused without inflating it) and starts its preview: in
+    the request for a small file, in a task otherwise.  Raises FileRejected or PermissionDenied."""
     resource = get_resource(resource_name)
     if not can_import(user, resource.name):
         raise PermissionDenied
@@ -73,9 +81,7 @@ def job_upload(*, user, resource_name, uploaded):
     path = _path(name)
     try:
         read_upload_to(uploaded, path)
-        sheet = open_sheet(path)
-        sheet.close()
-        match_headers(resource, sheet.headers)
+        kind = check_file(path, scan_xml=False)
     except FileRejected:
         try:
             os.remove(path)
@@ -83,13 +89,9 @@ def job_upload(*, user, resource_name, uploaded):
             pass
         raise
     job = ImportJob.objects.create(
-        user=user,
-        resource=resource.name,
-        original_name=(uploaded.name or "")[:200],
-        file=name,
-        total_rows=sheet.total or 0,
+        user=user, resource=resource.name, original_name=(uploaded.name or "")[:200], file=name
     )
-    if sheet.total is not None and sheet.total <= ASYNC_ROWS:
+    if uncompressed_size(path, kind) <= INLINE_PREVIEW_BYTES:
         job_preview(job=job)
     else:
         outbox.enqueue(PREVIEW_TASK, args=[job.pk], key=f"{PREVIEW_TASK}:{job.pk}")
@@ -104,8 +106,12 @@ def _progress(job):
 
 
 def job_preview(*, job):
-    """The dry run: counts of new, updated, unchanged and rejected rows, the errors, and the
-    rejected rows written to a sheet the user can download, fix and upload again."""
+    """The dry run: the first rows as they would be imported (new, changed with the changed
+    fields, unchanged, rejected with the reasons), the counts, every rejected row's errors and
+    the rejected rows written to a sheet the user can download, fix and upload again.  A job
+    with a rejected row (or a file refused as a whole) ends REJECTED and its upload is deleted."""
+    if job.status != ImportJob.Status.UPLOADED:
+        return job  # previewed already: a task delivered twice changes nothing
     if not can_import(job.user, job.resource):
         raise PermissionDenied
     resource = get_resource(job.resource)
@@ -117,19 +123,46 @@ def job_preview(*, job):
 
     try:
         result = import_sheet(
-            resource, job_path(job), user=job.user, dry_run=True, progress=_progress(job), rejected_sink=sink
+            resource,
+            job_path(job),
+            user=job.user,
+            dry_run=True,
+            progress=_progress(job),
+            rejected_sink=sink,
+            preview_rows=PREVIEW_ROWS,
         )
     except FileRejected as exc:
-        _finish(job, ImportJob.Status.FAILED, errors=[[0, "", str(exc)]])
+        for writer in writers:
+            writer.discard()
         _remove_files(job)
+        _finish(job, ImportJob.Status.REJECTED, errors=[[0, "", str(exc)]])
         return job
+    except Exception:
+        logger.exception("preview of import job %s failed", job.pk)
+        for writer in writers:
+            writer.discard()
+        _remove_files(job)
+        _finish(job, ImportJob.Status.FAILED, errors=[[0, "", _("预览失败（系统错误），请稍后重试或联系管理员。")]])
+        raise
     if writers:
         writers[0].close()
-        if not result.rejected:
-            os.remove(rejected_path(job))
-    job.total_rows = result.total
-    _finish(job, ImportJob.Status.PREVIEWED, summary=result.summary(), errors=result.errors)
+    with transaction.atomic():
+        # Cancelled while the task read the sheet: the user's cancel wins.
+        if _locked_status(job) != ImportJob.Status.UPLOADED:
+            _remove_files(job)
+            return job
+        job.total_rows = result.total
+        job.preview = result.rows
+        if result.rejected:
+            _remove_files(job, keep_rejected=True)
+            _finish(job, ImportJob.Status.REJECTED, summary=result.summary(), errors=result.errors)
+        else:
+            _finish(job, ImportJob.Status.PREVIEWED, summary=result.summary(), errors=result.errors)
     return job
+
+
+def _locked_status(job):
+    return ImportJob.objects.select_for_update().filter(pk=job.pk).values_list("status", flat=True).first()
 
 
 def _finish(job, status, summary=None, errors=None):
@@ -144,7 +177,7 @@ def _finish(job, status, summary=None, errors=None):
 
 
 def can_confirm(job):
-    return job.status == ImportJob.Status.PREVIEWED and not job.summary.get("rejected") and job_path(job).exists()
+    return job.status == ImportJob.Status.PREVIEWED and job_path(job).exists()
 
 
 def job_confirm(*, job, user):
@@ -178,7 +211,7 @@ def job_run(*, job):
             get_resource(job.resource), job_path(job), user=job.user, dry_run=False, progress=_progress(job)
         )
     except FileRejected as exc:
-        _finish(job, ImportJob.Status.FAILED, errors=[[0, "", str(exc)]])
+        _finish(job, ImportJob.Status.REJECTED, errors=[[0, "", str(exc)]])
     except Exception:
         logger.exception("import job %s failed", job.pk)
         _finish(job, ImportJob.Status.FAILED, errors=[[0, "", _("导入失败（系统错误），全部未导入；请联系管理员。")]])
@@ -191,14 +224,19 @@ def job_run(*, job):
     return job
 
 
+CANCELLABLE = (ImportJob.Status.UPLOADED, ImportJob.Status.PREVIEWED, ImportJob.Status.REJECTED)
+
+
 def job_cancel(*, job, user):
+    """Deletes the upload (and the rejected-rows sheet) of a job not yet imported."""
     if job.user_id != user.pk and not can_import(user, job.resource):
         raise PermissionDenied
-    if job.status in (ImportJob.Status.RUNNING, ImportJob.Status.DONE):
-        raise FileRejected(_("导入已开始或已完成，不能取消。"))
-    _remove_files(job)
-    job.status = ImportJob.Status.CANCELLED
-    job.save(update_fields=["status", "updated_at"])
+    with transaction.atomic():
+        if _locked_status(job) not in CANCELLABLE:
+            raise FileRejected(_("导入已开始或已结束，不能取消。"))
+        _remove_files(job)
+        job.status = ImportJob.Status.CANCELLED
+        job.save(update_fields=["status", "updated_at"])
     return job
 
 
@@ -207,7 +245,8 @@ STALE_AFTER = datetime.timedelta(days=1)
 
 def jobs_purge_stale(*, now=None):
     """Uploads left waiting (never confirmed or cancelled) for a day are cancelled and their
-    files removed: the sheets hold personal data and must not pile up.  Returns how many."""
+    files (and rejected-rows sheets) removed: the sheets hold personal data and must not pile
+    up.  Returns how many."""
     now = now or timezone.now()
     waiting = ImportJob.objects.filter(
         status__in=[ImportJob.Status.UPLOADED, ImportJob.Status.PREVIEWED, ImportJob.Status.REJECTED],

@@ -14,12 +14,13 @@ from core.feedback import add_service_errors
 from organizations.access import get_visible_or_404
 
 from . import policy, services
-from .exporter import XLSX_TYPE, csv_stream, template_file, xlsx_file
+from .exporter import XLSX_TYPE, csv_stream, xlsx_file
 from .files import FileRejected
 from .forms import FullExportForm, UploadForm, exportable_organizations
 from .models import ImportJob
 from .permissions import can_export, can_import
 from .resources import RESOURCES, get_resource_or_404
+from .template_sheet import template_file
 
 ERRORS_SHOWN = 200
 
@@ -171,9 +172,7 @@ def _job_context(job):
         "more_errors": max(0, len(job.errors) - ERRORS_SHOWN),
         "working": job.status in (ImportJob.Status.UPLOADED, ImportJob.Status.RUNNING),
         "can_confirm": services.can_confirm(job),
-        "can_cancel": job.status
-        in (ImportJob.Status.UPLOADED, ImportJob.Status.PREVIEWED, ImportJob.Status.REJECTED, ImportJob.Status.FAILED)
-        and bool(job.file),
+        "can_cancel": job.status in services.CANCELLABLE and bool(job.file),
         "has_rejected_file": bool(job.file) and services.rejected_path(job).exists(),
         "can_retry": services.can_retry(job),
     }

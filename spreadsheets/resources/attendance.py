@@ -14,13 +14,16 @@ from .base import (
     BooleanWidget,
     Column,
     DateWidget,
-    IdNumberWidget,
     ModelSheetResource,
     NameWidget,
     RowError,
     TextWidget,
     id_error,
+    id_number_column,
     organization_names,
+    phone_column,
+    sample_date,
+    sample_organization,
 )
 
 
@@ -29,6 +32,8 @@ class AttendanceResource(ModelSheetResource):
     label = _l("参训记录")
     model = Attendance
     key_header = "身份证号"
+    label_headers = ("姓名", "培训名称")
+    defaults = {"certificate_obtained": False}
     scope_attr = "session__organization_id"
     export_related = ("session__organization",)
     columns = (
@@ -46,7 +51,7 @@ class AttendanceResource(ModelSheetResource):
             DateWidget(),
             aliases=("training_date", "date"),
             required=True,
-            example="2021-08-12",
+            example=sample_date,
         ),
         Column(
             "主办组织",
@@ -55,13 +60,11 @@ class AttendanceResource(ModelSheetResource):
             aliases=("organization",),
             required=True,
             dropdown=organization_names,
-            example="源为爱旗袍公益俱乐部",
+            example=sample_organization,
         ),
         Column("姓名", "name", TextWidget(50), aliases=("name",), required=True, example="李美华"),
-        Column(
-            "身份证号", "id_number", IdNumberWidget(), aliases=("id_number", "id number"), example="330283198502030029"
-        ),
-        Column("联系电话", "phone", TextWidget(20), aliases=("phone",), example="13857420002"),
+        id_number_column("330283198502030029"),
+        phone_column("13857420002"),
         Column(
             "是否获证",
             "certificate_obtained",
@@ -70,8 +73,15 @@ class AttendanceResource(ModelSheetResource):
             dropdown=["是", "否"],
             example="是",
         ),
-        Column("证书编号", "certificate_number", TextWidget(50), aliases=("certificate_number",), example="YY2021-001"),
-        Column("发证日期", "certificate_date", DateWidget(), aliases=("certificate_date",), example="2021-09-01"),
+        Column(
+            "证书编号",
+            "certificate_number",
+            TextWidget(50),
+            aliases=("certificate_number",),
+            example="YY-001",
+            text=True,
+        ),
+        Column("发证日期", "certificate_date", DateWidget(), aliases=("certificate_date",), example=sample_date),
     )
 
     def prepare(self, values, ctx, errors):
@@ -93,11 +103,13 @@ class AttendanceResource(ModelSheetResource):
         attrs["person_key"] = person_key_for(id_number=attrs.get("id_number") or "", phone=attrs.get("phone") or "")
         return attrs
 
-    def validate(self, attrs, ctx):
+    def check(self, attrs, ctx, instance):
+        values = self.effective(attrs, instance)
         if not attrs["person_key"]:
-            raise RowError("身份证号", _("身份证号和联系电话至少填写一项。"))
-        if attrs.get("certificate_number") and attrs.get("certificate_obtained") is False:
-            raise RowError("是否获证", _("填写了证书编号，“是否获证”应为“是”。"))
+            return [("身份证号", _("身份证号和联系电话至少填写一项。"))]
+        if values.get("certificate_number") and not values["certificate_obtained"]:
+            return [("是否获证", _("填写了证书编号，“是否获证”应为“是”。"))]
+        return []
 
     def key(self, attrs):
         return attrs["_session"] + (attrs["person_key"],)
@@ -127,6 +139,7 @@ class AttendanceResource(ModelSheetResource):
         instance.beneficiary_id = ctx.people.get(attrs.get("id_number") or "")
         return instance
 
-    def check_existing(self, instance, attrs, ctx):
-        if not ctx.may_write_for(instance.session.organization_id):
-            raise RowError(self.key_header, _("该记录属于其他组织，不能修改。"))
+    def permission(self, attrs, ctx, instance):
+        if instance is not None and not ctx.may_write_for(instance.session.organization_id):
+            return [(self.key_header, _("该记录属于其他组织，不能修改。"))]
+        return []

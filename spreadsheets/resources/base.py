@@ -1,6 +1,8 @@
-"""The building blocks of the sheet resources: columns (django-import-export ``Field``s that
-also know their Chinese header, English aliases, whether they are required, the drop-down
-list of a template and an example value) and widgets that read what staff type into Excel.
+"""The building blocks of the sheet resources: columns (a Chinese header, English aliases,
+whether the column is required, the drop-down list of a template, an example value) and
+widgets that read what staff type into Excel.  Plain classes: the portal's import engine is
+its own (``spreadsheets.importer``; docs/ARCHITECTURE.md says why django-import-export is not
+used, with the measured figures).
 
 A widget's ``clean`` raises ``ValueError`` with a Chinese reason; the importer turns it into
 a row error naming the row and the column.  ``render`` gives the value written to a sheet
@@ -12,7 +14,6 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
 
 from organizations.validators import normalize_id_number
 
@@ -46,7 +47,18 @@ def text_of(value):
     return text
 
 
-class TextWidget(widgets.Widget):
+class Widget:
+    """Reads a cell (``clean``: raises ValueError with a Chinese reason) and writes a value
+    to a sheet (``render``)."""
+
+    def clean(self, value, row=None, **kwargs):
+        return value
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class TextWidget(Widget):
     def __init__(self, max_length=None):
         super().__init__()
         self.max_length = max_length
@@ -72,7 +84,7 @@ class IdNumberWidget(TextWidget):
         return normalize_id_number(super().clean(value))
 
 
-class IntegerWidget(widgets.Widget):
+class IntegerWidget(Widget):
     def clean(self, value, row=None, **kwargs):
         text = text_of(value)
         if text == "":
@@ -93,7 +105,7 @@ class IntegerWidget(widgets.Widget):
         return value
 
 
-class AmountWidget(widgets.Widget):
+class AmountWidget(Widget):
     """Non-negative amounts (yuan, hours): '1,200.50', '¥500' and '500元' are accepted."""
 
     def __init__(self, places=2, max_digits=12):
@@ -127,7 +139,7 @@ class AmountWidget(widgets.Widget):
         return value
 
 
-class DateWidget(widgets.Widget):
+class DateWidget(Widget):
     """2021-08-12, 2021/8/12, 2021.8.12, 2021年8月12日, an Excel date cell or its serial number."""
 
     def clean(self, value, row=None, **kwargs):
@@ -157,11 +169,15 @@ class DateWidget(widgets.Widget):
         return value
 
 
-class BooleanWidget(widgets.Widget):
+class BooleanWidget(Widget):
+    """是/否 (and yes/no, 1/0, √/×); a blank cell is None: "not given"."""
+
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, bool):
             return value
         text = text_of(value).lower()
+        if text == "":
+            return None
         if text in YES:
             return True
         if text in NO:
@@ -172,7 +188,7 @@ class BooleanWidget(widgets.Widget):
         return "是" if value else "否"
 
 
-class ChoiceWidget(widgets.Widget):
+class ChoiceWidget(Widget):
     """A fixed choice by its Chinese label (or its stored value, e.g. 'home')."""
 
     def __init__(self, choices):
@@ -246,8 +262,13 @@ class NameWidget(TextWidget):
         return "" if value is None else getattr(value, "name", str(value))
 
 
-class Column(fields.Field):
-    """One column of a sheet: the header is ``column_name``."""
+class Column:
+    """One column of a sheet: the header is ``column_name``.
+
+    ``example`` is a value or a callable(sample) of the user's sample values (their
+    organization, a town, today: ``spreadsheets.template_sheet``); ``mask`` hides a personal
+    value wherever the import shows it (the preview's old -> new); ``text`` columns (ID
+    numbers, phones, codes) are formatted as text in templates so Excel keeps every digit."""
 
     def __init__(
         self,
@@ -261,8 +282,13 @@ class Column(fields.Field):
         dropdown=None,
         getter=None,
         help_text="",
+        mask=None,
+        text=False,
+        width=None,
     ):
-        super().__init__(attribute=attribute, column_name=header, widget=widget or TextWidget())
+        self.attribute = attribute
+        self.column_name = header
+        self.widget = widget or TextWidget()
         self.header = header
         self.aliases = tuple(aliases)
         self.required = required
@@ -272,36 +298,49 @@ class Column(fields.Field):
         self.getter = getter
         self.help_text = help_text
         self.multi = isinstance(self.widget, (MultiChoiceWidget, NameListWidget))
+        self.mask = mask
+        self.text = text
+        self.width = width
+
+    def example_for(self, sample):
+        return self.example(sample) if callable(self.example) else self.example
+
+    def get_value(self, obj):
+        """The value at ``attribute`` (``a__b`` follows relations; None stops the walk)."""
+        value = obj
+        for name in self.attribute.split("__"):
+            if value is None:
+                return None
+            value = getattr(value, name)
+        return value
 
     def export_value(self, obj):
         value = self.getter(obj) if self.getter else self.get_value(obj)
         return self.widget.render(value)
 
 
-class SheetResource(resources.Resource):
+class SheetResource:
     """A record type's sheet.  Subclasses declare ``columns`` (in the contract's order) and
-    implement the row hooks used by ``spreadsheets.importer``:
+    implement the row hooks used by ``spreadsheets.importer`` (in the order it calls them):
 
-    * ``prepare(values, ctx)``: cleaned cell values (by column attribute) -> model attribute
-      values; raises ``RowError`` for a reason tied to a column;
-    * ``key(attrs)``: the match key of a row;
-    * ``fetch_existing(keys, ctx)``: {key: instance} for one chunk, in one or two queries;
-    * ``check_existing(instance, attrs, ctx)``: refuse an update the user may not make;
-    * ``save_chunk(new, changed, ctx)``.
+    * ``prepare(values, ctx, errors)``: cleaned cell values (by column attribute) -> model
+      attribute values (names resolved from the context's dictionaries); appends
+      (header, reason) to ``errors``;
+    * ``key(attrs)``: the match key of a row; ``fetch_existing(keys, ctx)``: {key: instance}
+      for one chunk, in one or two queries;
+    * ``permission(attrs, ctx, instance)``: [(header, reason)] if this user may not create
+      this record (``instance`` None) or make these changes to ``instance``;
+    * ``check(attrs, ctx, instance)``: [(header, reason)] breaking the record type's rules;
+    * ``build(attrs, ctx)`` a new instance; ``save_chunk(new, changed, related, ctx)``.
     """
 
     name: str = ""
     label: "StrOrPromise" = ""
-    model: Any  # the model class (each subclass sets it)
+    model: Any = None  # the model class (each subclass sets it)
     columns: tuple[Column, ...] = ()
-    m2m: dict[str, tuple[Any, str, str]] = {}  # attribute -> (through model, fk to the row, fk to the choice)
     export_related: tuple[str, ...] = ()
     export_prefetch: tuple[str, ...] = ()
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        for column in self.columns:
-            self.fields[column.header] = column
+    label_headers: tuple[str, ...] = ()  # the columns naming a row in the preview (masked where personal)
 
     def get_export_headers(self, selected_fields=None):
         return [column.header for column in self.columns]
@@ -314,8 +353,15 @@ class SheetResource(resources.Resource):
             .order_by("pk")
         )
 
-    def example_row(self):
-        return [column.example for column in self.columns]
+    def example_row(self, sample):
+        return [column.example_for(sample) for column in self.columns]
+
+    def column_of(self, attr):
+        """The column a model attribute comes from ("town_id" from the 所属镇街 column)."""
+        for column in self.columns:
+            if column.attribute in (attr, attr.removesuffix("_id")):
+                return column
+        return None
 
 
 class RowError(Exception):
@@ -334,19 +380,70 @@ class ModelSheetResource(SheetResource):
     key_header = ""
     scope_attr = "organization_id"  # the organization an existing row belongs to
     related_attrs: tuple[str, ...] = ()  # many-to-many attributes (sets of ids), compared and written apart
+    related_models: dict[str, Any] = {}  # attribute -> the model of its ids (for the preview's labels)
+    # Values a new record takes for a blank cell; for an existing record a blank cell in
+    # these columns keeps the current value (re-importing a sheet never reverts a page edit).
+    defaults: dict[str, Any] = {}
 
     def unique_keys(self, attrs, key):
         return [key]
 
-    def validate(self, attrs, ctx):
-        """Cross-column rules; raise RowError."""
+    def effective(self, attrs, instance):
+        """The values the record will have: the row's, and for what the row leaves blank the
+        defaults (a new record) or the current values (an existing one)."""
+        values = dict(attrs)
+        for name, default in self.defaults.items():
+            if name not in values:
+                values[name] = default if instance is None else getattr(instance, name)
+        return values
+
+    def permission(self, attrs, ctx, instance):
+        """The one permission check of a row: an existing record must be the user's to
+        change; a row may only name an organization the user may write for (checked where the
+        name is resolved: ``ctx.organization_id``)."""
+        if instance is not None and not ctx.may_write_for(getattr(instance, self.scope_attr)):
+            return [(self.key_header, _("该记录属于其他组织，不能修改。"))]
+        return []
+
+    def check(self, attrs, ctx, instance):
+        """The rules of the record type for this row: [(header, reason)].  Subclasses check
+        ``self.effective(attrs, instance)``."""
+        return []
+
+    def complete(self, attrs, ctx, instance):
+        """Fills what the rules derive from an accepted row (may add ``attrs["_notes"]``:
+        [(kind, text)] that the preview shows and the summary counts by kind)."""
 
     def build(self, attrs, ctx):
-        return self.model(**{name: value for name, value in attrs.items() if name[0] != "_"})
+        values = {**self.defaults, **attrs}
+        return self.model(**{name: value for name, value in values.items() if name[0] != "_"})
 
-    def check_existing(self, instance, attrs, ctx):
-        if not ctx.may_write_for(getattr(instance, self.scope_attr)):
-            raise RowError(self.key_header, _("该记录属于其他组织，不能修改。"))
+    def change(self, attr, old, new, ctx):
+        """[header, old, new] as the preview shows a changed field (personal values masked);
+        None for a value derived from other columns (pinyin initials), shown by its column."""
+        column = self.column_of(attr)
+        if column is None:
+            return None
+        header = column.header
+        old, new = self.display(attr, column, old, ctx), self.display(attr, column, new, ctx)
+        if column is not None and column.mask:
+            old, new = column.mask(old), column.mask(new)
+        return [header, old, new]
+
+    def display(self, attr, column, value, ctx):
+        if value is None or value == "":
+            return ""
+        if attr in ("town_id",):
+            return ctx.name_of("town", value)
+        if attr.endswith("_id") and attr[:-3] in ("organization", "funder"):
+            return ctx.name_of("organization", value)
+        if attr in self.related_models:
+            by_id = {pk: code for code, pk in ctx.code_ids(self.related_models[attr]).items()}
+            value = [by_id[pk] for pk in value if pk in by_id]
+        rendered = column.widget.render(value)
+        if isinstance(rendered, (datetime.date, datetime.datetime)):
+            return rendered.strftime("%Y-%m-%d")
+        return "" if rendered is None else str(rendered)
 
     def related_sets(self, instances):
         """{attribute: {pk: frozenset of ids}} for the many-to-many columns, one query each."""
@@ -407,15 +504,42 @@ class ModelSheetResource(SheetResource):
             return ["updated_at"]
         return []
 
-    @staticmethod
-    def pick(values, attrs, names, defaults=None):
-        """Copies the present columns; a blank cell of a non-null field takes its default."""
-        defaults = defaults or {}
+    def pick(self, values, attrs, names):
+        """Copies the present columns, except a blank cell of a field with a default (see
+        ``defaults``: left out, so that it means "not given")."""
         for name in names:
             if name in values:
                 value = values[name]
-                attrs[name] = defaults[name] if value is None and name in defaults else value
+                if value is None and name in self.defaults:
+                    continue
+                attrs[name] = value
         return attrs
+
+
+def id_number_column(example, **kwargs):
+    """The 身份证号 column as every sheet has it: checked, masked, text-formatted and wide."""
+    from organizations.privacy import mask_id_number
+
+    aliases = kwargs.pop("aliases", ("id_number", "id number"))
+    return Column(
+        "身份证号",
+        kwargs.pop("attribute", "id_number"),
+        IdNumberWidget(),
+        aliases=aliases,
+        example=example,
+        mask=mask_id_number,
+        text=True,
+        width=22,
+        **kwargs,
+    )
+
+
+def phone_column(example):
+    from organizations.privacy import mask_phone
+
+    return Column(
+        "联系电话", "phone", TextWidget(20), aliases=("phone",), example=example, mask=mask_phone, text=True, width=16
+    )
 
 
 def town_names(user):
@@ -433,6 +557,30 @@ def organization_names(user):
     if role_of(user) != "staff":
         organizations = organizations.filter(pk__in=admin_org_ids(user))
     return list(organizations.order_by("name").values_list("name", flat=True)[:500])
+
+
+def sample_organization(sample):
+    return sample.organization
+
+
+def sample_town(sample):
+    return sample.town
+
+
+def sample_date(sample):
+    return sample.date
+
+
+def mask_names(value):
+    """Each name of a list of names (case parties) masked: 王奶奶、王大 -> 王**、王*."""
+    from organizations.privacy import mask_name
+
+    return "、".join(mask_name(name) for name in MULTI_SEPARATORS.split(value or "") if name)
+
+
+def mask_narrative(value):
+    """A narrative (a case's outcome) is never shown in the preview, only its length."""
+    return _("（%(n)d字）") % {"n": len(value)} if value else ""
 
 
 def id_error(header, exc):

@@ -16,8 +16,17 @@ from .base import (
     NameWidget,
     RowError,
     TextWidget,
+    mask_names,
+    mask_narrative,
     organization_names,
+    sample_date,
+    sample_organization,
 )
+
+
+def _case_number(sample):
+    return f"TJ-{sample.date.year}-9001"
+
 
 ROLES = {"applicants": CaseParty.Role.APPLICANT, "respondents": CaseParty.Role.RESPONDENT}
 
@@ -34,6 +43,8 @@ class CaseResource(ModelSheetResource):
     label = _l("调解案件")
     model = MediationCase
     key_header = "案件编号"
+    label_headers = ("案件编号",)
+    defaults = {"source": MediationCase.Source.WALK_IN, "status": MediationCase.Status.RECEIVED}
     related_attrs = ("applicants", "respondents")
     export_related = ("organization",)
     export_prefetch = ("parties",)
@@ -44,7 +55,8 @@ class CaseResource(ModelSheetResource):
             TextWidget(20),
             aliases=("number", "case number"),
             required=True,
-            example="TJ-2021-0001",
+            example=_case_number,
+            text=True,
         ),
         Column(
             "受理日期",
@@ -52,7 +64,7 @@ class CaseResource(ModelSheetResource):
             DateWidget(),
             aliases=("received_date", "received"),
             required=True,
-            example="2021-08-12",
+            example=sample_date,
         ),
         Column(
             "承办组织",
@@ -61,7 +73,7 @@ class CaseResource(ModelSheetResource):
             aliases=("organization",),
             required=True,
             dropdown=organization_names,
-            example="奉帮和事嫂家事调解服务队",
+            example=sample_organization,
         ),
         Column(
             "案件类别",
@@ -78,6 +90,7 @@ class CaseResource(ModelSheetResource):
             aliases=("applicant", "applicants"),
             getter=_parties(CaseParty.Role.APPLICANT),
             example="王奶奶",
+            mask=mask_names,
         ),
         Column(
             "被申请人",
@@ -86,11 +99,12 @@ class CaseResource(ModelSheetResource):
             aliases=("respondent", "respondents"),
             getter=_parties(CaseParty.Role.RESPONDENT),
             example="王大、王二",
+            mask=mask_names,
         ),
         Column("案件来源", "source", ChoiceWidget(MediationCase.Source), aliases=("source",), example="来访"),
-        Column("状态", "status", ChoiceWidget(MediationCase.Status), aliases=("status",), example="调解成功"),
-        Column("结案日期", "closed_date", DateWidget(), aliases=("closed_date", "closed"), example="2021-09-01"),
-        Column("调解结果", "outcome", TextWidget(5000), aliases=("outcome",), example="签订赡养承诺书"),
+        Column("状态", "status", ChoiceWidget(MediationCase.Status), aliases=("status",), example="受理"),
+        Column("结案日期", "closed_date", DateWidget(), aliases=("closed_date", "closed"), example=""),
+        Column("调解结果", "outcome", TextWidget(5000), aliases=("outcome",), example="", mask=mask_narrative),
     )
 
     def prepare(self, values, ctx, errors):
@@ -108,7 +122,6 @@ class CaseResource(ModelSheetResource):
                 "applicants",
                 "respondents",
             ],
-            {"source": MediationCase.Source.WALK_IN, "status": MediationCase.Status.RECEIVED},
         )
         try:
             attrs["organization_id"] = ctx.organization_id(values.get("organization"), "承办组织")
@@ -116,16 +129,18 @@ class CaseResource(ModelSheetResource):
             errors.append((exc.header, exc.reason))
         return attrs
 
-    def validate(self, attrs, ctx):
+    def check(self, attrs, ctx, instance):
+        values = self.effective(attrs, instance)
         if attrs["received_date"] > ctx.today:
-            raise RowError("受理日期", _("受理日期不能晚于今天。"))
-        closed = attrs.get("closed_date")
-        if attrs.get("status") in MediationCase.CLOSED_STATUSES and not closed:
-            raise RowError("结案日期", _("调解成功、调解失败或转介的案件须填写结案日期。"))
+            return [("受理日期", _("受理日期不能晚于今天。"))]
+        closed = values.get("closed_date")
+        if values["status"] in MediationCase.CLOSED_STATUSES and not closed:
+            return [("结案日期", _("调解成功、调解失败或转介的案件须填写结案日期。"))]
         if closed and closed < attrs["received_date"]:
-            raise RowError("结案日期", _("结案日期不能早于受理日期。"))
+            return [("结案日期", _("结案日期不能早于受理日期。"))]
         if closed and closed > ctx.today:
-            raise RowError("结案日期", _("结案日期不能晚于今天。"))
+            return [("结案日期", _("结案日期不能晚于今天。"))]
+        return []
 
     def key(self, attrs):
         return attrs["number"]

@@ -19,6 +19,7 @@ from .base import (
     RowError,
     TextWidget,
     id_error,
+    sample_town,
     town_names,
 )
 
@@ -28,6 +29,8 @@ class OrganizationResource(ModelSheetResource):
     label = _l("组织")
     model = Organization
     key_header = "组织名称"
+    label_headers = ("组织名称",)
+    defaults = {"volunteer_count": 0, "kind": Organization.Kind.REGISTERED}
     scope_attr = "pk"
     related_attrs = ("service_areas",)
     export_related = ("town",)
@@ -47,6 +50,8 @@ class OrganizationResource(ModelSheetResource):
             TextWidget(18),
             aliases=("credit_code", "credit code"),
             example="52330283000000001R",
+            text=True,
+            width=22,
         ),
         Column(
             "服务领域",
@@ -63,10 +68,10 @@ class OrganizationResource(ModelSheetResource):
             aliases=("town",),
             required=True,
             dropdown=town_names,
-            example="锦屏街道",
+            example=sample_town,
         ),
         Column("负责人", "leader_name", TextWidget(50), aliases=("leader", "leader_name"), example="李芳"),
-        Column("联系电话", "phone", TextWidget(20), aliases=("phone",), example="0574-88881234"),
+        Column("联系电话", "phone", TextWidget(20), aliases=("phone",), example="0574-88881234", text=True, width=16),
         Column("成立日期", "founded", DateWidget(), aliases=("founded",), example="2018-03-08"),
         Column("志愿者人数", "volunteer_count", IntegerWidget(), aliases=("volunteer_count", "volunteers"), example=20),
     )
@@ -76,7 +81,6 @@ class OrganizationResource(ModelSheetResource):
             values,
             {},
             ["name", "leader_name", "phone", "founded", "volunteer_count", "kind"],
-            {"volunteer_count": 0, "kind": Organization.Kind.REGISTERED},
         )
         if "credit_code" in values:
             code = normalize_credit_code(values["credit_code"])
@@ -121,8 +125,8 @@ class OrganizationResource(ModelSheetResource):
             raise RowError("统一社会信用代码", _("已有同名组织，但统一社会信用代码不同，请核对。"))
         return super().build(attrs, ctx)
 
-    def check_existing(self, instance, attrs, ctx):
+    def check(self, attrs, ctx, instance):
         other = ctx.orgs_by_name.get(attrs["name"])
-        if other is not None and other != instance.pk:
-            raise RowError("组织名称", _("该名称已被另一家组织使用。"))
-        super().check_existing(instance, attrs, ctx)
+        if instance is not None and other is not None and other != instance.pk:
+            return [("组织名称", _("该名称已被另一家组织使用。"))]
+        return []

@@ -16,7 +16,16 @@ from .base import (
     RowError,
     TextWidget,
     organization_names,
+    sample_organization,
 )
+
+
+def _year_start(sample):
+    return sample.date.replace(month=1, day=1)
+
+
+def _year_end(sample):
+    return sample.date.replace(month=12, day=31)
 
 
 class ProjectResource(ModelSheetResource):
@@ -24,6 +33,8 @@ class ProjectResource(ModelSheetResource):
     label = _l("公益项目")
     model = CharityProject
     key_header = "项目名称"
+    label_headers = ("项目名称",)
+    defaults = {"amount": 0, "target_beneficiaries": 0, "status": CharityProject.Status.DECLARED}
     export_related = ("organization", "funder")
     columns = (
         Column(
@@ -41,9 +52,9 @@ class ProjectResource(ModelSheetResource):
             aliases=("organization",),
             required=True,
             dropdown=organization_names,
-            example="源为爱旗袍公益俱乐部",
+            example=sample_organization,
         ),
-        Column("资助方", "funder", NameWidget(100), aliases=("funder",), example="巾帼创业创新联谊会"),
+        Column("资助方", "funder", NameWidget(100), aliases=("funder",), example=""),
         Column(
             "资金来源",
             "funding_source",
@@ -54,13 +65,13 @@ class ProjectResource(ModelSheetResource):
         ),
         Column("资助金额", "amount", AmountWidget(2, 12), aliases=("amount",), example=50000),
         Column(
-            "开始日期", "start_date", DateWidget(), aliases=("start_date", "start"), required=True, example="2021-01-01"
+            "开始日期", "start_date", DateWidget(), aliases=("start_date", "start"), required=True, example=_year_start
         ),
-        Column("结束日期", "end_date", DateWidget(), aliases=("end_date", "end"), required=True, example="2021-12-31"),
+        Column("结束日期", "end_date", DateWidget(), aliases=("end_date", "end"), required=True, example=_year_end),
         Column(
             "目标人数", "target_beneficiaries", IntegerWidget(), aliases=("target_beneficiaries", "target"), example=100
         ),
-        Column("状态", "status", ChoiceWidget(CharityProject.Status), aliases=("status",), example="实施中"),
+        Column("状态", "status", ChoiceWidget(CharityProject.Status), aliases=("status",), example="申报"),
     )
 
     def prepare(self, values, ctx, errors):
@@ -68,7 +79,6 @@ class ProjectResource(ModelSheetResource):
             values,
             {},
             ["name", "funding_source", "amount", "start_date", "end_date", "target_beneficiaries", "status"],
-            {"amount": 0, "target_beneficiaries": 0, "status": CharityProject.Status.DECLARED},
         )
         for header, attr, scoped in (("承接组织", "organization", True), ("资助方", "funder", False)):
             if attr in values:
@@ -78,9 +88,10 @@ class ProjectResource(ModelSheetResource):
                     errors.append((exc.header, exc.reason))
         return attrs
 
-    def validate(self, attrs, ctx):
+    def check(self, attrs, ctx, instance):
         if attrs["end_date"] < attrs["start_date"]:
-            raise RowError("结束日期", _("结束日期不能早于开始日期。"))
+            return [("结束日期", _("结束日期不能早于开始日期。"))]
+        return []
 
     def key(self, attrs):
         return (attrs["name"], attrs["organization_id"])

@@ -14,6 +14,9 @@ from .base import (
     RowError,
     TextWidget,
     organization_names,
+    sample_date,
+    sample_organization,
+    sample_town,
     town_names,
 )
 
@@ -23,6 +26,8 @@ class TrainingResource(ModelSheetResource):
     label = _l("培训活动")
     model = TrainingSession
     key_header = "培训名称"
+    label_headers = ("培训名称", "培训日期")
+    defaults = {"hours": 0}
     export_related = ("organization", "town")
     columns = (
         Column(
@@ -48,7 +53,7 @@ class TrainingResource(ModelSheetResource):
             aliases=("organization",),
             required=True,
             dropdown=organization_names,
-            example="源为爱旗袍公益俱乐部",
+            example=sample_organization,
         ),
         Column(
             "所属镇街",
@@ -57,15 +62,15 @@ class TrainingResource(ModelSheetResource):
             aliases=("town",),
             required=True,
             dropdown=town_names,
-            example="锦屏街道",
+            example=sample_town,
         ),
-        Column("培训日期", "date", DateWidget(), aliases=("date",), required=True, example="2021-08-12"),
+        Column("培训日期", "date", DateWidget(), aliases=("date",), required=True, example=sample_date),
         Column("学时", "hours", AmountWidget(1, 5), aliases=("hours",), example=4),
         Column("培训老师", "trainer", TextWidget(50), aliases=("trainer",), example="张老师"),
     )
 
     def prepare(self, values, ctx, errors):
-        attrs = self.pick(values, {}, ["title", "category", "date", "hours", "trainer"], {"hours": 0})
+        attrs = self.pick(values, {}, ["title", "category", "date", "hours", "trainer"])
         for header, attr, getter in (
             ("所属镇街", "town_id", ctx.town_id),
             ("主办组织", "organization_id", ctx.organization_id),

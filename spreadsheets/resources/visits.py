@@ -10,13 +10,15 @@ from .base import (
     ChoiceWidget,
     Column,
     DateWidget,
-    IdNumberWidget,
     ModelSheetResource,
     MultiChoiceWidget,
     NameWidget,
     RowError,
     TextWidget,
+    id_number_column,
     organization_names,
+    sample_date,
+    sample_organization,
 )
 
 
@@ -25,20 +27,16 @@ class VisitResource(ModelSheetResource):
     label = _l("走访记录")
     model = Visit
     key_header = "身份证号"
+    label_headers = ("身份证号", "走访日期")
     related_attrs = ("services",)
+    related_models = {"services": VisitService}
+    defaults = {"mode": Visit.Mode.HOME, "supplies_value": 0}
     export_related = ("beneficiary", "organization")
     export_prefetch = ("services",)
     columns = (
+        id_number_column("330283195806150026", attribute="beneficiary__id_number", required=True),
         Column(
-            "身份证号",
-            "beneficiary__id_number",
-            IdNumberWidget(),
-            aliases=("id_number", "id number"),
-            required=True,
-            example="330283195806150026",
-        ),
-        Column(
-            "走访日期", "visit_date", DateWidget(), aliases=("visit_date", "date"), required=True, example="2021-08-12"
+            "走访日期", "visit_date", DateWidget(), aliases=("visit_date", "date"), required=True, example=sample_date
         ),
         Column(
             "走访组织",
@@ -47,7 +45,7 @@ class VisitResource(ModelSheetResource):
             aliases=("organization",),
             required=True,
             dropdown=organization_names,
-            example="源为爱旗袍公益俱乐部",
+            example=sample_organization,
         ),
         Column("走访方式", "mode", ChoiceWidget(Visit.Mode), aliases=("mode",), example="入户走访"),
         Column(
@@ -69,10 +67,7 @@ class VisitResource(ModelSheetResource):
             values,
             {"_id_number": values["beneficiary__id_number"]},
             ["visit_date", "mode", "supplies_value", "visitors", "notes"],
-            {"mode": Visit.Mode.HOME, "supplies_value": 0},
         )
-        if "supplies_value" in attrs:
-            attrs["supplies_value"] = attrs["supplies_value"] or 0
         try:
             attrs["organization_id"] = ctx.organization_id(values.get("organization"), "走访组织")
         except RowError as exc:
@@ -82,9 +77,10 @@ class VisitResource(ModelSheetResource):
             attrs["services"] = frozenset(ids[code] for code in values["services"] if code in ids)
         return attrs
 
-    def validate(self, attrs, ctx):
+    def check(self, attrs, ctx, instance):
         if attrs["visit_date"] > ctx.today:
-            raise RowError("走访日期", _("走访日期不能晚于今天。"))
+            return [("走访日期", _("走访日期不能晚于今天。"))]
+        return []
 
     def key(self, attrs):
         return (attrs["_id_number"], attrs["visit_date"], attrs["organization_id"])

@@ -79,9 +79,16 @@ def test_preview_lists_rejected_rows_and_offers_them_for_download(admin_a, org_a
 
 def test_cancel_removes_the_files(admin_a, org_a, client_for, tmp_path):
     client = client_for(admin_a)
+    upload(client, write_xlsx(tmp_path / "b.xlsx", B_HEADERS, [person(1, org_a)]))
+    job = last_job()
+    assert job.status == "previewed" and job_path(job).exists()
+    client.post(reverse("spreadsheets:job_cancel", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == "cancelled" and not job_path(job).exists()
+    # A rejected job keeps only its rejected-rows sheet (the upload is gone); cancel deletes it.
     upload(client, write_xlsx(tmp_path / "b.xlsx", B_HEADERS, [person(1, org_a, 姓名="")]))
     job = last_job()
-    assert job_path(job).exists() and rejected_path(job).exists()
+    assert job.status == "rejected" and not job_path(job).exists() and rejected_path(job).exists()
     response = client.post(reverse("spreadsheets:job_cancel", args=[job.pk]))
     assert response.status_code == 302
     job.refresh_from_db()
@@ -184,7 +191,7 @@ def test_export_gives_only_visible_rows(member_b, org_a, org_b, client_for):
     response = client_for(member_b).get(reverse("spreadsheets:export", args=["beneficiaries", "csv"]))
     text = streamed(response).decode("utf-8-sig")
     assert "乙组织的人" in text and "甲组织的人" not in text
-    assert text.splitlines()[0] == ",".join(B_HEADERS)
+    assert text.splitlines()[0] == ",".join(B_HEADERS + ["列入重点关爱日期"])
 
 
 def test_leaders_export_no_personal_data(leader, org_a, client_for):
@@ -222,37 +229,6 @@ def test_export_escapes_formulas(staff, org_a, client_for):
 def test_csv_export_is_streamed(staff, org_a, client_for):
     response = client_for(staff).get(reverse("spreadsheets:export", args=["organizations", "csv"]))
     assert response.streaming and "attachment" in response["Content-Disposition"]
-
-
-def test_template_has_header_example_and_dropdowns(admin_a, org_a, client_for):
-    response = client_for(admin_a).get(reverse("spreadsheets:template", args=["beneficiaries"]))
-    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    sheet = workbook.worksheets[0]
-    assert [c.value for c in sheet[1]] == B_HEADERS
-    assert sheet["A2"].value == "王秀英"
-    formulas = {str(dv.sqref)[0]: dv.formula1 for dv in sheet.data_validations.dataValidation}
-    # 性别, 所属镇街, 服务对象类别, 重点关爱, 负责组织 have lists
-    assert set(formulas) == {"B", "E", "H", "I", "K"}
-    options = workbook["选项"]
-    assert options.sheet_state == "hidden"
-    assert [options.cell(row=r, column=11).value for r in range(2, 4)] == [org_a.name, None]
-
-
-def test_template_imports_cleanly(staff, client_for, tmp_path):
-    """The example rows of the templates are valid (after the records they name exist)."""
-    from spreadsheets.importer import import_sheet
-    from spreadsheets.resources import get_resource
-    from tests.factories import OrganizationFactory
-
-    OrganizationFactory(name="源为爱旗袍公益俱乐部")
-    OrganizationFactory(name="奉帮和事嫂家事调解服务队")
-    OrganizationFactory(name="巾帼创业创新联谊会")
-    for name in ("organizations", "beneficiaries", "visits", "projects", "trainings", "attendance", "cases"):
-        response = client_for(staff).get(reverse("spreadsheets:template", args=[name]))
-        path = tmp_path / f"{name}.xlsx"
-        path.write_bytes(b"".join(response.streaming_content))
-        result = import_sheet(get_resource(name), path, user=staff, dry_run=False)
-        assert result.errors == [], (name, result.errors)
 
 
 def test_index_lists_what_each_role_may_do(leader, member_a, admin_a, client_for):

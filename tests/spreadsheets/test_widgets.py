@@ -35,10 +35,10 @@ def test_dates(raw):
 
 
 @pytest.mark.parametrize(
-    "raw,value", [("是", True), ("否", False), ("", False), ("Y", True), ("no", False), (True, True)]
+    "raw,value", [("是", True), ("否", False), ("", None), ("Y", True), ("no", False), (True, True)]
 )
 def test_booleans(raw, value):
-    assert BooleanWidget().clean(raw) is value
+    assert BooleanWidget().clean(raw) is value  # blank: not given (a default for a new record)
 
 
 def test_multi_valued_cells_split_on_chinese_and_ascii_separators():

@@ -2,7 +2,7 @@
 
 The same code path as the web import, with staff rights: all rows or none; prints the counts
 and every rejected row (row, column, reason); exits with status 1 when any row is rejected
-or the file is refused."""
+or the file is refused (its type, its header, more rows than IMPORT_MAX_ROWS)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -35,6 +35,8 @@ class Command(BaseCommand):
             f"{sheet_resource.label}：共 {result.total} 行；新增 {result.new}，更新 {result.updated}，"
             f"无变化 {result.unchanged}，错误 {result.rejected}。"
         )
+        for note, count in result.notes.items():
+            self.stdout.write(f"列入重点关爱日期{note}：{count} 人")
         for number, header, reason in result.errors:
             self.stdout.write(f"第{number}行 [{header}] {reason}")
         if result.rejected > len({e[0] for e in result.errors}):
