@@ -51,9 +51,7 @@ def _recipients(users: Iterable[Any]) -> list[Any]:
 
 
 @transaction.atomic
-def notify(
-    *, users: Iterable[Any], kind: str, text: str, url: str, key: str, subject: str = ""
-) -> list[Notification]:
+def notify(*, users: Iterable[Any], kind: str, text: str, url: str, key: str, subject: str = "") -> list[Notification]:
     """Tells ``users`` about one event: a notification in the portal for each (unread until
     opened) and the same ``text`` by email with ``url`` (a path such as ``/projects/reports/5/``)
     made absolute, in the caller's transaction.  Exactly once per person and ``key``: a second

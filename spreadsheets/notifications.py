@@ -22,7 +22,9 @@ def notify_job_ended(job):
     values = {"name": job.original_name, "resource": job.resource_label}
     with email_language():
         if job.status == ImportJob.Status.DONE:
-            text = _("导入“%(name)s”（%(resource)s）已完成：新增 %(new)s 条，更新 %(updated)s 条，无变化 %(unchanged)s 条。") % {
+            text = _(
+                "导入“%(name)s”（%(resource)s）已完成：新增 %(new)s 条，更新 %(updated)s 条，无变化 %(unchanged)s 条。"
+            ) % {
                 **values,
                 "new": summary.get("new", 0),
                 "updated": summary.get("updated", 0),
@@ -30,7 +32,9 @@ def notify_job_ended(job):
             }
         elif job.status == ImportJob.Status.REJECTED:
             if summary.get("rejected"):
-                text = _("导入“%(name)s”（%(resource)s）已拒绝：%(n)s 行有错误，全部未导入。请下载错误行，修改后重新上传。") % {
+                text = _(
+                    "导入“%(name)s”（%(resource)s）已拒绝：%(n)s 行有错误，全部未导入。请下载错误行，修改后重新上传。"
+                ) % {
                     **values,
                     "n": summary["rejected"],
                 }
