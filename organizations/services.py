@@ -282,11 +282,16 @@ def membership_change_role(*, membership, actor, version, role):
     return save_values(fresh, values, actor=actor)
 
 
+def may_remove_membership(*, membership, actor):
+    """Staff remove anyone; an organization's admins remove its members (not admins)."""
+    if not can_manage_organization(actor, membership.organization_id):
+        return False
+    return membership.role != Membership.Role.ADMIN or is_staff(actor)
+
+
 @transaction.atomic
 def membership_remove(*, membership, actor):
-    """Removes a membership.  Org admins may remove members (not admins) of their own org."""
-    if not can_manage_organization(actor, membership.organization_id):
-        raise PermissionDenied
-    if membership.role == Membership.Role.ADMIN and not is_staff(actor):
+    """Removes a membership (``may_remove_membership``)."""
+    if not may_remove_membership(membership=membership, actor=actor):
         raise PermissionDenied
     membership.delete()
