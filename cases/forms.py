@@ -104,7 +104,7 @@ class TransitionForm(forms.Form):
             note=data.get("note", ""),
         )
         for field, message in found.items():
-            if field not in self._errors:
+            if not self.has_error(field):
                 self.add_error(field, message)
         if not found and status == MediationCase.Status.WITHDRAWN and not data.get("closed_date"):
             data["closed_date"] = timezone.localdate()

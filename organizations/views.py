@@ -72,7 +72,7 @@ def _render_organization(request, organization, member_form=None):
     )
     if is_staff(request.user):
         for membership in memberships:
-            membership.role_form = MembershipRoleForm(membership=membership)  # type: ignore[attr-defined]
+            membership.role_form = MembershipRoleForm(membership=membership)
     if can_manage and member_form is None:
         member_form = MembershipAddForm(can_add_admin=is_staff(request.user))
     return render(

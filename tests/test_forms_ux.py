@@ -111,7 +111,7 @@ def test_a_party_with_a_bad_phone_is_shown_again_with_the_error_in_place(org_a, 
 # --- help texts and errors on every form -----------------------------------------------------------
 
 
-FORM_PAGES = [
+FORM_PAGES: list[tuple[str, dict]] = [
     ("beneficiaries:create", {}),
     ("cases:create", {}),
     ("organizations:create", {}),
