@@ -30,7 +30,7 @@ def build_site(org_a, org_b, users):
         VisitFactory,
     )
 
-    staff, admin_a, member_a = users["staff"], users["admin_a"], users["member_a"]
+    admin_a, member_a = users["admin_a"], users["member_a"]
     person = BeneficiaryFactory(
         name="王秀英",
         organization=org_a,
