@@ -73,14 +73,14 @@ def build(org_a, org_b, admin_a, member_a, tag=""):
     # Reports: returned (with the reviewer's comment), waiting for review, approved.
     start, end = month_bounds(last_month(TODAY))
     for org, letter in ((org_a, "甲"), (org_b, "乙")):
-        for status, comment in (
-            ("returned", "请补充活动照片"),
-            ("returned", "支出明细不全"),
-            ("submitted", ""),
-            ("approved", ""),
+        for title, status, comment in (
+            ("巧手编织", "returned", "请补充活动照片"),
+            ("老妇女主任关爱", "returned", "支出明细不全"),
+            ("困境儿童陪伴", "submitted", ""),
+            ("家庭教育讲堂", "approved", ""),
         ):
             project = CharityProjectFactory(
-                name=f"{letter}项目{status}{comment[:2]}{tag}",
+                name=f"{title}（{letter}）{tag}",
                 organization=org,
                 start_date=start - 60 * DAY,
                 end_date=end + 60 * DAY,
@@ -94,8 +94,12 @@ def build(org_a, org_b, admin_a, member_a, tag=""):
                 submitted_at=timezone.now() - 3 * DAY,
                 reviewed_at=timezone.now() - DAY if comment else None,
             )
-        CharityProjectFactory(name=f"{letter}未报告{tag}", organization=org, start_date=start, end_date=end + 30 * DAY)
-        CharityProjectFactory(name=f"{letter}申报中{tag}", organization=org, status="declared", start_date=start)
+        CharityProjectFactory(
+            name=f"巾帼创业帮扶（{letter}）{tag}", organization=org, start_date=start, end_date=end + 30 * DAY
+        )
+        CharityProjectFactory(
+            name=f"申报中的项目（{letter}）{tag}", organization=org, status="declared", start_date=start
+        )
     # Invitations of A: two pending, one expired, one declined; one of B.
     for n, (org, status, expires) in enumerate(
         (
@@ -253,7 +257,7 @@ def test_an_admin_sees_reports_invitations_and_imports_waiting_for_her(world, ad
     assert shows_exactly(listing, [r.project.name for r in returned], projects) == ([], [])
 
     missing = expected_missing(orgs)
-    assert {p.name for p in missing} == {"甲项目returned请补", "甲项目returned支出", "甲未报告"}
+    assert {p.name for p in missing} == {"巧手编织（甲）", "老妇女主任关爱（甲）", "巾帼创业帮扶（甲）"}
     assert items["reports_missing"][0] == len(missing)
     listing = page_of(client, items["reports_missing"][1])
     assert shows_exactly(listing, [p.name for p in missing], projects) == ([], [])
