@@ -320,7 +320,7 @@ def _import(path, name):
 def import_export_available():
     try:
         import import_export  # noqa: F401
-        import tablib  # type: ignore[import-untyped]  # noqa: F401
+        import tablib  # noqa: F401
     except ImportError:
         return False
     return True
