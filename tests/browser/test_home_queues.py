@@ -32,9 +32,14 @@ def test_each_roles_home_page_on_a_phone(world, phone, live_server, login, staff
     counts = counts_on(phone)
     assert counts["overdue"] == len(expected_overdue(visible_orgs(member_a))) == 3
     monday = TODAY.toordinal() - TODAY.weekday()
-    assert counts["my_visits_week"] == Visit.objects.filter(
-        created_by=member_a, visit_date__gte=TODAY.fromordinal(monday), visit_date__lte=TODAY.fromordinal(monday + 6)
-    ).count()
+    assert (
+        counts["my_visits_week"]
+        == Visit.objects.filter(
+            created_by=member_a,
+            visit_date__gte=TODAY.fromordinal(monday),
+            visit_date__lte=TODAY.fromordinal(monday + 6),
+        ).count()
+    )
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     shot(phone, "home-member-phone")
     phone.locator('[data-item="overdue"] a.work-link').click()
@@ -46,9 +51,10 @@ def test_each_roles_home_page_on_a_phone(world, phone, live_server, login, staff
     login(phone, admin_a)
     counts = counts_on(phone)
     orgs = visible_orgs(admin_a)
-    assert counts["reports_returned"] == ProjectReport.objects.filter(
-        status="returned", project__organization__in=orgs
-    ).count()
+    assert (
+        counts["reports_returned"]
+        == ProjectReport.objects.filter(status="returned", project__organization__in=orgs).count()
+    )
     assert counts["reports_missing"] == len(expected_missing(orgs))
     assert counts["imports"] == 3
     assert phone.get_by_text("请补充活动照片").count() == 1
