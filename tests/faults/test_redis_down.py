@@ -146,7 +146,7 @@ def test_portal_works_with_redis_down_and_catches_up(
 
     # A relay that died after publishing but before marking the message sent publishes it
     # again: the worker delivers nothing more.
-    delivery = OutboxMessage.objects.get(task_name="core.deliver_email")
+    delivery = OutboxMessage.objects.get(task_name="core.deliver_email", args=[approval.pk])
     OutboxMessage.objects.filter(pk=delivery.pk).update(status="pending")
     wait_for(lambda: OutboxMessage.objects.get(pk=delivery.pk).status == "sent", 30, message="relayed again")
     time.sleep(3)  # the duplicate reaches the worker
