@@ -39,10 +39,18 @@ class VisitFilter(PortalFilterSet):
     )
     mode = django_filters.ChoiceFilter(label=_("走访方式"), choices=Visit.Mode.choices)
     follow_up_needed = django_filters.BooleanFilter(label=_("需要跟进"))
+    # "Visits I recorded" (the home page's count of the week links here with mine=true).
+    mine = django_filters.BooleanFilter(label=_("我登记的"), method="filter_mine")
 
     class Meta:
         model = Visit
-        fields = ["start", "end", "organization", "town", "mode", "follow_up_needed"]
+        fields = ["start", "end", "organization", "town", "mode", "follow_up_needed", "mine"]
+
+    def filter_mine(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if value and user is not None:
+            return queryset.filter(created_by=user)
+        return queryset
 
 
 class OverdueFilter(PortalFilterSet):

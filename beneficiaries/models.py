@@ -129,16 +129,16 @@ class BeneficiaryQuerySet(ScopedQuerySet["Beneficiary"]):
         )
 
     def counts_by_town(self) -> list[dict[str, Any]]:
-        """[{"town": name, "count": n}] over the rows of this queryset (which may be grouped,
-        such as ``overdue()``), in the towns' order."""
+        """[{"town": name, "town_id": id, "count": n}] over the rows of this queryset (which may
+        be grouped, such as ``overdue()``), in the towns' order."""
         model = self.model
         rows = (
             model.objects.filter(pk__in=self.values("pk"))
-            .values("town__name", "town__order")
+            .values("town_id", "town__name", "town__order")
             .annotate(count=Count("id"))
             .order_by("town__order")
         )
-        return [{"town": row["town__name"], "count": row["count"]} for row in rows]
+        return [{"town": row["town__name"], "town_id": row["town_id"], "count": row["count"]} for row in rows]
 
 
 class Beneficiary(Versioned):

@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import PortalFilterSet
@@ -25,10 +26,18 @@ class CaseFilter(PortalFilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     number = django_filters.CharFilter(label=_("案件编号"), field_name="number", lookup_expr="icontains")
+    # Cases still open (受理, 调解中) received more than N days ago (the home page's "open more
+    # than 60 days" links here with open_over=60).
+    open_over = django_filters.NumberFilter(label=_("未结超过（天）"), method="filter_open_over", min_value=0)
 
     class Meta:
         model = MediationCase
-        fields = ["number", "status", "category", "organization", "received_from", "received_to"]
+        fields = ["number", "status", "category", "organization", "received_from", "received_to", "open_over"]
+
+    def filter_open_over(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.open_longer_than(int(value), timezone.localdate())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

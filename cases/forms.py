@@ -70,17 +70,45 @@ class CaseEditForm(RuleCheckedForm, VersionedForm, forms.ModelForm):
 
 
 class TransitionForm(forms.Form):
+    """A status step, checked by ``rules.transition_errors`` when the form is cleaned, so every
+    error shows next to its field in the first round.  结案日期 and 调解结果 belong to the closing
+    steps only: they are not pre-filled, and static/js/forms.js shows them only when a closing
+    step is chosen.  Withdrawing without a date records today as the day the case ended."""
+
     status = forms.ChoiceField(label=_("变更为"), choices=MediationCase.Status.choices)
     closed_date = forms.DateField(label=_("结案日期"), required=False, widget=DateInput())
     outcome = forms.CharField(label=_("调解结果"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     note = forms.CharField(label=_("说明"), required=False, max_length=500)
 
-    def __init__(self, *args, case=None, **kwargs):
+    def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        if case is not None:
+        self.case = case
+        if not self.is_bound:
             targets = workflow.allowed_targets(case.status)
             cast(forms.ChoiceField, self.fields["status"]).choices = [(s, workflow.ACTION_LABELS[s]) for s in targets]
-            self.fields["closed_date"].initial = timezone.localdate()
+        # Every status is accepted when posted: a wrong step is refused in the rule's words.
+        closing = " ".join(sorted(workflow.CLOSING))
+        for name in ("closed_date", "outcome"):
+            self.fields[name].show_for = closing  # type: ignore[attr-defined]
+
+    def clean(self):
+        data = super().clean() or {}
+        status = data.get("status")
+        if status is None:
+            return data
+        found = rules.transition_errors(
+            case=self.case,
+            to_status=status,
+            closed_date=data.get("closed_date"),
+            outcome=data.get("outcome", ""),
+            note=data.get("note", ""),
+        )
+        for field, message in found.items():
+            if not self.has_error(field):
+                self.add_error(field, message)
+        if not found and status == MediationCase.Status.WITHDRAWN and not data.get("closed_date"):
+            data["closed_date"] = timezone.localdate()
+        return data
 
 
 class ReopenForm(forms.Form):
@@ -104,7 +132,11 @@ class EventForm(forms.ModelForm):
         self.fields["at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
 
-class PartyForm(forms.ModelForm):
+class PartyForm(RuleCheckedForm, forms.ModelForm):
+    """A party added on the case page, checked by ``rules.check_party`` (every error at once)."""
+
+    model = CaseParty
+    not_values = ("beneficiary_id_number",)
     beneficiary_id_number = forms.CharField(
         label=_("关联服务对象身份证号"),
         max_length=18,
@@ -115,6 +147,13 @@ class PartyForm(forms.ModelForm):
     class Meta:
         model = CaseParty
         fields = ["role", "name", "phone"]
+
+    def __init__(self, *args, case=None, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case, self.actor = case, actor
+
+    def check(self, values):
+        return rules.check_party(values, actor=self.actor, case=self.case)
 
 
 class AttachmentForm(forms.Form):

@@ -1,3 +1,4 @@
+import datetime
 from typing import Self
 
 from django.conf import settings
@@ -27,6 +28,14 @@ class MediationCaseQuerySet(ScopedQuerySet["MediationCase"]):
         """{status: number of cases}, one aggregate query."""
         rows = self.order_by().values("status").annotate(n=models.Count("id"))
         return {row["status"]: row["n"] for row in rows}
+
+    def open_longer_than(self, days: int, today: datetime.date) -> Self:
+        """Cases still open (受理 or 调解中) on ``today`` that were received more than ``days``
+        days before it."""
+        return self.filter(
+            status__in=[MediationCase.Status.RECEIVED, MediationCase.Status.MEDIATING],
+            received_date__lt=today - datetime.timedelta(days=days),
+        )
 
 
 class MediationCase(Versioned):

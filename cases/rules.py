@@ -148,6 +148,34 @@ def check_case(values, *, actor, instance=None, today=None):
     return errors
 
 
+def transition_errors(*, case, to_status, closed_date=None, outcome="", note="", today=None):
+    """{field: message}: every reason a status step of ``case`` is refused, all at once (the
+    status page's form shows them next to their fields in the first round; the service checks
+    them again on the locked row).  The step must be in the workflow table; closing (调解成功,
+    调解失败, 转介) needs 结案日期 and 调解结果; withdrawing needs a reason (说明 or 调解结果); a
+    closing or end date lies between the received date and today."""
+    today = today or timezone.localdate()
+    errors = {}
+    if to_status not in S.values:
+        errors["status"] = _("未知的案件状态“%(s)s”。") % {"s": to_status}
+    elif to_status not in workflow.allowed_targets(case.status):
+        errors["status"] = _("案件状态不能从“%(a)s”变为“%(b)s”。") % {
+            "a": S(case.status).label,
+            "b": S(to_status).label,
+        }
+    if to_status in workflow.CLOSING and closed_date is None:
+        errors["closed_date"] = _("结案需要填写结案日期。")
+    elif closed_date is not None and closed_date < case.received_date:
+        errors["closed_date"] = _("结案日期不能早于受理日期（%(d)s）。") % {"d": case.received_date.isoformat()}
+    elif closed_date is not None and closed_date > today:
+        errors["closed_date"] = _("结案日期不能晚于今天。")
+    if to_status in workflow.CLOSING and not (outcome or "").strip():
+        errors["outcome"] = _("结案需要填写调解结果。")
+    if to_status == S.WITHDRAWN and not ((note or "").strip() or (outcome or "").strip()):
+        errors["note"] = _("撤回需要说明原因。")
+    return errors
+
+
 # --- parties --------------------------------------------------------------------------------
 
 

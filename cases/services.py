@@ -144,22 +144,11 @@ def case_transition(*, case, to_status, actor, closed_date=None, outcome="", not
     form opened before the change is refused."""
     _require_worker(actor, case)
     locked = _lock(case)
-    workflow.check_transition(locked.status, to_status)
     outcome = (outcome or "").strip()
     note = (note or "").strip()
-    errors = {}
-    if to_status in workflow.CLOSING and closed_date is None:
-        errors["closed_date"] = _("结案需要填写结案日期。")
-    elif closed_date is not None and closed_date < locked.received_date:
-        errors["closed_date"] = _("结案日期不能早于受理日期（%(d)s）。") % {"d": locked.received_date.isoformat()}
-    elif closed_date is not None and closed_date > timezone.localdate():
-        errors["closed_date"] = _("结案日期不能晚于今天。")
-    if to_status in workflow.CLOSING and not outcome:
-        errors["outcome"] = _("结案需要填写调解结果。")
-    if to_status == MediationCase.Status.WITHDRAWN and not (note or outcome):
-        errors["note"] = _("撤回需要说明原因。")
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(
+        rules.transition_errors(case=locked, to_status=to_status, closed_date=closed_date, outcome=outcome, note=note)
+    )
     before = locked.get_status_display()
     locked.status = to_status
     if to_status in workflow.CLOSING:

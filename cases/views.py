@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.feedback import add_service_errors, error_messages, form_error_messages
+from core.feedback import add_service_errors
 from core.files import attachment_response
 from core.filters import filtered
 from core.history import field_label, history_entries
@@ -85,7 +85,12 @@ def case_create(request):
 
 @case_pages
 def case_detail(request, pk):
-    case = _case_or_404(request, pk)
+    return _render_detail(request, _case_or_404(request, pk))
+
+
+def _render_detail(request, case, **forms):
+    """The case page; ``forms``: a form that was posted and refused, shown again in its place
+    with its errors next to its fields (the others start empty)."""
     can_work = can_act_for(request.user, case.organization_id)
     parties = _masked_parties(case, request.user)
     events = case.events.select_related("author").order_by("at", "id")
@@ -106,6 +111,7 @@ def case_detail(request, pk):
         context.update(event_form=EventForm(), party_form=PartyForm(), attachment_form=AttachmentForm())
     if context["is_staff"] and workflow.can_reopen(case.status):
         context["reopen_form"] = ReopenForm()
+    context.update(forms)
     return render(request, "cases/case_detail.html", context)
 
 
@@ -142,32 +148,33 @@ def case_edit(request, pk):
     return render(request, "cases/case_form.html", {"form": form, "case": case})
 
 
-def _post_to_case(request, pk, form, action, success):
-    """The case's POST actions: a form whose cleaned data goes to a service; the outcome is
-    shown as a message on the case page."""
+def _post_to_case(request, pk, name, make_form, action, success):
+    """The case's POST actions: a form (``make_form(case)``) whose cleaned data goes to a
+    service.  Done: back to the case page with a message.  Refused: the case page again, with
+    the form in its place and each error next to its field."""
     case = _case_or_404(request, pk)
     if not can_act_for(request.user, case.organization_id):
         raise PermissionDenied
+    form = make_form(case)
     if form.is_valid():
         try:
             result = action(case, form.cleaned_data)
         except ValidationError as exc:
-            error_messages(request, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, success(result) if callable(success) else success)
-    else:
-        form_error_messages(request, form)
-    return redirect("cases:detail", pk=case.pk)
+            return redirect("cases:detail", pk=case.pk)
+    return _render_detail(request, _case_or_404(request, pk), **{name: form})
 
 
 @case_pages
 @require_POST
 def case_transition(request, pk):
-    # Every status is offered to the form: the workflow refuses a wrong step with its own message.
     return _post_to_case(
         request,
         pk,
-        TransitionForm(request.POST),
+        "transition_form",
+        lambda case: TransitionForm(request.POST, case=case),
         lambda case, data: services.case_transition(
             case=case,
             actor=request.user,
@@ -189,7 +196,8 @@ def case_reopen(request, pk):
     return _post_to_case(
         request,
         pk,
-        ReopenForm(request.POST),
+        "reopen_form",
+        lambda case: ReopenForm(request.POST),
         lambda case, data: services.case_reopen(case=case, actor=request.user, reason=data["reason"]),
         _("案件已重新打开，状态为“调解中”。"),
     )
@@ -201,7 +209,8 @@ def event_create(request, pk):
     return _post_to_case(
         request,
         pk,
-        EventForm(request.POST),
+        "event_form",
+        lambda case: EventForm(request.POST),
         lambda case, data: services.event_add(case=case, actor=request.user, **data),
         _("记录已添加。"),
     )
@@ -213,7 +222,8 @@ def party_create(request, pk):
     return _post_to_case(
         request,
         pk,
-        PartyForm(request.POST),
+        "party_form",
+        lambda case: PartyForm(request.POST, case=case, actor=request.user),
         lambda case, data: services.party_add(case=case, actor=request.user, **data),
         _("当事人已添加。"),
     )
@@ -249,7 +259,8 @@ def attachment_upload(request, pk):
     return _post_to_case(
         request,
         pk,
-        AttachmentForm(request.POST, request.FILES),
+        "attachment_form",
+        lambda case: AttachmentForm(request.POST, request.FILES),
         lambda case, data: services.attachment_add(
             case=case, actor=request.user, upload=data["file"], description=data["description"]
         ),

@@ -15,7 +15,6 @@ clears the closing date and outcome.  A closing date (or an end date) must alway
 received date .. today, whatever the step.
 """
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import MediationCase
@@ -46,16 +45,6 @@ ACTION_LABELS = {
 
 def allowed_targets(status):
     return TRANSITIONS.get(status, ())
-
-
-def check_transition(from_status, to_status):
-    """Raises ValidationError (in Chinese, naming both statuses) for a step not in the table."""
-    if to_status not in S.values:
-        raise ValidationError({"status": _("未知的案件状态“%(s)s”。") % {"s": to_status}})
-    if to_status not in allowed_targets(from_status):
-        raise ValidationError(
-            {"status": _("案件状态不能从“%(a)s”变为“%(b)s”。") % {"a": S(from_status).label, "b": S(to_status).label}}
-        )
 
 
 def can_reopen(status):

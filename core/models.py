@@ -1,6 +1,8 @@
 """Rows that keep background work safe across faults: the outbox of Celery work, the emails it
-sends (each once) and the scheduled runs that a second beat must not repeat."""
+sends (each once) and the scheduled runs that a second beat must not repeat; and the portal's
+notifications (the bell), which announce the same events inside the portal."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -66,3 +68,38 @@ class ScheduledRun(models.Model):
     class Meta:
         ordering = ["-started_at"]
         constraints = [models.UniqueConstraint(fields=["job", "slot"], name="scheduled_run_once")]
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def unread(self) -> "NotificationQuerySet":
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """Something a person should know, shown under the bell in the portal's header and sent by
+    email with the same text (``core.notifications.notify``).  ``key`` names the event: one
+    notification per person and key, however often the event is announced."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # What kind of event (report_returned, pdf_ready...): for filtering and styling, never shown.
+    kind = models.CharField(max_length=40)
+    text = models.TextField()
+    # A path inside the portal (the email carries it made absolute).
+    url = models.CharField(max_length=300, blank=True)
+    key = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_user_key")]
+        indexes = [
+            # The bell's count: a person's unread notifications.
+            models.Index(fields=["user", "read_at"], name="notification_user_unread"),
+            models.Index(fields=["user", "-created_at"], name="notification_user_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:50]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("notifications/", include("core.urls")),
     path("organizations/", include("organizations.urls")),
     path("beneficiaries/", include("beneficiaries.urls")),
     path("training/", include("training.urls")),

@@ -11,23 +11,23 @@ from django.views.decorators.http import require_GET
 
 from core import outbox
 from core.roles import Role, role_of
-from organizations.access import is_staff, member_org_ids
-from organizations.models import Invitation, Organization
+from organizations.access import is_staff
+from organizations.models import Invitation
 
 from .health import run_checks
+from .home import leader_overview, work_items
 
 
 @login_required
 def home(request):
-    """The start page: what each role comes to do, one tap away."""
+    """The start page: what waits for this person today (fenghua_portal.home), not the
+    navigation again."""
     role = role_of(request.user)
-    organizations = Organization.objects.none()
-    if role == Role.MEMBER:
-        organizations = Organization.objects.filter(pk__in=member_org_ids(request.user))
     invitations = Invitation.objects.pending().addressed_to(request.user).select_related("organization", "invited_by")
-    return render(
-        request, "home.html", {"role": role, "my_organizations": organizations, "invitations": list(invitations)}
-    )
+    context = {"role": role, "invitations": list(invitations), "items": work_items(request.user, role)}
+    if role == Role.LEADER:
+        context["overview"] = leader_overview(request.user)
+    return render(request, "home.html", context)
 
 
 @require_GET

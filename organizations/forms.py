@@ -63,6 +63,8 @@ class MembershipRoleForm(VersionedForm, forms.Form):
 
     def __init__(self, *args, membership, **kwargs):
         self.record = membership
+        # One form per member on the page: ids of their own, so that none is repeated.
+        kwargs.setdefault("auto_id", f"id_member{membership.pk}_%s")
         super().__init__(*args, initial={"role": membership.role}, **kwargs)
 
 

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import user_create
-from core.mail import absolute_url, email_language, send_email
+from core.mail import email_language
+from core.notifications import notify
 from core.rules import as_values, checked_update, raise_errors, require_permission, save_values
 from core.versioning import UNCHANGED, given
 
@@ -236,28 +237,38 @@ def invitation_revoke(*, invitation, actor):
 
 @transaction.atomic
 def invitation_send_email(*, invitation):
-    """Records the invitation email (every email about invitations goes through here), in the
-    caller's transaction; core.mail delivers it once after the commit (its key is the
-    invitation's, so asking again sends nothing).  Returns False when it was already sent or
-    the invitation is no longer pending."""
+    """Tells the invitee (every notice about invitations goes through here): a notification in
+    the portal and the same text by email (core.notifications.notify), in the caller's
+    transaction, delivered once after the commit (keyed by the invitation, so asking again sends
+    nothing).  Returns False when it was already sent or the invitation is no longer pending."""
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
-        .select_related("organization", "invited_by")
+        .select_related("organization", "invited_by", "user")
         .filter(pk=invitation.pk, status=Invitation.Status.PENDING, emailed_at__isnull=True)
         .first()
     )
     if invitation is None:
         return False
-    context = {
-        "invitation": invitation,
-        "organization": invitation.organization,
-        "inviter": invitation.invited_by,
-        "url": absolute_url(reverse("home") + "#invitations"),
-    }
+    context = {"invitation": invitation, "organization": invitation.organization}
     with email_language():
         subject = render_to_string("organizations/email/invitation_subject.txt", context).strip()
-        body = render_to_string("organizations/email/invitation_message.txt", context)
-    send_email(key=f"organizations.invitation:{invitation.pk}", to=[invitation.email], subject=subject, body=body)
+        text = _(
+            "%(inviter)s 邀请您以“%(role)s”的身份加入“%(name)s”。请登录兰馨HUI，在首页接受或拒绝这份邀请"
+            "（%(date)s 前有效；接受之前，您不会加入该组织；如果您不认识邀请人，请直接拒绝）。"
+        ) % {
+            "inviter": invitation.invited_by or _("区妇联"),
+            "role": invitation.get_role_display(),
+            "name": invitation.organization.name,
+            "date": timezone.localtime(invitation.expires_at).date().isoformat(),
+        }
+    notify(
+        users=[invitation.user],
+        kind="invitation",
+        text=text,
+        url=reverse("home") + "#invitations",
+        key=f"organizations.invitation:{invitation.pk}",
+        subject=subject,
+    )
     invitation.emailed_at = timezone.now()
     invitation.save(update_fields=["emailed_at"])
     return True
@@ -271,11 +282,16 @@ def membership_change_role(*, membership, actor, version, role):
     return save_values(fresh, values, actor=actor)
 
 
+def may_remove_membership(*, membership, actor):
+    """Staff remove anyone; an organization's admins remove its members (not admins)."""
+    if not can_manage_organization(actor, membership.organization_id):
+        return False
+    return membership.role != Membership.Role.ADMIN or is_staff(actor)
+
+
 @transaction.atomic
 def membership_remove(*, membership, actor):
-    """Removes a membership.  Org admins may remove members (not admins) of their own org."""
-    if not can_manage_organization(actor, membership.organization_id):
-        raise PermissionDenied
-    if membership.role == Membership.Role.ADMIN and not is_staff(actor):
+    """Removes a membership (``may_remove_membership``)."""
+    if not may_remove_membership(membership=membership, actor=actor):
         raise PermissionDenied
     membership.delete()

@@ -52,6 +52,12 @@ def organization_detail(request, pk):
     organization = get_visible_or_404(
         Organization.objects.select_related("town").prefetch_related("service_areas"), request.user, pk=pk
     )
+    return _render_organization(request, organization)
+
+
+def _render_organization(request, organization, member_form=None):
+    """The organization page; ``member_form``: a refused "add a member" form, shown again with
+    its errors next to its fields."""
     can_manage = can_manage_organization(request.user, organization.pk)
     show_members = (
         is_staff(request.user) or Membership.objects.visible_to(request.user).filter(organization=organization).exists()
@@ -66,7 +72,9 @@ def organization_detail(request, pk):
     )
     if is_staff(request.user):
         for membership in memberships:
-            membership.role_form = MembershipRoleForm(membership=membership)  # type: ignore[attr-defined]
+            membership.role_form = MembershipRoleForm(membership=membership)
+    if can_manage and member_form is None:
+        member_form = MembershipAddForm(can_add_admin=is_staff(request.user))
     return render(
         request,
         "organizations/organization_detail.html",
@@ -77,7 +85,7 @@ def organization_detail(request, pk):
             "show_members": show_members,
             "can_manage": can_manage,
             "can_add_admin": is_staff(request.user),
-            "member_form": MembershipAddForm(can_add_admin=is_staff(request.user)) if can_manage else None,
+            "member_form": member_form if can_manage else None,
             "panels": panels_for(request, organization),
         },
     )
@@ -172,7 +180,7 @@ def membership_create(request, pk):
                 request=request,
             )
         except ValidationError as exc:
-            error_messages(request, exc)
+            add_service_errors(form, exc)
         else:
             if isinstance(added, Invitation):
                 messages.success(
@@ -180,9 +188,9 @@ def membership_create(request, pk):
                 )
             else:
                 messages.success(request, _("已添加成员 %(email)s。") % {"email": added.user.email})
-    else:
-        form_error_messages(request, form)
-    return redirect("organizations:detail", pk=organization.pk)
+            return redirect("organizations:detail", pk=organization.pk)
+    # Refused: the page again, the errors next to the fields of the form as it was filled.
+    return _render_organization(request, organization, member_form=form)
 
 
 @login_required
@@ -222,15 +230,23 @@ def invitation_answer(request, invitation_pk, answer):
 
 
 @login_required
-@require_POST
 def membership_delete(request, pk, membership_pk):
+    """Removing a member asks first: GET shows whom, in which organization, and what they will
+    no longer see, with the 确认移除 button (a plain page: it works without JavaScript); the
+    POST removes."""
     organization = get_visible_or_404(Organization, request.user, pk=pk)
     membership = get_object_or_404(
-        Membership.objects.visible_to(request.user), pk=membership_pk, organization=organization
+        Membership.objects.visible_to(request.user).select_related("user"), pk=membership_pk, organization=organization
     )
+    if request.method != "POST":
+        if not services.may_remove_membership(membership=membership, actor=request.user):
+            raise PermissionDenied
+        return render(
+            request, "organizations/member_remove.html", {"organization": organization, "membership": membership}
+        )
     membership_remove(membership=membership, actor=request.user)
     messages.success(request, _("已移除成员 %(email)s。") % {"email": membership.user.email})
-    return redirect("organizations:detail", pk=organization.pk)
+    return redirect(reverse("organizations:detail", args=[organization.pk]) + "#members")
 
 
 @staff_required

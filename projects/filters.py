@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from core.filters import PortalFilterSet
 from organizations.models import Organization
 
-from .models import CharityProject
+from .models import CharityProject, ProjectReport
 
 DATE = {"type": "date"}
 
@@ -36,3 +36,21 @@ class ProjectFilter(PortalFilterSet):
         organizations = Organization.objects.visible_to(user)
         self.filters["organization"].queryset = organizations
         self.filters["funder"].queryset = organizations
+
+
+class ReportFilter(PortalFilterSet):
+    """The progress reports a user may see (the home page links here: returned reports with
+    ``status=returned``)."""
+
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=ProjectReport.Status.choices)
+    organization = django_filters.ModelChoiceFilter(
+        label=_("承接组织"), field_name="project__organization", queryset=Organization.objects.none()
+    )
+
+    class Meta:
+        model = ProjectReport
+        fields = ["status", "organization"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["organization"].queryset = Organization.objects.visible_to(user).only("id", "name")

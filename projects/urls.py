@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.project_edit, name="edit"),
     path("<int:pk>/advance/", views.project_advance, name="advance"),
     path("<int:pk>/reports/new/", views.report_create, name="report_create"),
+    path("reports/", views.report_list, name="report_list"),
     path("reports/review/", views.review_queue, name="review_queue"),
     path("reports/missing/", views.missing_reports, name="missing_reports"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),

@@ -10,16 +10,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.decorators import staff_required
+from core.decorators import field_worker_required, staff_required
 from core.feedback import add_service_errors, error_messages, form_error_messages
 from core.files import attachment_response
 from core.filters import filtered
 from core.months import last_month, month_bounds
 from core.pagination import paginate
-from organizations.access import can_act_for, get_visible_or_404, is_staff
+from organizations.access import can_act_for, get_visible_or_404, is_staff, member_org_ids
 
 from . import rules, services, workflow
-from .filters import ProjectFilter
+from .filters import ProjectFilter, ReportFilter
 from .forms import AttachmentForm, ProjectForm, ReportForm, ReviewForm
 from .models import CharityProject, ProjectReport, ReportAttachment
 
@@ -278,13 +278,26 @@ def review_queue(request):
     return render(request, "projects/review_queue.html", {"page": page, "query": query})
 
 
-@staff_required
+@login_required
+def report_list(request):
+    """The progress reports the user may see, filtered by status and organization, the latest
+    period first (a returned report shows the reviewer's comment)."""
+    base = ProjectReport.objects.visible_to(request.user).select_related("project__organization", "reviewer")
+    filterset, queryset = filtered(ReportFilter, request, base, user=request.user)
+    page, query = paginate(request, queryset.order_by("-period_end", "-id"))
+    return render(request, "projects/report_list.html", {"filter": filterset, "page": page, "query": query})
+
+
+@field_worker_required
 def missing_reports(request):
-    """Projects in progress with no submitted or approved report covering last month."""
+    """Projects in progress with no submitted or approved report covering last month: staff
+    every organization's, organization users their own organizations' (not those they fund)."""
     start, end = month_bounds(last_month())
+    base = CharityProject.objects.visible_to(request.user)
+    if not is_staff(request.user):
+        base = base.filter(organization__in=member_org_ids(request.user))
     projects = (
-        CharityProject.objects.visible_to(request.user)
-        .missing_report_for(start, end)
+        base.missing_report_for(start, end)
         .select_related("organization", "funder")
         .annotate(
             draft_count=Count(

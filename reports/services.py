@@ -27,6 +27,7 @@ from organizations.models import Organization, Town
 
 from . import charts
 from .models import MonthlyReport
+from .notifications import notify_report_ready
 from .statistics import FIGURE_KEYS, FIGURE_LABELS, RATE_KEYS, Scope, compute, trend
 
 logger = logging.getLogger(__name__)
@@ -198,6 +199,7 @@ def _store_pdf(report, pdf):
         locked.status, locked.progress, locked.file = MonthlyReport.Status.DONE, 100, relative
         locked.error, locked.built_at = "", timezone.now()
         locked.save()
+        notify_report_ready(locked, scope_for_report(report))
     if old and old != relative:
         (root / old).unlink(missing_ok=True)
     return relative

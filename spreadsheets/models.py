@@ -1,11 +1,18 @@
+import datetime
 from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from organizations.access import AnyUser
+
+
+# A failed import stays on the uploader's home page this many days.
+ATTENTION_DAYS = 7
 
 
 class ImportJobQuerySet(models.QuerySet["ImportJob"]):
@@ -19,6 +26,15 @@ class ImportJobQuerySet(models.QuerySet["ImportJob"]):
         if role == "member":
             return self.filter(user=user)
         return self.none()
+
+    def needing_attention(self, now: "datetime.datetime | None" = None) -> Self:
+        """Jobs waiting for their uploader: previews to confirm or cancel, rejected sheets to fix
+        (both cancelled by the daily purge after a day), and failures of the last week."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(status__in=[ImportJob.Status.PREVIEWED, ImportJob.Status.REJECTED])
+            | Q(status=ImportJob.Status.FAILED, updated_at__gte=now - datetime.timedelta(days=ATTENTION_DAYS))
+        )
 
 
 class ImportJob(models.Model):

@@ -27,6 +27,7 @@ from .exporter import RejectedRowsWriter
 from .files import FileRejected, check_file, read_upload_to, uncompressed_size
 from .importer import PREVIEW_ROWS, import_sheet
 from .models import ImportJob
+from .notifications import notify_job_ended
 from .permissions import can_import
 from .resources import get_resource
 
@@ -166,6 +167,9 @@ def _locked_status(job):
 
 
 def _finish(job, status, summary=None, errors=None):
+    # The uploader is told how a confirmed import ended, and of any failure (a preview's result
+    # shows on the page they are on: no notice for it).
+    announce = job.status == ImportJob.Status.RUNNING or status == ImportJob.Status.FAILED
     job.status = status
     job.processed_rows = job.total_rows
     if summary is not None:
@@ -174,6 +178,8 @@ def _finish(job, status, summary=None, errors=None):
         job.errors = errors
     job.save()
     cache.delete(progress_key(job.pk))
+    if announce:
+        notify_job_ended(job)
 
 
 def can_confirm(job):
@@ -290,6 +296,7 @@ def _fail_retryable(job):
     job.status, job.retryable, job.processed_rows = ImportJob.Status.FAILED, True, 0
     job.save(update_fields=["status", "retryable", "processed_rows", "errors", "updated_at"])
     cache.delete(progress_key(job.pk))
+    notify_job_ended(job)
 
 
 def jobs_sweep_stuck(*, now=None):

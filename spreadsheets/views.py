@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.feedback import add_service_errors
+from core.pagination import paginate
 from organizations.access import get_visible_or_404
 
 from . import policy, services
@@ -43,13 +44,23 @@ def index(request):
         for name, resource in RESOURCES.items()
     ]
     can_upload = any(row["can_import"] for row in rows)
+    recent = ImportJob.objects.visible_to(user).filter(user=user)
+    # ?jobs=attention: every job waiting for its uploader (the home page's count links here).
+    attention = request.GET.get("jobs") == "attention"
+    page = None
+    if attention:
+        page, _query = paginate(request, recent.needing_attention())
+    jobs = page.object_list if page is not None else (recent[:10] if can_upload else [])
     return render(
         request,
         "spreadsheets/index.html",
         {
             "rows": rows,
             "form": UploadForm(user=user) if can_upload else None,
-            "jobs": ImportJob.objects.visible_to(user).filter(user=user)[:10] if can_upload else [],
+            "jobs": jobs,
+            "attention": attention,
+            "page": page,
+            "query": "jobs=attention",
         },
     )
 

@@ -25,7 +25,12 @@ PLAIN_STATIC = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorag
 settings.STORAGES = {**settings.STORAGES, "staticfiles": PLAIN_STATIC}
 
 # The Debian package that brings each program tests run (named in the skip reason).
-PROGRAM_PACKAGES = {"pdftotext": "poppler-utils", "pdffonts": "poppler-utils", "pdftoppm": "poppler-utils"}
+PROGRAM_PACKAGES = {
+    "pdftotext": "poppler-utils",
+    "pdffonts": "poppler-utils",
+    "pdftoppm": "poppler-utils",
+    "java": "openjdk-17-jre-headless",
+}
 
 
 def missing_programs(names):

@@ -74,12 +74,12 @@ RULES = {
         expect=dict(CASE_POST), kwargs=_case, method="post", data=lambda w: {"status": "mediating"}
     ),
     "cases:reopen": Rule(
-        expect={**CASE_POST, "admin_a": 403, "member_a": 403},
+        expect={**CASE_POST, "staff": 200, "admin_a": 403, "member_a": 403},
         kwargs=_case,
         method="post",
         data=lambda w: {"reason": "复查"},
         writes=False,
-        note="the case is still open: staff get a message; tests/cases reopen an ended one",
+        note="the case is still open: staff get the case page again with the reason; tests/cases reopen an ended one",
     ),
     "cases:event_add": Rule(
         expect=dict(CASE_POST),

@@ -5,6 +5,17 @@ from . import ROLES, Rule, login_only
 PUBLIC = dict.fromkeys(ROLES, 200)
 
 
+def build(world):
+    from core.models import Notification
+
+    # A notification of A's member: only she may open it (everyone else: 404).
+    world.set(
+        notification_a=Notification.objects.create(
+            user=world.users["member_a"], kind="report_returned", text="报告被退回", url="/projects/", key="walker:1"
+        )
+    )
+
+
 def _allauth_rules():
     # Login, password reset and the other account pages: public or for any signed-in user; they
     # show no records.  Signed-in users visiting the login page are redirected home (302).
@@ -57,5 +68,15 @@ RULES = {
         writes=False,  # a cookie, not the database
     ),
     "javascript-catalog": Rule(expect=PUBLIC),
+    # Each person's own notifications: the list is everyone's own; another's notification is a 404.
+    "notifications:list": login_only(),
+    "notifications:open": Rule(
+        expect={"anon": 302, "staff": 404, "leader": 404, "admin_a": 404, "member_a": 302, "member_b": 404},
+        kwargs=lambda w: {"pk": w.notification_a.pk},
+    ),
+    "notifications:read_all": Rule(
+        expect={"anon": 302, "staff": 302, "leader": 302, "admin_a": 302, "member_a": 302, "member_b": 302},
+        method="post",
+    ),
     **_allauth_rules(),
 }

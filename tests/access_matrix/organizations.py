@@ -71,8 +71,9 @@ RULES = {
         method="post",
         data=lambda w: {"email": "new.volunteer@example.cn", "full_name": "新志愿者", "role": "member"},
     ),
+    # GET: the confirmation page (whom, and what they will no longer see); POST removes.
     "organizations:member_remove": Rule(
-        expect={"anon": 302, "staff": 405, "leader": 405, "admin_a": 405, "member_a": 405, "member_b": 405},
+        expect={"anon": 302, "staff": 200, "leader": 404, "admin_a": 200, "member_a": 403, "member_b": 404},
         kwargs=lambda w: {"pk": w.org_a.pk, "membership_pk": w.membership_a.pk},
         # A's admin removes a plain member; the member cannot remove anyone (not even themself).
         post_expect={"anon": 302, "staff": 302, "leader": 404, "admin_a": 302, "member_a": 403, "member_b": 404},

@@ -115,7 +115,12 @@ RULES = {
         data=_report_form,
     ),
     "projects:review_queue": staff_only(),
-    "projects:missing_reports": staff_only(),
+    # Staff: every organization's projects; organization users: their own organizations' (B's
+    # member gets an empty list of her own, never A's).
+    "projects:missing_reports": staff_only(admin_a=200, member_a=200, member_b=200),
+    "projects:report_list": Rule(
+        expect={"anon": 302, "staff": 200, "leader": 200, "admin_a": 200, "member_a": 200, "member_b": 200}
+    ),
     "projects:report_detail": Rule(expect=dict(PROJECT_READ), kwargs=lambda w: {"pk": w.report_approved_a.pk}),
     "projects:report_edit": Rule(
         expect=dict(REPORT_WRITE),

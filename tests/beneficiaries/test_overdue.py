@@ -73,7 +73,8 @@ def test_ordered_by_days_overdue_with_counts_by_town(org_a):
     third = key_care(org_a, 2, since=DEC_1)
     rows = Beneficiary.objects.key_care().overdue(D(2026, 2, 1))
     assert [b.pk for b in rows] == [first.pk, third.pk, second.pk]
-    assert rows.counts_by_town() == [{"town": "锦屏街道", "count": 2}, {"town": "溪口镇", "count": 1}]
+    assert [(row["town"], row["count"]) for row in rows.counts_by_town()] == [("锦屏街道", 2), ("溪口镇", 1)]
+    assert [row["town_id"] for row in rows.counts_by_town()] == [town("锦屏街道").pk, town("溪口镇").pk]
     assert rows.count() == 3
 
 

@@ -123,7 +123,8 @@ def test_portal_works_with_redis_down_and_catches_up(
     submitted.refresh_from_db()
     assert submitted.status == ProjectReport.Status.APPROVED
     assert OutboxMessage.objects.filter(status="pending").count() == 3  # the PDF, the import, the email
-    assert Email.objects.get().sent_at is None
+    approval = Email.objects.get()  # the approval's email; the import and the PDF will add theirs
+    assert approval.sent_at is None and approval.key.startswith("notify:projects.report-approved")
 
     # Redis is back: a worker and beat (which relays the outbox every second) take over.
     redis_proxy.set_mode("pass")
@@ -136,7 +137,7 @@ def test_portal_works_with_redis_down_and_catches_up(
     wait_for(lambda: MonthlyReport.objects.get().status == "done", 120, message="PDF built")
     wait_for(lambda: ImportJob.objects.get(pk=job.pk).status == "done", 120, message="import done")
     assert Beneficiary.objects.count() == 1 + ASYNC_ROWS + 5
-    wait_for(lambda: Email.objects.get().sent_at, 60, message="email sent")
+    wait_for(lambda: Email.objects.get(pk=approval.pk).sent_at, 60, message="email sent")
     subject = "进展报告已通过"
     assert emails_sent(mail_dir, subject) == 1
     report = MonthlyReport.objects.get()
@@ -145,7 +146,7 @@ def test_portal_works_with_redis_down_and_catches_up(
 
     # A relay that died after publishing but before marking the message sent publishes it
     # again: the worker delivers nothing more.
-    delivery = OutboxMessage.objects.get(task_name="core.deliver_email")
+    delivery = OutboxMessage.objects.get(task_name="core.deliver_email", args=[approval.pk])
     OutboxMessage.objects.filter(pk=delivery.pk).update(status="pending")
     wait_for(lambda: OutboxMessage.objects.get(pk=delivery.pk).status == "sent", 30, message="relayed again")
     time.sleep(3)  # the duplicate reaches the worker

@@ -190,7 +190,7 @@ def test_a_worker_process_sends_the_invitation_email_once_after_the_commit(
     # The worker delivers it once; a redelivered message sends nothing again.
     from core.models import Email
 
-    email = Email.objects.get(key=f"organizations.invitation:{invitation.pk}")
+    email = Email.objects.get(key=f"notify:organizations.invitation:{invitation.pk}:{member_b.pk}")
     while not Email.objects.filter(pk=email.pk, sent_at__isnull=False).exists():
         assert time.monotonic() < deadline, "the worker did not deliver the invitation email"
         time.sleep(0.3)

@@ -50,7 +50,9 @@ def _queries(client, url):
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("url_name", ["projects:list", "projects:review_queue", "projects:missing_reports"])
+@pytest.mark.parametrize(
+    "url_name", ["projects:list", "projects:review_queue", "projects:missing_reports", "projects:report_list"]
+)
 def test_lists_cost_the_same_queries_for_10_and_100_rows(url_name, staff, client_for):
     funders = [OrganizationFactory(), OrganizationFactory()]
 
