@@ -1,5 +1,8 @@
 """The benchmark database, kept apart from the portal's own: ``bench_lanxin`` on the PostgreSQL
 server of DATABASE_URL, or ``var/bench_lanxin.sqlite3`` when DATABASE_URL is not PostgreSQL.
+``BENCH_DATABASE_NAME=bench_<something>`` names another one (engineers sharing a server each
+keep their own); a benchmark comparing scales keeps each scale in ``<name>_s<scale>``
+(``name_for(scale)``), the default scale 10 in ``<name>`` itself.
 
 ``configure()`` must run before ``django.setup()``; ``ensure_data(scale, seed)`` then gives a
 migrated database holding exactly ``fenghua_portal.datagen.generate(scale, seed)``, reusing it when a
@@ -13,7 +16,11 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-NAME = "bench_lanxin"
+NAME = os.environ.get("BENCH_DATABASE_NAME", "bench_lanxin")
+# The database is dropped and recreated at will: never let the setting name a real one.
+if not NAME.startswith("bench_") or not NAME.replace("_", "").isalnum():
+    raise SystemExit(f"BENCH_DATABASE_NAME must start with bench_ and be letters, digits and _ (got {NAME!r})")
+DEFAULT_SCALE = 10
 SQLITE_PATH = ROOT / "var" / f"{NAME}.sqlite3"
 
 
@@ -87,8 +94,28 @@ def _analyze():
         cursor.execute("ANALYZE")
 
 
-def ensure_data(scale, seed, *, log=print, fresh=False):
-    """A migrated benchmark database holding ``generate(scale, seed)``; returns its summary."""
+def name_for(scale):
+    """The database that holds scale ``scale`` when a benchmark keeps several scales."""
+    return NAME if scale == DEFAULT_SCALE else f"{NAME}_s{scale}"
+
+
+def use(name):
+    """Points the default connection at benchmark database ``name`` (on the same server)."""
+    from django.db import connections
+
+    connection = connections["default"]
+    connections.close_all()
+    if connection.vendor == "postgresql":
+        connection.settings_dict["NAME"] = name
+    else:
+        connection.settings_dict["NAME"] = str(ROOT / "var" / f"{name}.sqlite3")
+
+
+def ensure_data(scale, seed, *, log=print, fresh=False, name=None):
+    """A migrated benchmark database holding ``generate(scale, seed)``; returns its summary.
+    ``name``: another benchmark database than the default one (``name_for(scale)``)."""
+    name = name or NAME
+    use(name)
     from django.core.management import call_command
 
     from fenghua_portal import datagen
@@ -99,12 +126,12 @@ def ensure_data(scale, seed, *, log=print, fresh=False):
         recorded = json.loads(marker.read_text())
         if {k: recorded.get(k) for k in wanted} == wanted:
             call_command("migrate", verbosity=0, interactive=False)
-            log(f"reusing {NAME} (scale {scale}, seed {seed})")
+            log(f"reusing {name} (scale {scale}, seed {seed})")
             return recorded
     marker.unlink(missing_ok=True)
-    log(f"creating {NAME} (scale {scale}, seed {seed}) ...")
+    log(f"creating {name} (scale {scale}, seed {seed}) ...")
     started = time.perf_counter()
-    recreate(NAME)
+    recreate(name)
     call_command("migrate", verbosity=0, interactive=False)
     summary = datagen.generate(scale, seed)
     _analyze()

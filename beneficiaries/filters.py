@@ -4,8 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import PortalFilterSet
 from core.widgets import DateInput
-from organizations.filters import visible_organizations
-from organizations.models import Town
+from organizations.filters import TownFilter, cached_organization_options, visible_organizations
 
 from .models import Beneficiary, BeneficiaryCategory, Visit
 
@@ -14,7 +13,7 @@ class BeneficiaryFilter(PortalFilterSet):
     """Filters that carry no personal data (they appear in the URL).  The free-text search by
     name, pinyin initials, ID-number tail or phone is posted, never put in the URL."""
 
-    town = django_filters.ModelChoiceFilter(label=_("所属镇街"), queryset=Town.objects.all())
+    town = TownFilter(label=_("所属镇街"))
     village = django_filters.CharFilter(label=_("村社区"), lookup_expr="icontains")
     category = django_filters.ModelChoiceFilter(
         label=_("服务对象类别"), queryset=BeneficiaryCategory.objects.all(), field_name="categories"
@@ -27,6 +26,10 @@ class BeneficiaryFilter(PortalFilterSet):
         model = Beneficiary
         fields = ["town", "village", "category", "key_care", "organization", "active"]
 
+    option_cache_keys = cached_organization_options(
+        "organization", towns=["town"], shared={"category": "beneficiary-categories"}
+    )
+
 
 class VisitFilter(PortalFilterSet):
     start = django_filters.DateFilter(
@@ -34,9 +37,7 @@ class VisitFilter(PortalFilterSet):
     )
     end = django_filters.DateFilter(label=_("结束日期"), field_name="visit_date", lookup_expr="lte", widget=DateInput())
     organization = django_filters.ModelChoiceFilter(label=_("走访组织"), queryset=visible_organizations)
-    town = django_filters.ModelChoiceFilter(
-        label=_("所属镇街"), queryset=Town.objects.all(), field_name="beneficiary__town"
-    )
+    town = TownFilter(label=_("所属镇街"), field_name="beneficiary__town")
     mode = django_filters.ChoiceFilter(label=_("走访方式"), choices=Visit.Mode.choices)
     follow_up_needed = django_filters.BooleanFilter(label=_("需要跟进"))
     # "Visits I recorded" (the home page's count of the week links here with mine=true).
@@ -52,14 +53,18 @@ class VisitFilter(PortalFilterSet):
             return queryset.filter(created_by=user)
         return queryset
 
+    option_cache_keys = cached_organization_options("organization", towns=["town"])
+
 
 class OverdueFilter(PortalFilterSet):
     organization = django_filters.ModelChoiceFilter(label=_("负责组织"), queryset=visible_organizations)
-    town = django_filters.ModelChoiceFilter(label=_("所属镇街"), queryset=Town.objects.all())
+    town = TownFilter(label=_("所属镇街"))
 
     class Meta:
         model = Beneficiary
         fields = ["organization", "town"]
+
+    option_cache_keys = cached_organization_options("organization", towns=["town"])
 
 
 class SearchForm(forms.Form):

@@ -12,14 +12,14 @@ from django.views.decorators.http import require_POST
 
 from core.decorators import field_worker_required
 from core.feedback import add_service_errors, error_messages
-from core.filters import filtered
 from core.history import field_label
-from core.pagination import paginate
+from core.lists import posted_search, without_search
+from core.pagination import keyset_paginate, paginate
 from organizations.access import can_act_for, can_see_personal_data, get_visible_or_404, is_staff
 from organizations.audit import events_about
 
-from . import rules, services
-from .filters import BeneficiaryFilter, OverdueFilter, SearchForm, VisitFilter
+from . import lists, rules, services
+from .filters import SearchForm
 from .forms import BeneficiaryForm, DeactivateForm, VisitForm, WithdrawVisitForm
 from .history import history_entries, visit_history_entries
 from .models import Beneficiary, Visit
@@ -36,53 +36,28 @@ from .services import (
 SEARCH_LIMIT = 20
 
 
-def _list_rows(queryset):
-    return queryset.select_related("town", "organization").prefetch_related("categories")
-
-
-SEARCH_SESSION_KEY = "beneficiary_search"
-
-
 @field_worker_required
 def beneficiary_list(request):
-    """The register.  Filters are in the URL; the free-text search is posted so that names,
-    ID-number tails and phones never appear in URLs or logs."""
-    base = Beneficiary.objects.visible_to(request.user)
-    if not request.GET.get("active"):
-        base = base.active()
+    """The register.  Filters and the sort are in the URL; the free-text search is posted so
+    that names, ID-number tails and phones never appear in URLs or logs."""
     if request.method == "POST":
-        # Post/redirect/get: the text is kept in the session and the URL only says "search=1",
-        # so page links keep the search without the text ever being in a URL or a log.
-        search = SearchForm(request.POST)
-        text = search.cleaned_data["q"].strip() if search.is_valid() else ""
-        params = request.GET.copy()
-        params.pop("page", None)
-        params.pop("search", None)
-        if text:
-            request.session[SEARCH_SESSION_KEY] = text
-            params["search"] = "1"
-        else:
-            request.session.pop(SEARCH_SESSION_KEY, None)
-        return redirect(f"{request.path}?{params.urlencode()}" if params else request.path)
-    filterset, queryset = filtered(BeneficiaryFilter, request, base)
-    searched = request.GET.get("search") == "1" and request.session.get(SEARCH_SESSION_KEY, "")
-    if searched:
-        queryset = queryset.search(searched)
-    search = SearchForm(initial={"q": searched or ""})
-    page, query = paginate(request, _list_rows(queryset).order_by("town_id", "village", "name", "id"))
-    without_search = request.GET.copy()
-    without_search.pop("search", None)
-    without_search.pop("page", None)
+        return posted_search(request, lists.BENEFICIARY_SEARCH_KEY, SearchForm)
+    found = lists.beneficiary_query(request)
+    page, query = keyset_paginate(
+        request, found.rows, found.sorting.order, anchors=found.anchors, values=lists.BENEFICIARY_FIELDS
+    )
     return render(
         request,
         "beneficiaries/beneficiary_list.html",
         {
-            "filter": filterset,
-            "search": search,
-            "searched": searched,
+            "filter": found.filterset,
+            "search": SearchForm(initial={"q": found.searched}),
+            "searched": found.searched,
             "page": page,
             "query": query,
-            "clear_search_url": f"{request.path}?{without_search.urlencode()}",
+            "headers": lists.beneficiary_headers(found.sorting),
+            "rows": lists.beneficiary_rows(page),
+            "clear_search_url": without_search(request),
         },
     )
 
@@ -248,11 +223,29 @@ def beneficiary_history(request, pk):
 
 @field_worker_required
 def visit_list(request):
-    base = Visit.objects.visible_to(request.user)
-    filterset, queryset = filtered(VisitFilter, request, base)
-    queryset = queryset.select_related("beneficiary", "beneficiary__town", "organization").prefetch_related("services")
-    page, query = paginate(request, queryset.order_by("-visit_date", "-id"))
-    return render(request, "beneficiaries/visit_list.html", {"filter": filterset, "page": page, "query": query})
+    """Visits, newest first: each person told apart by the masked ID-number tail and village;
+    searchable by name, pinyin initials, ID-number tail or phone (posted, never in the URL);
+    sortable by date and supplies value; paged by keyset (deep pages cost the first's)."""
+    if request.method == "POST":
+        return posted_search(request, lists.VISIT_SEARCH_KEY, SearchForm)
+    found = lists.visit_query(request)
+    page, query = keyset_paginate(
+        request, found.rows, found.sorting.order, anchors=found.anchors, values=lists.VISIT_FIELDS
+    )
+    return render(
+        request,
+        "beneficiaries/visit_list.html",
+        {
+            "filter": found.filterset,
+            "search": SearchForm(initial={"q": found.searched}),
+            "searched": found.searched,
+            "page": page,
+            "query": query,
+            "headers": lists.visit_headers(found.sorting),
+            "rows": lists.visit_rows(page, request.user),
+            "clear_search_url": without_search(request),
+        },
+    )
 
 
 def _visit_or_404(request, pk):
@@ -401,22 +394,24 @@ def visit_create_view(request, pk):
 @field_worker_required
 def overdue_list(request):
     """Key-care beneficiaries behind their cadence: staff the whole district, organization users
-    their own; with days overdue and counts by town."""
+    their own; with days overdue and counts by town.  The overdue rule runs once per request:
+    key-care people are few, so their overdue rows are read once and counted and paged here."""
     today = timezone.localdate()
-    base = Beneficiary.objects.visible_to(request.user)
-    filterset, queryset = filtered(OverdueFilter, request, base)
-    overdue = queryset.overdue(today)
-    by_town = overdue.counts_by_town()
-    page, query = paginate(request, overdue.select_related("town", "organization"))
+    found = lists.overdue_query(request, today)
+    overdue = list(found.rows)
+    by_town = lists.counts_by_town(overdue)
+    page, query = paginate(request, overdue)
     return render(
         request,
         "beneficiaries/overdue_list.html",
         {
-            "filter": filterset,
+            "filter": found.filterset,
             "page": page,
             "query": query,
+            "headers": lists.overdue_headers(found.sorting),
+            "rows": lists.overdue_rows(page),
             "by_town": by_town,
-            "total": sum(row["count"] for row in by_town),
+            "total": len(overdue),
             "today": today,
         },
     )

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import PortalFilterSet
-from organizations.models import Organization
+from organizations.filters import cached_organization_options, visible_organizations
 
 from .models import MediationCase
 
@@ -12,7 +12,7 @@ from .models import MediationCase
 class CaseFilter(PortalFilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=MediationCase.Status.choices)
     category = django_filters.ChoiceFilter(label=_("案件类别"), choices=MediationCase.Category.choices)
-    organization = django_filters.ModelChoiceFilter(label=_("承办组织"), queryset=Organization.objects.none())
+    organization = django_filters.ModelChoiceFilter(label=_("承办组织"), queryset=visible_organizations)
     received_from = django_filters.DateFilter(
         label=_("受理日期从"),
         field_name="received_date",
@@ -39,6 +39,4 @@ class CaseFilter(PortalFilterSet):
             return queryset
         return queryset.open_longer_than(int(value), timezone.localdate())
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["organization"].queryset = Organization.objects.visible_to(user).only("id", "name")
+    option_cache_keys = cached_organization_options("organization")

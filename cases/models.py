@@ -103,7 +103,8 @@ class MediationCase(Versioned):
             ),
         ]
         indexes = [
-            models.Index(fields=["received_date"]),
+            # The case list's order (keyset pages; the number is unique).
+            models.Index(fields=["received_date", "number"], name="case_list_order"),
             models.Index(fields=["closed_date"]),
             models.Index(fields=["organization", "status"]),
         ]

@@ -14,14 +14,12 @@ from django.views.decorators.http import require_POST
 
 from core.feedback import add_service_errors
 from core.files import attachment_response
-from core.filters import filtered
 from core.history import field_label, history_entries
-from core.pagination import paginate
+from core.pagination import keyset_paginate
 from organizations.access import can_act_for, can_see_personal_data, get_visible_or_404, is_leader, is_staff
 from organizations.models import Organization
 
-from . import services, workflow
-from .filters import CaseFilter
+from . import lists, services, workflow
 from .forms import AttachmentForm, CaseCreateForm, CaseEditForm, EventForm, PartyForm, ReopenForm, TransitionForm
 from .models import CaseAttachment, CaseParty, MediationCase
 
@@ -45,12 +43,22 @@ def _case_or_404(request, pk):
 
 @case_pages
 def case_list(request):
-    base = MediationCase.objects.visible_to(request.user).select_related("organization")
-    filterset, queryset = filtered(CaseFilter, request, base, user=request.user)
-    page, query = paginate(request, queryset.order_by("-received_date", "-number"))
+    found = lists.case_query(request)
+    page, query = keyset_paginate(
+        request, found.rows, found.sorting.order, anchors=found.anchors, values=lists.CASE_FIELDS
+    )
     can_create = Organization.objects.recordable_by(request.user).exists()
     return render(
-        request, "cases/case_list.html", {"filter": filterset, "page": page, "query": query, "can_create": can_create}
+        request,
+        "cases/case_list.html",
+        {
+            "filter": found.filterset,
+            "page": page,
+            "query": query,
+            "headers": lists.case_headers(found.sorting),
+            "rows": lists.case_rows(page),
+            "can_create": can_create,
+        },
     )
 
 

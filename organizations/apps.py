@@ -8,3 +8,6 @@ class OrganizationsConfig(AppConfig):
 
     def ready(self):
         from . import rules  # noqa: F401  (registers the rule sets)
+        from .options import connect_signals
+
+        connect_signals()

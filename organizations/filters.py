@@ -5,19 +5,40 @@ from django.utils.translation import gettext_lazy as _
 from core.filters import PortalFilterSet
 from core.widgets import DateInput
 
-from .models import DataAccessEvent, DataAccessSubject, Organization, ServiceArea, Town
+from .models import DataAccessEvent, DataAccessSubject, Organization, ServiceArea
+from .options import organization_options_key, shared_options_key, town_choices
 
 
 def visible_organizations(request):
-    """The organizations a list's "organization" filter offers: those the user may see."""
+    """The organizations a list's "organization" filter offers: those the user may see, by
+    name.  A FilterSet naming its filters in ``option_cache_keys`` with
+    ``organization_options_key`` renders them from the cache (``organizations.options``)."""
     if request is None:
         return Organization.objects.none()
     return Organization.objects.visible_to(request.user).only("id", "name").order_by("name")
 
 
+class TownFilter(django_filters.ChoiceFilter):
+    """A town, among the towns in their order (``options.town_choices``: cached, so checking
+    the chosen town costs no query); filters on ``field_name`` (a town foreign key)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", town_choices)
+        super().__init__(*args, **kwargs)
+
+
+def cached_organization_options(*names, towns=(), shared=None):
+    """``option_cache_keys`` for a FilterSet whose filters ``names`` offer ``visible_organizations``,
+    ``towns`` all towns, and ``shared`` ({filter: cache name}) other options the same for everyone."""
+    keys = dict.fromkeys(names, organization_options_key)
+    keys.update(dict.fromkeys(towns, shared_options_key("towns")))
+    keys.update({name: shared_options_key(label) for name, label in (shared or {}).items()})
+    return keys
+
+
 class OrganizationFilter(PortalFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
-    town = django_filters.ModelChoiceFilter(label=_("所属镇街"), queryset=Town.objects.all())
+    town = TownFilter(label=_("所属镇街"))
     service_area = django_filters.ModelChoiceFilter(
         label=_("服务领域"), queryset=ServiceArea.objects.all(), field_name="service_areas"
     )
@@ -29,6 +50,8 @@ class OrganizationFilter(PortalFilterSet):
     class Meta:
         model = Organization
         fields = ["q", "town", "service_area", "kind", "active"]
+
+    option_cache_keys = cached_organization_options(towns=["town"], shared={"service_area": "service-areas"})
 
     def filter_active(self, queryset, name, value):
         return queryset.filter(active=value == "1")

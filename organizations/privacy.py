@@ -11,6 +11,11 @@ def mask_id_number(value):
     return value[:6] + "*" * (len(value) - 10) + value[-4:]
 
 
+def mask_id_tail(value):
+    """The last four characters only, for telling people apart in lists: ****123X."""
+    return "****" + value[-4:] if value else ""
+
+
 def mask_phone(value):
     """13812345678 -> 138****5678."""
     if not value:

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,13 +11,12 @@ from accounts.models import User
 from accounts.services import user_create
 from core.decorators import staff_required
 from core.feedback import add_service_errors, error_messages, form_error_messages
-from core.filters import filtered
 from core.pagination import paginate
 
-from . import services
+from . import lists, services
 from .access import can_manage_organization, get_visible_or_404, is_staff
 from .audit import subject_labels, subject_types
-from .filters import AccessLogFilter, OrganizationFilter
+from .filters import AccessLogFilter
 from .forms import AccountCreateForm, MembershipAddForm, MembershipRoleForm, OrganizationForm
 from .models import DataAccessEvent, DataAccessSubject, Invitation, Membership, Organization
 from .panels import panels_for
@@ -32,18 +31,19 @@ from .services import (
 
 @login_required
 def organization_list(request):
-    base = (
-        Organization.objects.visible_to(request.user)
-        .select_related("town")
-        .prefetch_related("service_areas")
-        .annotate(member_count=Count("memberships", distinct=True))
-    )
-    filterset, queryset = filtered(OrganizationFilter, request, base)
-    page, query = paginate(request, queryset.order_by("town__order", "name"))
+    found = lists.organization_query(request)
+    page, query = paginate(request, lists.organization_values(found.rows, found.sorting))
     return render(
         request,
         "organizations/organization_list.html",
-        {"filter": filterset, "page": page, "query": query, "can_create": is_staff(request.user)},
+        {
+            "filter": found.filterset,
+            "page": page,
+            "query": query,
+            "headers": lists.organization_headers(found.sorting),
+            "rows": lists.organization_rows(page),
+            "can_create": is_staff(request.user),
+        },
     )
 
 

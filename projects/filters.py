@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import PortalFilterSet
+from organizations.filters import cached_organization_options, visible_organizations
 from organizations.models import Organization
 
 from .models import CharityProject, ProjectReport
@@ -13,12 +14,8 @@ DATE = {"type": "date"}
 class ProjectFilter(PortalFilterSet):
     q = django_filters.CharFilter(label=_("项目名称"), field_name="name", lookup_expr="icontains")
     status = django_filters.ChoiceFilter(label=_("状态"), choices=CharityProject.Status.choices)
-    organization = django_filters.ModelChoiceFilter(
-        label=_("承接组织"), queryset=Organization.objects.only("id", "name").order_by("name")
-    )
-    funder = django_filters.ModelChoiceFilter(
-        label=_("资助方"), queryset=Organization.objects.only("id", "name").order_by("name")
-    )
+    organization = django_filters.ModelChoiceFilter(label=_("承接组织"), queryset=visible_organizations)
+    funder = django_filters.ModelChoiceFilter(label=_("资助方"), queryset=visible_organizations)
     funding_source = django_filters.ChoiceFilter(label=_("资金来源"), choices=CharityProject.FundingSource.choices)
     active_from = django_filters.DateFilter(
         label=_("执行期间从"), field_name="end_date", lookup_expr="gte", widget=forms.DateInput(attrs=DATE)
@@ -31,11 +28,7 @@ class ProjectFilter(PortalFilterSet):
         model = CharityProject
         fields = ["q", "status", "organization", "funder", "funding_source", "active_from", "active_to"]
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        organizations = Organization.objects.visible_to(user)
-        self.filters["organization"].queryset = organizations
-        self.filters["funder"].queryset = organizations
+    option_cache_keys = cached_organization_options("organization", "funder")
 
 
 class ReportFilter(PortalFilterSet):

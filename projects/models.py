@@ -101,7 +101,14 @@ class CharityProject(Versioned):
             models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="project_period_ordered"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="project_amount_not_negative"),
         ]
-        indexes = [models.Index(fields=["start_date", "end_date"]), models.Index(fields=["status"])]
+        indexes = [
+            models.Index(fields=["start_date", "end_date"]),
+            models.Index(fields=["status"]),
+            # The project list's orders (keyset pages), each with its tiebreaker.
+            models.Index(fields=["-start_date", "name", "id"], name="project_list_order"),
+            models.Index(fields=["name", "id"], name="project_name_order"),
+            models.Index(fields=["amount", "id"], name="project_amount_order"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -15,11 +15,11 @@ from core.feedback import add_service_errors, error_messages, form_error_message
 from core.files import attachment_response
 from core.filters import filtered
 from core.months import last_month, month_bounds
-from core.pagination import paginate
+from core.pagination import keyset_paginate, paginate
 from organizations.access import can_act_for, get_visible_or_404, is_staff, member_org_ids
 
-from . import rules, services, workflow
-from .filters import ProjectFilter, ReportFilter
+from . import lists, rules, services, workflow
+from .filters import ReportFilter
 from .forms import AttachmentForm, ProjectForm, ReportForm, ReviewForm
 from .models import CharityProject, ProjectReport, ReportAttachment
 
@@ -34,14 +34,23 @@ def _report_or_404(request, pk):
 
 @login_required
 def project_list(request):
-    base = CharityProject.objects.visible_to(request.user).select_related("organization", "funder")
-    filterset, queryset = filtered(ProjectFilter, request, base, user=request.user)
-    totals = queryset.aggregate(n=Count("id"), amount=Sum("amount"))
-    page, query = paginate(request, queryset.order_by("-start_date", "name", "id"))
+    found = lists.project_query(request)
+    totals = found.rows.aggregate(n=Count("id"), amount=Sum("amount"))
+    page, query = keyset_paginate(
+        request, found.rows, found.sorting.order, anchors=found.anchors, values=lists.PROJECT_FIELDS
+    )
     return render(
         request,
         "projects/project_list.html",
-        {"filter": filterset, "page": page, "query": query, "totals": totals, "can_create": is_staff(request.user)},
+        {
+            "filter": found.filterset,
+            "page": page,
+            "query": query,
+            "headers": lists.project_headers(found.sorting),
+            "rows": lists.project_rows(page),
+            "totals": totals,
+            "can_create": is_staff(request.user),
+        },
     )
 
 

@@ -31,6 +31,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.access import admin_org_ids, role_of
+from organizations.models import Organization
+from organizations.options import forget_organization_options
 
 from .files import FileRejected, open_sheet
 from .resources.base import text_of
@@ -280,6 +282,9 @@ def _import(resource, sheet, user, dry_run, options):
         result.errors.append([0, "", _("保存时被数据库拒绝，全部未导入：%(error)s") % {"error": exc}])
     else:
         result.saved = True
+        if resource.model is Organization:
+            # Written in bulk, without signals: the cached organization options go stale here.
+            forget_organization_options()
     return result
 
 

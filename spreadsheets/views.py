@@ -14,7 +14,7 @@ from core.feedback import add_service_errors
 from core.pagination import paginate
 from organizations.access import get_visible_or_404
 
-from . import policy, services
+from . import lists, policy, services
 from .exporter import XLSX_TYPE, csv_stream, xlsx_file
 from .files import FileRejected
 from .forms import FullExportForm, UploadForm, exportable_organizations
@@ -90,10 +90,23 @@ def _limited(queryset, organization):
     return queryset.filter(**{queryset.scope_path: organization.pk}), {"organization": organization.name}
 
 
+def _rows(request, resource, organization):
+    """The rows to export and how they were narrowed: a list page's rows (``?filters=`` holds
+    its query string: "export this list"), else the type's rows, of one organization if given."""
+    if "filters" in request.GET:
+        queryset, filters = lists.list_rows(request, resource, request.GET["filters"])
+        if organization is not None:
+            queryset, more = _limited(queryset, organization)
+            filters.update(more)
+        return queryset, filters
+    return _limited(resource.export_queryset(request.user), organization)
+
+
 @login_required
 def export(request, resource, fmt):
     """The masked export (every role that may export the type), optionally of one
-    organization (``?organization=<id>``); recorded without per-person entries."""
+    organization (``?organization=<id>``) or of a list page as shown (``?filters=``);
+    recorded without per-person entries."""
     resource = get_resource_or_404(resource)
     if fmt not in ("xlsx", "csv"):
         raise Http404
@@ -104,7 +117,7 @@ def export(request, resource, fmt):
         organization = get_visible_or_404(
             exportable_organizations(request.user, full=False), request.user, pk=request.GET["organization"]
         )
-    queryset, filters = _limited(resource.export_queryset(request.user), organization)
+    queryset, filters = _rows(request, resource, organization)
     rows = policy.export_file_rows(
         resource, queryset, request.user, mode=policy.Mode.MASKED, filters=filters, organization=organization
     )
@@ -114,7 +127,8 @@ def export(request, resource, fmt):
 @login_required
 def export_full(request, resource):
     """The full (unmasked) export: staff, and organization admins for their own organizations'
-    people; a purpose is required; the export and every exported person are recorded."""
+    people; a purpose is required; the export and every exported person are recorded.  With
+    ``?filters=`` it exports a list page's rows as shown (and no more than the user manages)."""
     resource = get_resource_or_404(resource)
     if not policy.has_personal_data(resource.name):
         raise Http404  # nothing is masked in this type: the ordinary export is complete
@@ -123,7 +137,7 @@ def export_full(request, resource):
     form = FullExportForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         organization = form.cleaned_data["organization"]
-        queryset, filters = _limited(resource.export_queryset(request.user), organization)
+        queryset, filters = _rows(request, resource, organization)
         try:
             rows = policy.export_file_rows(
                 resource,
@@ -139,7 +153,9 @@ def export_full(request, resource):
         else:
             return _file_response(resource, rows, form.cleaned_data["fmt"], suffix=_("（完整）"))
     return render(
-        request, "spreadsheets/export_full.html", {"form": form, "label": resource.label, "name": resource.name}
+        request,
+        "spreadsheets/export_full.html",
+        {"form": form, "label": resource.label, "name": resource.name, "of_list": "filters" in request.GET},
     )
 
 

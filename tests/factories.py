@@ -85,6 +85,12 @@ def _category(code):
     return BeneficiaryCategory.objects.get(code=code)
 
 
+def _initials(name):
+    from beneficiaries.services import name_initials
+
+    return name_initials(name)
+
+
 class BeneficiaryFactory(DjangoModelFactory):
     class Meta:
         model = "beneficiaries.Beneficiary"
@@ -93,6 +99,8 @@ class BeneficiaryFactory(DjangoModelFactory):
         birth = datetime.date(1958, 6, 15)
 
     name = factory.Sequence(lambda n: "王" + "秀英桂英美华玉兰凤英"[n % 10] + "芳"[: n % 2])
+    # As the services derive them, so that a search by initials finds factory-made people.
+    name_initials = factory.LazyAttribute(lambda o: _initials(o.name))
     gender = "F"
     id_number = factory.LazyAttribute(lambda o: make_id_number(birth=o.birth, gender=o.gender))
     birth_date = factory.LazyAttribute(lambda o: o.birth)

@@ -61,7 +61,12 @@ class TrainingSession(Versioned):
             models.UniqueConstraint(fields=["title", "date", "organization"], name="training_session_unique"),
             models.CheckConstraint(condition=Q(hours__gte=0), name="training_hours_not_negative"),
         ]
-        indexes = [models.Index(fields=["date"]), models.Index(fields=["organization", "date"])]
+        indexes = [
+            # The session list's orders (keyset pages), each with its tiebreaker.
+            models.Index(fields=["date", "id"], name="session_list_order"),
+            models.Index(fields=["organization", "date", "id"], name="session_org_list_order"),
+            models.Index(fields=["title", "id"], name="session_title_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title}（{self.date}）"

@@ -9,26 +9,33 @@ from django.views.decorators.http import require_POST
 
 from core.decorators import field_worker_required
 from core.feedback import add_service_errors
-from core.filters import filtered
-from core.pagination import paginate
+from core.pagination import keyset_paginate
 from organizations.access import can_act_for, get_visible_or_404
 
-from . import services
-from .filters import TrainingSessionFilter
+from . import lists, services
 from .forms import AttendanceForm, TrainingSessionForm
 from .models import Attendance, TrainingSession
 
 
 @field_worker_required
 def session_list(request):
-    base = TrainingSession.objects.visible_to(request.user)
-    filterset, queryset = filtered(TrainingSessionFilter, request, base)
-    figures = Attendance.objects.filter(session__in=queryset.values("pk")).figures()
-    figures["sessions"] = queryset.count()
-    rows = queryset.select_related("organization", "town").with_figures().order_by("-date", "-id")
-    page, query = paginate(request, rows)
+    found = lists.session_query(request)
+    figures = Attendance.objects.filter(session__in=found.rows.values("pk")).figures()
+    figures["sessions"] = found.rows.count()
+    page, query = keyset_paginate(
+        request, found.rows, found.sorting.order, anchors=found.anchors, values=lists.SESSION_FIELDS
+    )
     return render(
-        request, "training/session_list.html", {"filter": filterset, "page": page, "query": query, "figures": figures}
+        request,
+        "training/session_list.html",
+        {
+            "filter": found.filterset,
+            "page": page,
+            "query": query,
+            "headers": lists.session_headers(found.sorting),
+            "rows": lists.session_rows(page),
+            "figures": figures,
+        },
     )
 
 

@@ -11,9 +11,4 @@ register.filter("mask_id", privacy.mask_id_number)
 register.filter("mask_phone", privacy.mask_phone)
 register.filter("mask_address", privacy.mask_address)
 register.filter("mask_name", privacy.mask_name)
-
-
-@register.filter
-def id_tail(value):
-    """The last four characters only, for pick lists: ****123X."""
-    return "****" + value[-4:] if value else ""
+register.filter("id_tail", privacy.mask_id_tail)

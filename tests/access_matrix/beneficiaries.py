@@ -108,7 +108,12 @@ RULES = {
         kwargs=_beneficiary,
     ),
     "beneficiaries:overdue": login_only(leader=403),
-    "beneficiaries:visit_list": login_only(leader=403),
+    "beneficiaries:visit_list": Rule(
+        expect={"anon": 302, "staff": 200, "leader": 403, "admin_a": 200, "member_a": 200, "member_b": 200},
+        post_expect=SEARCH,
+        data=lambda w: {"q": "王"},
+        writes=False,
+    ),
     "beneficiaries:visit_create": Rule(
         expect={"anon": 302, "staff": 200, "leader": 403, "admin_a": 200, "member_a": 200, "member_b": 200},
         post_expect={"anon": 302, "staff": 200, "leader": 403, "admin_a": 200, "member_a": 200, "member_b": 200},

@@ -14,6 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def queries_for(client, url, method="get", data=None):
+    # Measured in the steady state: the filter's organization options are cached by the first
+    # request (organizations.options), which is not what this test compares.
+    getattr(client, method)(url, data or {})
     with CaptureQueriesContext(connection) as ctx:
         response = getattr(client, method)(url, data or {})
     assert response.status_code == 200

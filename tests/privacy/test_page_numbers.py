@@ -1,5 +1,6 @@
-"""Any page number, however large, small, negative or malformed, answers a page or 404, never
-500, on every list; past 1,000 rows (the capped count) as well."""
+"""Any page number or cursor, however large, small, negative or malformed, answers a page or
+404, never 500, on every list; past 1,000 rows (the capped count) as well.  Long lists page by
+cursor (``?after=<id>``, core.pagination): a page number alone no longer skips rows."""
 
 import datetime
 
@@ -14,6 +15,7 @@ from tests.factories import BeneficiaryFactory
 pytestmark = pytest.mark.django_db
 
 NUMBERS = ["9223372036854775807", "9223372036854775808", "99999999999999999999999", "-1", "0", "abc", "1e3", "", " 2 "]
+CURSORS = [*NUMBERS, "١٢", "1 OR 1=1", "%00", "1.5", "0x10", "+5", "5\n"]
 
 
 @pytest.fixture
@@ -39,15 +41,29 @@ def test_page_numbers_on_a_list_past_the_capped_count(number, staff, client_for,
         assert "1000+" in response.content.decode()
 
 
+@pytest.mark.parametrize("name", ["after", "before"])
+@pytest.mark.parametrize("cursor", CURSORS)
+def test_any_cursor_answers_a_page_or_404(name, cursor, staff, client_for, many_visits):
+    response = client_for(staff).get(reverse("beneficiaries:visit_list"), {name: cursor, "page": cursor})
+    assert response.status_code in (200, 404), cursor
+    if response.status_code == 200:
+        assert "1000+" in response.content.decode()
+
+
 def test_pages_of_a_capped_list(staff, client_for, many_visits):
     client = client_for(staff)
     url = reverse("beneficiaries:visit_list")
     first = client.get(url, {"page": "-5"})
     assert first.status_code == 200 and first.context["page"].number == 1
-    last = client.get(url, {"page": "21", "per_page": "50"})  # rows 1,001: the 21st page of 50 has one
-    assert last.status_code == 200 and len(last.context["page"]) == 1 and not last.context["page"].has_next()
-    assert client.get(url, {"page": "22", "per_page": "50"}).status_code == 404
-    assert client.get(url, {"page": "9223372036854775807"}).status_code == 404
+    page = client.get(url, {"per_page": "50"}).context["page"]
+    for number in range(2, 22):  # rows 1,001: the 21st page of 50 has one
+        page = client.get(url + page.next_link).context["page"]
+        assert page.number == number
+    assert len(page) == 1 and not page.has_next() and page.next_link == ""
+    # After the last row: an empty page that links back to the first, never an error.
+    past = client.get(url, {"after": page.object_list[0]["id"], "per_page": "50"})
+    assert past.status_code == 200 and len(past.context["page"]) == 0 and past.context["page"].first_link
+    assert client.get(url, {"after": "9223372036854775807"}).status_code == 404
 
 
 def test_a_counted_list_goes_to_its_last_page(staff, client_for, org_a):
