@@ -10,9 +10,9 @@ from django.db import connection
 
 logger = logging.getLogger(__name__)
 
-HEALTH_DEADLINE = (
-    1.2  # seconds for all checks together (the answer, with the request around it, within 2 s on a loaded machine)
-)
+# Seconds for all checks together: the answer, with the request around it, within 2 s on a
+# loaded machine.
+HEALTH_DEADLINE = 1.2
 _pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="healthz")
 
 
