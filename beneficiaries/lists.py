@@ -13,6 +13,7 @@ from core.lists import (
     ListQuery,
     Sort,
     Sorting,
+    action_header,
     choice_names,
     names_by_owner,
     plain_header,
@@ -320,7 +321,7 @@ def overdue_headers(sorting):
         plain_header(labels["cadence"], "num"),
         sorting.header("last", labels["last"]),
         sorting.header("days", labels["days"], "num"),
-        plain_header(""),
+        action_header(_("操作")),
     ]
 
 

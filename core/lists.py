@@ -125,6 +125,11 @@ def plain_header(label: str, css: str = "") -> SafeString:
     return format_html('<th{} scope="col">{}</th>', klass, label)
 
 
+def action_header(label: str) -> SafeString:
+    """The header of a column of links (操作): its text is read by screen readers only."""
+    return format_html('<th scope="col"><span class="visually-hidden">{}</span></th>', label)
+
+
 class Labels(dict[str, str]):
     """Column labels translated once per page: ``Labels(date=_("走访日期"), ...)`` (lazy
     strings in, plain strings out), each also escaped for ``data-label`` attributes."""

@@ -94,7 +94,8 @@ def test_pool_process_killed_mid_task_the_work_is_done_anyway(
         job = wait_for(lambda: ImportJob.objects.filter(pk=pk, status__in=["done", "failed"]).first(), 120)
         assert (job.status, job.attempts) == ("done", 2), job.errors
         assert Beneficiary.objects.filter(organization=org_a).count() == ROWS  # every row, once
-        assert not job_path(job).exists()  # the upload is removed once imported
+        # The upload is removed once imported (right after the status is committed).
+        wait_for(lambda: not job_path(job).exists(), 10, message="upload removed")
 
 
 @pytest.mark.parametrize("kind", ["report", "import"])
