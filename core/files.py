@@ -1,8 +1,10 @@
 """Private attachments: checked by content, stored under an unguessable name, served only by
 access-checked views.
 
-Shared by the apps that attach files (project reports, cases).  Only PDF, JPEG and PNG are accepted, recognised by their first bytes (a renamed
-program is refused whatever its name says), at most 10 MB."""
+Shared by the apps that attach files (project reports, cases).  Only PDF, JPEG and PNG are
+accepted, recognised by their first bytes (a renamed program is refused whatever its name says),
+at most 10 MB.  The files live in ``PrivateStorage`` (a ``FileSystemStorage`` with no URL) and
+models name them through ``FileField(storage=private_storage)``."""
 
 from __future__ import annotations
 
@@ -12,8 +14,10 @@ from pathlib import Path
 from typing import Protocol
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -27,10 +31,41 @@ SIGNATURES: list[tuple[bytes, str, str, set[str]]] = [
 ]
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files no URL serves (attachments, uploads, PDFs): under the folder a setting names (read
+    when used, so tests may point it elsewhere), reached only through access-checked views."""
+
+    def __init__(self, setting: str = "PRIVATE_STORAGE_ROOT") -> None:
+        self.setting = setting
+        super().__init__()
+
+    @property  # FileSystemStorage's is a cached_property
+    def base_location(self) -> str:
+        return str(getattr(settings, self.setting))
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("private files have no URL: serve them through an access-checked view")
+
+    def deconstruct(self) -> tuple[str, tuple[str], dict[str, str]]:
+        return ("core.files.PrivateStorage", (self.setting,), {})
+
+
+_private_storage = PrivateStorage()
+
+
+def private_storage() -> PrivateStorage:
+    """The storage of private files (a callable, so migrations do not freeze its folder)."""
+    return _private_storage
+
+
 class StoredAttachment(Protocol):
     """An attachment row (ReportAttachment, CaseAttachment)."""
 
-    file: str
+    file: FieldFile
     original_name: str
     content_type: str
 
@@ -61,13 +96,7 @@ def store_attachment(upload: UploadedFile[bytes], folder: str) -> tuple[str, str
     """Checks and writes an upload under PRIVATE_STORAGE_ROOT/folder with a random name.
     Returns (relative_path, content_type)."""
     content_type, extension = check_attachment(upload)
-    root = Path(settings.PRIVATE_STORAGE_ROOT)
-    relative = f"{folder}/{secrets.token_urlsafe(24)}{extension}"
-    target = root / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "xb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
+    relative = _private_storage.save(f"{folder}/{secrets.token_urlsafe(24)}{extension}", upload)
     return relative, content_type
 
 
@@ -80,17 +109,16 @@ def delete_attachment_file(relative: str) -> None:
 
 
 def _resolve(relative: str) -> Path:
-    root = Path(settings.PRIVATE_STORAGE_ROOT).resolve()
-    path = (root / relative).resolve()
-    if root not in path.parents:
-        raise Http404
-    return path
+    try:
+        return Path(_private_storage.path(relative))
+    except SuspiciousFileOperation:
+        raise Http404 from None
 
 
 def attachment_response(attachment: StoredAttachment) -> FileResponse:
     """A download of an attachment row (``file``, ``original_name``, ``content_type``) that the
     caller has already fetched through ``visible_to``."""
-    path = _resolve(attachment.file)
+    path = _resolve(attachment.file.name or "")
     if not path.is_file():
         raise Http404
     response = FileResponse(

@@ -8,6 +8,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.files import private_storage
 from core.versioning import Versioned
 from organizations.access import AnyUser, Role, ScopedQuerySet, is_leader, member_org_ids, role_of
 from organizations.models import Organization
@@ -208,7 +209,7 @@ class ReportAttachmentQuerySet(ScopedQuerySet["ReportAttachment"]):
 
 class ReportAttachment(models.Model):
     report = models.ForeignKey(ProjectReport, on_delete=models.CASCADE, related_name="attachments")
-    file = models.CharField(_("存储路径"), max_length=200)  # relative to PRIVATE_STORAGE_ROOT
+    file = models.FileField(_("存储路径"), max_length=200, storage=private_storage)
     original_name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(_("类型"), max_length=100)
     size = models.PositiveIntegerField(_("大小"))

@@ -169,9 +169,9 @@ def test_pdf_and_images_are_accepted_and_downloaded_privately(
     assert "附件已上传" in response.content.decode()
     attachment = CaseAttachment.objects.get()
     assert attachment.content_type == content_type
-    stored = settings.PRIVATE_STORAGE_ROOT / attachment.file
+    stored = settings.PRIVATE_STORAGE_ROOT / attachment.file.name
     assert stored.read_bytes() == content
-    assert name.split(".")[0] not in attachment.file  # an unguessable name, not the user's
+    assert name.split(".")[0] not in attachment.file.name  # an unguessable name, not the user's
     download = client.get(reverse("cases:attachment_download", args=[case_a.pk, attachment.pk]))
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == content
