@@ -100,21 +100,37 @@ class BeneficiaryResource(ModelSheetResource):
         ),
         # Consent (PIPL), as on the page: required for a new person; a child under 14 also
         # needs the guardian's name and the day the guardian consented.
-        Column("同意日期", "consent_date", DateWidget(), aliases=("consent_date", "consent date"), example=sample_date),
+        Column(
+            "同意日期",
+            "consent_date",
+            DateWidget(),
+            aliases=("consent_date", "consent date"),
+            example=sample_date,
+            help_text=_l("本人（或监护人）同意登记个人信息的日期；新登记的服务对象必填。"),
+        ),
         Column(
             "同意方式",
             "consent_method",
             ChoiceWidget(Beneficiary.ConsentMethod),
             aliases=("consent_method", "consent method"),
             example="书面签字",
+            help_text=_l("书面签字、口头同意或线上确认；新登记的服务对象必填。"),
         ),
-        Column("监护人姓名", "guardian_name", TextWidget(50), aliases=("guardian_name", "guardian"), example=""),
+        Column(
+            "监护人姓名",
+            "guardian_name",
+            TextWidget(50),
+            aliases=("guardian_name", "guardian"),
+            example="",
+            help_text=_l("未满14周岁的服务对象必填。"),
+        ),
         Column(
             "监护人同意日期",
             "guardian_consent_date",
             DateWidget(),
             aliases=("guardian_consent_date", "guardian consent date"),
             example="",
+            help_text=_l("未满14周岁的服务对象必填：监护人同意的日期。"),
         ),
     )
 
