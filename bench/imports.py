@@ -45,6 +45,8 @@ B_HEADERS = [
     "重点关爱",
     "每月走访次数",
     "负责组织",
+    "同意日期",
+    "同意方式",
 ]
 V_HEADERS = ["身份证号", "走访日期", "走访组织", "走访方式", "服务内容", "物资价值", "走访人", "备注"]
 CATEGORIES = ["", "", "老妇女主任", "困难女性、独抚女性", "高龄老人"]
@@ -103,6 +105,8 @@ def beneficiary_rows(count, organizations, towns, seed):
             "是" if key_care else "否",
             2 if key_care else "",
             organizations[rng.randrange(len(organizations))],
+            datetime.date(2021, 1, 5),  # consent (required for a new person, as on the page)
+            "书面签字",
         ]
 
 
@@ -219,6 +223,8 @@ def baseline_beneficiaries(path):
                 key_care=row[8] == "是",
                 visit_cadence=row[9] or 0,
                 organization_id=orgs[row[10]],
+                consent_date=row[11],
+                consent_method="written",
             )
         )
         cats.append([labels_to_id[label] for label in (row[7] or "").split("、") if label])

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core.files import delete_attachment_file, store_attachment
 from core.rules import as_values, checked_update, raise_errors, require_permission, save_values
 from core.versioning import UNCHANGED, given
-from organizations.access import can_act_for, can_see_personal_data, is_staff
+from organizations.access import Actor, can_act_for, can_see_personal_data, is_staff
 from organizations.audit import Action, Subject, record_access
 from organizations.privacy import mask_phone
 from organizations.validators import clean_phone, normalize_id_number
@@ -26,8 +26,12 @@ PARTY_REVEALABLE = {"phone": mask_phone}
 
 
 def _require_worker(user, case):
-    """Staff and members of the handling organization record and change a case."""
-    if not can_act_for(user, case.organization_id):
+    """Staff and members of the handling organization record and change a case (``user``: a
+    user, or an Actor: an import's)."""
+    allowed = (
+        user.acts_for(case.organization_id) if isinstance(user, Actor) else can_act_for(user, case.organization_id)
+    )
+    if not allowed:
         raise PermissionDenied
 
 
@@ -143,6 +147,7 @@ def case_transition(*, case, to_status, actor, closed_date=None, outcome="", not
     needs a reason and keeps the date it ended when one is given.  Writes a 状态变更 timeline entry and bumps the version, so that an edit
     form opened before the change is refused."""
     _require_worker(actor, case)
+    actor = actor.user if isinstance(actor, Actor) else actor  # the author of the entry
     locked = _lock(case)
     outcome = (outcome or "").strip()
     note = (note or "").strip()

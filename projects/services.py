@@ -122,12 +122,15 @@ def project_transition(*, project, actor, to_status):
     if error:
         raise ValidationError({"status": error})
     bump(locked)
-    return save_values(locked, {"status": to_status}, actor=actor)
+    # ``actor``: a user, or an Actor (an import's; the shell's has no user).
+    user = actor.user if isinstance(actor, Actor) else actor
+    return save_values(locked, {"status": to_status}, actor=user)
 
 
 def _require_workflow_actor(actor, project):
     """Staff and the undertaking organization's admins may take steps (which ones: the table)."""
-    if not (is_staff(actor) or Actor.of(actor).is_admin_of(project.organization_id)):
+    actor = Actor.of(actor)
+    if not (actor.is_staff or actor.is_admin_of(project.organization_id)):
         raise PermissionDenied
 
 

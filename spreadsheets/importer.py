@@ -26,16 +26,17 @@ re-importing a sheet never reverts what the pages changed since."""
 from array import array
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organizations.access import admin_org_ids, role_of
+from organizations.access import Actor
 from organizations.models import Organization
 from organizations.options import forget_organization_options
 
 from .files import FileRejected, open_sheet
-from .resources.base import text_of
+from .resources.base import NOT_FOUND, text_of
 
 CHUNK_SIZE = 1000
 MAX_STORED_ERRORS = 2000
@@ -130,13 +131,12 @@ class ImportContext:
         self.user = user
         self.today = timezone.localdate()
         self.now = timezone.now()
-        # None: any organization (staff, or the shell command); else the ids the user administers.
-        if user is None or role_of(user) == "staff":
-            self.scope_org_ids = None
-        elif role_of(user) == "member":
-            self.scope_org_ids = set(admin_org_ids(user).values_list("organization_id", flat=True))
-        else:
-            self.scope_org_ids = set()
+        # Who writes, loaded once for every row's rule calls: the user's role and organizations,
+        # or the shell's staff rights (``Actor.system()``) when there is no user.
+        self.actor = Actor.of(user) if user is not None else Actor.system()
+        # Audit entries of rows that named a record the user may not see; written after the
+        # import's transaction (which a rejected row rolls back): see ``write_audit``.
+        self.audit = []
         self.towns = dict(Town.objects.values_list("name", "id"))
         self.orgs_by_name = {}
         self.orgs_by_code = {}
@@ -172,9 +172,9 @@ class ImportContext:
         except KeyError:
             raise RowError(header, _("未找到镇街“%(name)s”。") % {"name": name}) from None
 
-    def organization_id(self, name, header, *, scoped=True):
-        """The id of the organization named (by name or credit code); with ``scoped`` the
-        user must administer it."""
+    def organization_id(self, name, header):
+        """The id of the organization named (by name or credit code).  Whether the user may
+        write for it is the rules' answer (``permission``), not this lookup's."""
         from .resources.base import RowError
 
         if not name:
@@ -182,12 +182,23 @@ class ImportContext:
         pk = self.orgs_by_name.get(name) or self.orgs_by_code.get(name.upper())
         if pk is None:
             raise RowError(header, _("未找到组织“%(name)s”。") % {"name": name})
-        if scoped and not self.may_write_for(pk):
-            raise RowError(header, _("只能导入本组织的数据，不能导入“%(name)s”的数据。") % {"name": name})
         return pk
 
-    def may_write_for(self, organization_id):
-        return self.scope_org_ids is None or organization_id in self.scope_org_ids
+    def hidden(self, organization_id):
+        """Whether a record of this organization is out of the user's sight (a row naming it
+        gets the message of a record that does not exist, and the attempt is recorded)."""
+        return not self.actor.acts_for(organization_id)
+
+    def write_audit(self):
+        """The recorded attempts (see ``resources.base.ModelSheetResource.hidden_errors``)."""
+        from organizations.audit import record_access
+
+        if self.actor.user is None:
+            self.audit = []
+            return
+        for entry in self.audit:
+            record_access(actor=self.actor.user, **entry)
+        self.audit = []
 
 
 def match_headers(resource, headers):
@@ -267,7 +278,10 @@ def _import(resource, sheet, user, dry_run, options):
         "rejections": [],
     }
     if dry_run:
-        _run(resource, sheet, mapping, ctx, result, state, options)
+        try:
+            _run(resource, sheet, mapping, ctx, result, state, options)
+        finally:
+            ctx.write_audit()
         return result
     try:
         with transaction.atomic():
@@ -285,6 +299,8 @@ def _import(resource, sheet, user, dry_run, options):
         if resource.model is Organization:
             # Written in bulk, without signals: the cached organization options go stale here.
             forget_organization_options()
+    finally:
+        ctx.write_audit()  # after the rollback: the attempts stay recorded
     return result
 
 
@@ -394,9 +410,20 @@ def _handle_chunk(resource, chunk, mapping, ctx, result, state):
         return
     existing = resource.fetch_existing([item[2] for item in pending], ctx)
     related = resource.related_sets(list(existing.values())) if existing else {}
-    new, changed, related_writes = [], [], []
+    new, changed, related_writes, steps = [], [], [], []
     for number, row, key, attrs in pending:
         instance = existing.get(key)
+        # A record the user may not see is answered like one that does not exist.
+        errors = resource.hidden_errors(attrs, ctx, instance) if instance is not None else []
+        if errors:
+            _reject(result, state, number, row, errors)
+            continue
+        if instance is not None and not _differs(resource, attrs, ctx, instance, related):
+            # The row says what is stored: nothing to write, so nothing to permit or check
+            # (re-uploading an unchanged file shows 0 changes for every role).
+            result.unchanged += 1
+            _describe(result, state, number, row, "unchanged", notes=[])
+            continue
         errors = resource.permission(attrs, ctx, instance) or resource.check(attrs, ctx, instance)
         if errors:
             _reject(result, state, number, row, errors)
@@ -406,6 +433,9 @@ def _handle_chunk(resource, chunk, mapping, ctx, result, state):
         for note in notes:
             result.notes[note[0]] = result.notes.get(note[0], 0) + 1
         notes = [text for _kind, text in notes]
+        # The status (and what changes with it) moves through the workflow's service, step by
+        # step, after the chunk is written: never by writing the column.
+        workflow = resource.workflow_steps(attrs, ctx, instance)
         plain = {name: value for name, value in attrs.items() if name not in resource.related_attrs}
         rel = {name: value for name, value in attrs.items() if name in resource.related_attrs}
         if instance is None:
@@ -419,31 +449,62 @@ def _handle_chunk(resource, chunk, mapping, ctx, result, state):
             for name, value in rel.items():
                 if value:
                     related_writes.append((name, instance, value, False))
+            if workflow:
+                steps.append((number, row, instance, workflow))
             _describe(result, state, number, row, "new", notes=notes)
             continue
         # Names beginning with "_" are row data that is not a model field (e.g. the ID number
         # naming a visit's beneficiary).
         fields = [name for name, value in plain.items() if name[0] != "_" and getattr(instance, name) != value]
         current = {name: related.get(name, {}).get(instance.pk) or type(value)() for name, value in rel.items()}
-        rel_changed = [name for name, value in rel.items() if current[name] != value]
-        if not fields and not rel_changed:
+        writes = {name: resource.related_write(name, current[name], value) for name, value in rel.items()}
+        rel_changed = [name for name, value in writes.items() if value is not None]
+        if not fields and not rel_changed and not workflow:
             result.unchanged += 1
             _describe(result, state, number, row, "unchanged", notes=notes)
             continue
         result.updated += 1
         if number in state["shown"]:
+            moved = workflow["values"] if workflow else {}
             changes = [resource.change(name, getattr(instance, name), plain[name], ctx) for name in fields]
+            changes += [resource.change(name, getattr(instance, name), value, ctx) for name, value in moved.items()]
             changes += [resource.change(name, current[name], rel[name], ctx) for name in rel_changed]
             changes = [change for change in changes if change is not None]
             _describe(result, state, number, row, "changed", changes=changes, notes=notes)
         for name in fields:
             setattr(instance, name, plain[name])
-        if fields:
-            changed.append((instance, fields))
+        # Every write to a row raises its version (``core.versioning``), a related one too.
+        changed.append((instance, fields))
         for name in rel_changed:
-            related_writes.append((name, instance, rel[name], True))
+            related_writes.append((name, instance, writes[name], True))
+        if workflow:
+            steps.append((number, row, instance, workflow))
     if state["writing"] and not result.rejected:
         resource.save_chunk(new, changed, related_writes, ctx)
+        for number, row, instance, workflow in steps:
+            try:
+                resource.apply_workflow(instance, workflow, ctx)
+            except ValidationError as exc:
+                _reject(result, state, number, row, resource.validation_errors(exc, instance))
+            except PermissionDenied as exc:
+                _reject(result, state, number, row, [(resource.key_header, str(exc) or NOT_FOUND)])
+
+
+def _differs(resource, attrs, ctx, instance, related):
+    """Whether the row would change the stored record (with what the rules derive from it)."""
+    trial = dict(attrs)
+    resource.complete(trial, ctx, instance)
+    trial.pop("_notes", None)
+    for name, value in trial.items():
+        if name[0] == "_":
+            continue
+        if name in resource.related_attrs:
+            current = related.get(name, {}).get(instance.pk) or type(value)()
+            if resource.related_write(name, current, value) is not None:
+                return True
+        elif getattr(instance, name) != value:
+            return True
+    return False
 
 
 def import_file(resource_name, path, *, user, dry_run, **kwargs):

@@ -46,7 +46,13 @@ def mask_names(value):
 # (tests/spreadsheets/test_export_policy.py fails on a column that is in neither).
 PERSONAL = {
     "organizations": {},
-    "beneficiaries": {"身份证号": mask_id_number, "联系电话": mask_phone, "住址": mask_address},
+    "beneficiaries": {
+        "身份证号": mask_id_number,
+        "联系电话": mask_phone,
+        "住址": mask_address,
+        # A child's guardian is another person: masked like the parties of a case.
+        "监护人姓名": mask_name,
+    },
     "visits": {"身份证号": mask_id_number},
     "projects": {},
     "trainings": {},
@@ -78,6 +84,9 @@ NOT_PERSONAL = {
         "每月走访次数",
         "负责组织",
         "列入重点关爱日期",
+        "同意日期",
+        "同意方式",
+        "监护人同意日期",
     ),
     "visits": ("走访日期", "走访组织", "走访方式", "服务内容", "物资价值", "走访人", "备注"),
     "projects": ("项目名称", "承接组织", "资助方", "资金来源", "资助金额", "开始日期", "结束日期", "目标人数", "状态"),

@@ -1,14 +1,12 @@
 """参训记录: matched by the training (title, date, organization) and the person (ID number,
 or else phone: ``person_key``)."""
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from beneficiaries.models import Beneficiary
-from organizations.validators import parse_id_number
 from training.models import Attendance, TrainingSession
-from training.services import person_key_for
+from training.rules import person_key_for
 
 from .base import (
     BooleanWidget,
@@ -18,7 +16,6 @@ from .base import (
     NameWidget,
     RowError,
     TextWidget,
-    id_error,
     id_number_column,
     organization_names,
     phone_column,
@@ -84,15 +81,14 @@ class AttendanceResource(ModelSheetResource):
         Column("发证日期", "certificate_date", DateWidget(), aliases=("certificate_date",), example=sample_date),
     )
 
+    owner_header = "主办组织"
+    field_headers = {"session": "培训名称", "attended": "培训日期"}
+    not_rule_values = frozenset({"person_key"})
+
     def prepare(self, values, ctx, errors):
         attrs = self.pick(
             values, {}, ["name", "id_number", "phone", "certificate_obtained", "certificate_number", "certificate_date"]
         )
-        if attrs.get("id_number"):
-            try:
-                parse_id_number(attrs["id_number"])
-            except ValidationError as exc:
-                errors.append(("身份证号", id_error("身份证号", exc).reason))
         try:
             organization_id = ctx.organization_id(values.get("session__organization"), "主办组织")
         except RowError as exc:
@@ -103,25 +99,38 @@ class AttendanceResource(ModelSheetResource):
         attrs["person_key"] = person_key_for(id_number=attrs.get("id_number") or "", phone=attrs.get("phone") or "")
         return attrs
 
-    def check(self, attrs, ctx, instance):
-        values = self.effective(attrs, instance)
-        if not attrs["person_key"]:
-            return [("身份证号", _("身份证号和联系电话至少填写一项。"))]
-        if values.get("certificate_number") and not values["certificate_obtained"]:
-            return [("是否获证", _("填写了证书编号，“是否获证”应为“是”。"))]
-        return []
+    def rule_values(self, attrs, ctx, instance):
+        values = super().rule_values(attrs, ctx, instance)
+        session = ctx.sessions.get(attrs["_session"])
+        if instance is None and session is not None:
+            values["session_id"] = session.pk
+        return values
+
+    def rule_context(self, attrs, ctx, instance):
+        session = ctx.sessions.get(attrs["_session"])
+        return {"session": session} if instance is None and session is not None else {}
+
+    def permission(self, attrs, ctx, instance):
+        if instance is None and attrs["_session"] not in ctx.sessions:
+            # No such training, or another organization's: the same words for both.
+            return [("培训名称", _("未找到该培训：培训名称、培训日期和主办组织须与已导入的培训活动一致。"))]
+        return super().permission(attrs, ctx, instance)
 
     def key(self, attrs):
-        return attrs["_session"] + (attrs["person_key"],)
+        return attrs["_session"] + (attrs["person_key"] or "",)
 
     def fetch_existing(self, keys, ctx):
+        # Only the trainings the user may see: another organization's is answered as unknown.
         sessions = TrainingSession.objects.filter(
             title__in={k[0] for k in keys}, date__in={k[1] for k in keys}, organization_id__in={k[2] for k in keys}
-        ).values_list("title", "date", "organization_id", "id")
-        ctx.sessions = {(title, date, org): pk for title, date, org, pk in sessions}
+        ).only("id", "title", "date", "organization_id")
+        ctx.sessions = {(s.title, s.date, s.organization_id): s for s in sessions if not ctx.hidden(s.organization_id)}
+        # A trainee is linked to a person on the register only when the user may see that
+        # person; otherwise the row is kept by name and ID number, unlinked.
         numbers = {k[3] for k in keys if len(k[3]) == 18}
-        ctx.people = dict(Beneficiary.objects.filter(id_number__in=numbers).values_list("id_number", "id"))
-        by_pk = {pk: key for key, pk in ctx.sessions.items()}
+        people = Beneficiary.objects.filter(id_number__in=numbers).values_list("id_number", "id", "organization_id")
+        ctx.people = {number: pk for number, pk, org in people if not ctx.hidden(org)}
+        by_pk = {session.pk: key for key, session in ctx.sessions.items()}
         found = {}
         rows = Attendance.objects.filter(session_id__in=by_pk, person_key__in={k[3] for k in keys}).select_related(
             "session"
@@ -131,15 +140,7 @@ class AttendanceResource(ModelSheetResource):
         return found
 
     def build(self, attrs, ctx):
-        session_id = ctx.sessions.get(attrs["_session"])
-        if session_id is None:
-            raise RowError("培训名称", _("未找到该培训：培训名称、培训日期和主办组织须与已导入的培训活动一致。"))
         instance = super().build(attrs, ctx)
-        instance.session_id = session_id
+        instance.session_id = ctx.sessions[attrs["_session"]].pk
         instance.beneficiary_id = ctx.people.get(attrs.get("id_number") or "")
         return instance
-
-    def permission(self, attrs, ctx, instance):
-        if instance is not None and not ctx.may_write_for(instance.session.organization_id):
-            return [(self.key_header, _("该记录属于其他组织，不能修改。"))]
-        return []

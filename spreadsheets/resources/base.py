@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from organizations.validators import normalize_id_number
 
@@ -244,11 +245,8 @@ class NameListWidget(TextWidget):
     """Several names in one cell (case parties), separated like multi-choice cells."""
 
     def clean(self, value, row=None, **kwargs):
-        names = [part.strip() for part in MULTI_SEPARATORS.split(text_of(value)) if part.strip()]
-        for name in names:
-            if len(name) > 50:
-                raise ValueError(_("姓名过长：最多50个字。"))
-        return tuple(names)
+        # Each name is checked by the parties' rules (``cases.rules.check_party``).
+        return tuple(part.strip() for part in MULTI_SEPARATORS.split(text_of(value)) if part.strip())
 
     def render(self, value, obj=None, **kwargs):
         return "、".join(value or ())
@@ -364,6 +362,10 @@ class SheetResource:
         return None
 
 
+# A record the user may not see, or one that does not exist: the same words for both.
+NOT_FOUND = _l("未找到该记录或无权修改。")
+
+
 class RowError(Exception):
     def __init__(self, header, reason):
         super().__init__(reason)
@@ -397,18 +399,124 @@ class ModelSheetResource(SheetResource):
                 values[name] = default if instance is None else getattr(instance, name)
         return values
 
+    # --- the rules: the record type's rule set (``core.rules.rules_for(rule_name)``) ---------
+    rule_name = ""  # default: ``name``
+    owner_header = ""  # the column naming the organization (a new record's NON_FIELD errors go there)
+    # Rule fields (error keys) reported on a column that does not carry their name.
+    field_headers: dict[str, str] = {}
+    # Row values that are not the rule set's (derived, or matching data).
+    not_rule_values: frozenset[str] = frozenset()
+    hidden_message = NOT_FOUND
+
+    def rules(self):
+        from core.rules import rules_for
+
+        return rules_for(self.rule_name or self.name)
+
+    def rule_values(self, attrs, ctx, instance):
+        """The row as the rule functions take it: a new record with its defaults, an update
+        with only the values the row sets."""
+        values = attrs if instance is not None else {**self.defaults, **attrs}
+        return {name: value for name, value in values.items() if name[0] != "_" and name not in self.not_rule_values}
+
+    def rule_context(self, attrs, ctx, instance):
+        """What the rule functions take besides the values (``beneficiary=``, ``session=``)."""
+        return {}
+
+    def header_for(self, field, instance=None):
+        """The column a rule's field (error key) is reported on."""
+        from core.rules import NON_FIELD
+
+        if field == NON_FIELD:
+            return self.owner_header if instance is None and self.owner_header else self.key_header
+        if field in self.field_headers:
+            return self.field_headers[field]
+        column = self.column_of(field)
+        return column.header if column is not None else self.key_header
+
+    def row_errors(self, errors, instance=None):
+        """{field: message} as [(header, message)], in the sheet's column order."""
+        order = {column.header: index for index, column in enumerate(self.columns)}
+        rows = [(self.header_for(field, instance), str(message)) for field, message in errors.items()]
+        return sorted(rows, key=lambda item: order.get(item[0], -1))
+
+    def validation_errors(self, exc, instance=None):
+        if hasattr(exc, "error_dict"):
+            return self.row_errors({field: errors[0].messages[0] for field, errors in exc.error_dict.items()}, instance)
+        return [(self.key_header, exc.messages[0])]
+
+    def scope_of(self, instance):
+        """The organization an existing record belongs to."""
+        value = instance
+        for name in self.scope_attr.split("__"):
+            value = getattr(value, name)
+        return value
+
+    def hidden_errors(self, attrs, ctx, instance):
+        """A row naming a record the user may not see gets the message of a record that does
+        not exist (nothing confirms it exists, nor whose it is), and the attempt is recorded
+        for staff (``organizations.audit``, written after the import's transaction)."""
+        organization_id = self.scope_of(instance)
+        if not ctx.hidden(organization_id):
+            return []
+        ctx.audit.append(self.audit_entry(instance, organization_id))
+        return [(self.key_header, str(self.hidden_message))]
+
+    def audit_entry(self, instance, organization_id):
+        from organizations.audit import Action
+
+        return {
+            "action": Action.DUPLICATE,
+            "organization": organization_id,
+            "resource": self.name,
+            "field": self.key_attr(),
+        }
+
+    def key_attr(self):
+        column = next((c for c in self.columns if c.header == self.key_header), None)
+        return column.attribute if column is not None else ""
+
     def permission(self, attrs, ctx, instance):
-        """The one permission check of a row: an existing record must be the user's to
-        change; a row may only name an organization the user may write for (checked where the
-        name is resolved: ``ctx.organization_id``)."""
-        if instance is not None and not ctx.may_write_for(getattr(instance, self.scope_attr)):
-            return [(self.key_header, _("该记录属于其他组织，不能修改。"))]
-        return []
+        """May this user create this record, or make these changes to that one: the rule
+        set's ``write_errors``, and every column the user may not set
+        (``fields_editable_by``) whose value the row would change."""
+        from core.rules import changed, error_key
+
+        rules = self.rules()
+        values = self.rule_values(attrs, ctx, instance)
+        context = self.rule_context(attrs, ctx, instance)
+        errors = dict(rules.write_errors(values, actor=ctx.actor, instance=instance, **context))
+        if instance is not None and not errors:
+            # The status (and what goes with it) is judged by the workflow rules in ``check``.
+            editable = rules.fields_editable_by(ctx.actor, instance, **context) | set(self.workflow_fields)
+            for name in sorted(changed(instance, values) - editable if not set(values) <= editable else ()):
+                header = self.header_for(error_key(name), instance)
+                errors.setdefault(error_key(name), _("您不能修改“%(h)s”列。") % {"h": header})
+        return self.row_errors(errors, instance)
 
     def check(self, attrs, ctx, instance):
-        """The rules of the record type for this row: [(header, reason)].  Subclasses check
-        ``self.effective(attrs, instance)``."""
-        return []
+        """The rules of the record type for this row (the same function the page and the
+        service call): [(header, reason)]."""
+        rules = self.rules()
+        values = self.rule_values(attrs, ctx, instance)
+        context = self.rule_context(attrs, ctx, instance)
+        errors = rules.check(values, actor=ctx.actor, instance=instance, today=ctx.today, **context)
+        return self.row_errors(errors, instance)
+
+    # --- workflow: a status changes only through the app's transition service -------------
+    workflow_fields: tuple[str, ...] = ()
+
+    def workflow_steps(self, attrs, ctx, instance):
+        """None, or {"steps": [...], "values": {...}} taken out of ``attrs``: the statuses to
+        pass through with the workflow's service (``apply_workflow``) after the row is saved."""
+        return None
+
+    def apply_workflow(self, instance, workflow, ctx):
+        raise NotImplementedError
+
+    def related_write(self, attr, current, new):
+        """The value to write for a related column, or None when it changes nothing."""
+        return new if current != new else None
 
     def complete(self, attrs, ctx, instance):
         """Fills what the rules derive from an accepted row (may add ``attrs["_notes"]``:
@@ -497,12 +605,20 @@ class ModelSheetResource(SheetResource):
             self.write_related(attr, items)
 
     def touch(self, instances, ctx):
-        """Fields to set on every updated row (bulk_update skips auto_now)."""
+        """Fields to set on every updated row (bulk_update skips auto_now), the version
+        raised (``core.versioning.bump``): an edit form opened before is refused."""
+        from core.versioning import bump
+
+        names = []
+        if any(field.name == "version" for field in self.model._meta.concrete_fields):
+            for instance in instances:
+                bump(instance)
+            names.append("version")
         if any(field.name == "updated_at" for field in self.model._meta.concrete_fields):
             for instance in instances:
                 instance.updated_at = ctx.now
-            return ["updated_at"]
-        return []
+            names.append("updated_at")
+        return names
 
     def pick(self, values, attrs, names):
         """Copies the present columns, except a blank cell of a field with a default (see

@@ -5,15 +5,14 @@ key-care figures, so a year of past records imports right when it is given.  Whe
 blank for a key-care person who has none yet, it is the person's earliest visit in the portal
 or, failing that, the import date; the preview says which."""
 
-from django.core.exceptions import ValidationError
 from django.db.models import Min
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from beneficiaries.models import Beneficiary, BeneficiaryCategory, Visit
+from beneficiaries.rules import identity_for, key_care_for
 from beneficiaries.services import name_initials
 from organizations.privacy import mask_address
-from organizations.validators import parse_id_number
 
 from .base import (
     BooleanWidget,
@@ -26,7 +25,6 @@ from .base import (
     NameWidget,
     RowError,
     TextWidget,
-    id_error,
     id_number_column,
     organization_names,
     phone_column,
@@ -100,24 +98,70 @@ class BeneficiaryResource(ModelSheetResource):
             example=sample_date,
             help_text=_l("重点关爱对象从哪天起列入；空着则按该人最早的走访日期，没有走访则按导入日期。"),
         ),
+        # Consent (PIPL), as on the page: required for a new person; a child under 14 also
+        # needs the guardian's name and the day the guardian consented.
+        Column(
+            "同意日期",
+            "consent_date",
+            DateWidget(),
+            aliases=("consent_date", "consent date"),
+            example=sample_date,
+            help_text=_l("本人（或监护人）同意登记个人信息的日期；新登记的服务对象必填。"),
+        ),
+        Column(
+            "同意方式",
+            "consent_method",
+            ChoiceWidget(Beneficiary.ConsentMethod),
+            aliases=("consent_method", "consent method"),
+            example="书面签字",
+            help_text=_l("书面签字、口头同意或线上确认；新登记的服务对象必填。"),
+        ),
+        Column(
+            "监护人姓名",
+            "guardian_name",
+            TextWidget(50),
+            aliases=("guardian_name", "guardian"),
+            example="",
+            help_text=_l("未满14周岁的服务对象必填。"),
+        ),
+        Column(
+            "监护人同意日期",
+            "guardian_consent_date",
+            DateWidget(),
+            aliases=("guardian_consent_date", "guardian consent date"),
+            example="",
+            help_text=_l("未满14周岁的服务对象必填：监护人同意的日期。"),
+        ),
     )
+
+    owner_header = "负责组织"
+    field_headers = {"birth_date": "身份证号"}
+    not_rule_values = frozenset({"name_initials"})
+    hidden_message = _l("该身份证号已有服务对象记录，一人只能登记一次。")  # the page's words
 
     def prepare(self, values, ctx, errors):
         attrs = self.pick(
             values,
             {},
-            ["name", "id_number", "phone", "village", "address", "key_care", "visit_cadence", "key_care_since"],
+            [
+                "name",
+                "id_number",
+                "phone",
+                "village",
+                "address",
+                "key_care",
+                "visit_cadence",
+                "key_care_since",
+                "consent_date",
+                "consent_method",
+                "guardian_name",
+                "guardian_consent_date",
+            ],
         )
         if attrs.get("key_care_since") is None:
             attrs.pop("key_care_since", None)  # blank: decided by complete()
-        try:
-            attrs["birth_date"], gender = parse_id_number(values["id_number"])
-        except ValidationError as exc:
-            errors.append(("身份证号", id_error("身份证号", exc).reason))
-        else:
-            if values.get("gender") and values["gender"] != gender:
-                errors.append(("性别", _("性别与身份证号不符。")))
-            attrs["gender"] = gender
+        if values.get("gender"):
+            attrs["gender"] = values["gender"]  # the rules compare it with the ID number
         if "name" in attrs:
             attrs["name_initials"] = name_initials(attrs["name"])
         for header, attr, getter in (
@@ -133,38 +177,32 @@ class BeneficiaryResource(ModelSheetResource):
             attrs["categories"] = frozenset(ids[code] for code in values["categories"] if code in ids)
         return attrs
 
-    def check(self, attrs, ctx, instance):
-        values = self.effective(attrs, instance)
-        errors = []
-        if values["key_care"] and not values["visit_cadence"]:
-            errors.append(("每月走访次数", _("重点关爱对象的每月走访次数至少为1。")))
-        if (values["visit_cadence"] or 0) > 30:
-            errors.append(("每月走访次数", _("每月走访次数不能超过30次。")))
-        since = attrs.get("key_care_since")
-        if since is not None:
-            if not values["key_care"]:
-                errors.append(("列入重点关爱日期", _("只有重点关爱对象才填写列入重点关爱日期。")))
-            elif since > ctx.today:
-                errors.append(("列入重点关爱日期", _("列入重点关爱日期不能晚于今天。")))
-            elif since < attrs["birth_date"]:
-                errors.append(("列入重点关爱日期", _("列入重点关爱日期不能早于出生日期。")))
-        return errors
+    def audit_entry(self, instance, organization_id):
+        from beneficiaries.services import beneficiary_subject
+
+        return {**super().audit_entry(instance, organization_id), "subjects": [beneficiary_subject(instance)]}
 
     def complete(self, attrs, ctx, instance):
-        """A row marking a person key-care who has no key-care date yet gives one (see the
-        module's docstring); a row leaving 重点关爱 blank changes nothing about it."""
-        if not attrs.get("key_care") or "key_care_since" in attrs:
+        """What the rules derive: birth date and gender from the ID number
+        (``identity_for``); the key-care cadence and date (``key_care_for``): a person who
+        becomes key-care without a date is listed from the earliest visit in the portal, else
+        the import date (the preview says which); a row leaving 重点关爱 blank changes nothing
+        about it."""
+        attrs.update(identity_for(attrs))
+        if not {"key_care", "visit_cadence", "key_care_since"} & set(attrs):
             return
-        if instance is not None and instance.key_care_since is not None:
-            return
+        already = instance is not None and instance.key_care and instance.key_care_since is not None
         first = ctx.first_visits.get(instance.pk) if instance is not None else None
-        if first is not None:
-            attrs["key_care_since"] = first
-            note = (BY_FIRST_VISIT, _("列入重点关爱日期按最早走访日期：%(d)s") % {"d": first.isoformat()})
-        else:
-            attrs["key_care_since"] = ctx.today
-            note = (BY_IMPORT_DATE, _("列入重点关爱日期按导入日期：%(d)s") % {"d": ctx.today.isoformat()})
-        attrs["_notes"] = [note]
+        derived = key_care_for(attrs, instance=instance, today=ctx.today, default_since=first or ctx.today)
+        if instance is not None and "key_care" not in attrs:
+            derived.pop("key_care")
+        if derived["key_care_since"] is not None and "key_care_since" not in attrs and not already:
+            if first is not None:
+                note = (BY_FIRST_VISIT, _("列入重点关爱日期按最早走访日期：%(d)s") % {"d": first.isoformat()})
+            else:
+                note = (BY_IMPORT_DATE, _("列入重点关爱日期按导入日期：%(d)s") % {"d": ctx.today.isoformat()})
+            attrs["_notes"] = [note]
+        attrs.update(derived)
 
     def key(self, attrs):
         return attrs["id_number"]
@@ -180,8 +218,3 @@ class BeneficiaryResource(ModelSheetResource):
             .values_list("beneficiary_id", "first")
         )
         return found
-
-    def permission(self, attrs, ctx, instance):
-        if instance is not None and not ctx.may_write_for(instance.organization_id):
-            return [("身份证号", _("该身份证号的服务对象由其他组织负责，不能修改；如需转移请联系妇联工作人员。"))]
-        return []

@@ -1,10 +1,12 @@
 """调解案件: matched by case number.  Parties (申请人, 被申请人) are CaseParty rows; several
 names in one cell are separated by 、."""
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from cases import workflow
 from cases.models import CaseParty, MediationCase
+from cases.services import case_transition
+from core.rules import rules_for
 
 from .base import (
     BATCH_SIZE,
@@ -28,6 +30,7 @@ def _case_number(sample):
     return f"TJ-{sample.date.year}-9001"
 
 
+S = MediationCase.Status
 ROLES = {"applicants": CaseParty.Role.APPLICANT, "respondents": CaseParty.Role.RESPONDENT}
 
 
@@ -129,18 +132,64 @@ class CaseResource(ModelSheetResource):
             errors.append((exc.header, exc.reason))
         return attrs
 
-    def check(self, attrs, ctx, instance):
-        values = self.effective(attrs, instance)
-        if attrs["received_date"] > ctx.today:
-            return [("受理日期", _("受理日期不能晚于今天。"))]
-        closed = values.get("closed_date")
-        if values["status"] in MediationCase.CLOSED_STATUSES and not closed:
-            return [("结案日期", _("调解成功、调解失败或转介的案件须填写结案日期。"))]
-        if closed and closed < attrs["received_date"]:
-            return [("结案日期", _("结案日期不能早于受理日期。"))]
-        if closed and closed > ctx.today:
-            return [("结案日期", _("结案日期不能晚于今天。"))]
+    owner_header = "承办组织"
+    workflow_fields = ("status", "closed_date", "outcome")
+    not_rule_values = frozenset(ROLES)
+
+    def permission(self, attrs, ctx, instance):
+        errors = super().permission(attrs, ctx, instance)
+        if errors or instance is None:
+            return errors
+        party_rules = rules_for("case_parties")
+        for attr in ROLES:
+            found = party_rules.write_errors({"case_id": instance.pk}, actor=ctx.actor, case=instance)
+            if found:
+                return [(self.column_of(attr).header, str(next(iter(found.values()))))]
         return []
+
+    def check(self, attrs, ctx, instance):
+        """The case's rules, and each party added (``case_parties``: name, role)."""
+        errors = super().check(attrs, ctx, instance)
+        party_rules = rules_for("case_parties")
+        for attr, role in ROLES.items():
+            for name in attrs.get(attr, ()):
+                found = party_rules.check({"role": role, "name": name}, actor=ctx.actor, case=instance)
+                if "name" in found:
+                    errors.append((self.column_of(attr).header, str(found["name"])))
+                    break
+        return errors
+
+    def workflow_steps(self, attrs, ctx, instance):
+        """A case's status moves only through ``case_transition``, step by step along the
+        table (``steps_between``), each step leaving its timeline entry: a new case is saved
+        at 受理 first; the closing date and outcome go with the closing step."""
+        start = instance.status if instance is not None else S.RECEIVED
+        status = attrs.pop("status", start)
+        values = {name: attrs.pop(name) for name in ("closed_date", "outcome") if name in attrs}
+        if status == start:
+            if instance is None:
+                attrs.update(values)  # a new case at 受理 (the rules refused a closing date)
+            return None
+        values["status"] = status
+        return {"steps": workflow.steps_between(start, status), "values": values}
+
+    def apply_workflow(self, instance, moves, ctx):
+        values = moves["values"]
+        for step in moves["steps"]:
+            last = step == values["status"]
+            instance = case_transition(
+                case=instance,
+                to_status=step,
+                actor=ctx.actor,
+                closed_date=values.get("closed_date") if last else None,
+                outcome=values.get("outcome", "") if last else "",
+                note=values.get("outcome", "") if last and step == S.WITHDRAWN else "",
+            )
+
+    def related_write(self, attr, current, new):
+        """Parties are only ever added by an import: the names not yet on the case."""
+        added = tuple(name for name in new if name not in current)
+        return added or None
 
     def key(self, attrs):
         return attrs["number"]
@@ -163,17 +212,9 @@ class CaseResource(ModelSheetResource):
         return out
 
     def write_related(self, attr, items):
+        """Adds the parties named (never deletes one: only the case page's 移除 does)."""
         role = ROLES[attr]
-        replaced = [case.pk for case, _, replace in items if replace]
-        if replaced:
-            CaseParty.objects.filter(case_id__in=replaced, role=role).delete()
         CaseParty.objects.bulk_create(
             [CaseParty(case_id=case.pk, role=role, name=name) for case, names, _ in items for name in names],
             batch_size=BATCH_SIZE,
         )
-
-    def touch(self, instances, ctx):
-        # Optimistic locking: an import is a change like any other.
-        for instance in instances:
-            instance.version += 1
-        return super().touch(instances, ctx) + ["version"]

@@ -1,9 +1,10 @@
 """公益项目: matched by name and undertaking organization."""
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from projects import workflow
 from projects.models import CharityProject
+from projects.services import project_transition
 
 from .base import (
     AmountWidget,
@@ -74,24 +75,37 @@ class ProjectResource(ModelSheetResource):
         Column("状态", "status", ChoiceWidget(CharityProject.Status), aliases=("status",), example="申报"),
     )
 
+    owner_header = "承接组织"
+    workflow_fields = ("status",)
+
     def prepare(self, values, ctx, errors):
         attrs = self.pick(
             values,
             {},
             ["name", "funding_source", "amount", "start_date", "end_date", "target_beneficiaries", "status"],
         )
-        for header, attr, scoped in (("承接组织", "organization", True), ("资助方", "funder", False)):
+        for header, attr in (("承接组织", "organization"), ("资助方", "funder")):
             if attr in values:
                 try:
-                    attrs[f"{attr}_id"] = ctx.organization_id(values[attr], header, scoped=scoped)
+                    attrs[f"{attr}_id"] = ctx.organization_id(values[attr], header)
                 except RowError as exc:
                     errors.append((exc.header, exc.reason))
         return attrs
 
-    def check(self, attrs, ctx, instance):
-        if attrs["end_date"] < attrs["start_date"]:
-            return [("结束日期", _("结束日期不能早于开始日期。"))]
-        return []
+    def workflow_steps(self, attrs, ctx, instance):
+        """A project on record changes its status only through ``project_transition``, one
+        step at a time (the rules have checked that each step is the actor's to take)."""
+        if instance is None:
+            return None  # staff record a new project at its status (the rules: staff only)
+        if attrs.get("status", instance.status) == instance.status:
+            attrs.pop("status", None)
+            return None
+        status = attrs.pop("status")
+        return {"steps": workflow.steps_between(instance.status, status), "values": {"status": status}}
+
+    def apply_workflow(self, instance, moves, ctx):
+        for step in moves["steps"]:
+            instance = project_transition(project=instance, actor=ctx.actor, to_status=step)
 
     def key(self, attrs):
         return (attrs["name"], attrs["organization_id"])

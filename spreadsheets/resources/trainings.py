@@ -69,6 +69,8 @@ class TrainingResource(ModelSheetResource):
         Column("培训老师", "trainer", TextWidget(50), aliases=("trainer",), example="张老师"),
     )
 
+    owner_header = "主办组织"
+
     def prepare(self, values, ctx, errors):
         attrs = self.pick(values, {}, ["title", "category", "date", "hours", "trainer"])
         for header, attr, getter in (

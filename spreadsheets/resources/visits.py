@@ -4,6 +4,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from beneficiaries.models import Beneficiary, Visit, VisitService
+from beneficiaries.services import beneficiary_subject
+from organizations.audit import Action
 
 from .base import (
     AmountWidget,
@@ -77,31 +79,66 @@ class VisitResource(ModelSheetResource):
             attrs["services"] = frozenset(ids[code] for code in values["services"] if code in ids)
         return attrs
 
-    def check(self, attrs, ctx, instance):
-        if attrs["visit_date"] > ctx.today:
-            return [("走访日期", _("走访日期不能晚于今天。"))]
-        return []
+    owner_header = "走访组织"
+    field_headers = {"beneficiary": "身份证号"}
+
+    def rule_values(self, attrs, ctx, instance):
+        values = super().rule_values(attrs, ctx, instance)
+        person = ctx.beneficiaries.get(attrs["_id_number"])
+        if instance is None and person is not None:
+            values["beneficiary_id"] = person.pk
+        return values
+
+    def rule_context(self, attrs, ctx, instance):
+        person = ctx.beneficiaries.get(attrs["_id_number"])
+        return {"beneficiary": person} if instance is None and person is not None else {}
+
+    def permission(self, attrs, ctx, instance):
+        if instance is None and attrs["_id_number"] not in ctx.beneficiaries:
+            # Not on the register, or not in the user's sight: the same words for both.
+            return [("身份证号", _("未找到该身份证号的服务对象，请先导入服务对象。"))]
+        return super().permission(attrs, ctx, instance)
+
+    def scope_of(self, instance):
+        return instance.beneficiary.organization_id
 
     def key(self, attrs):
         return (attrs["_id_number"], attrs["visit_date"], attrs["organization_id"])
 
     def fetch_existing(self, keys, ctx):
-        # The beneficiaries the user may see, by ID number: one query per chunk.
+        # The beneficiaries the user may see, by ID number: one query per chunk.  A number of
+        # someone the user may not see is answered as unknown, and the attempt recorded.
         numbers = {key[0] for key in keys}
-        people = Beneficiary.objects.visible_to(ctx.user) if ctx.user is not None else Beneficiary.objects.all()
-        ctx.beneficiaries = dict(people.filter(id_number__in=numbers).values_list("id_number", "id"))
-        by_pk = {pk: number for number, pk in ctx.beneficiaries.items()}
+        people = Beneficiary.objects.filter(id_number__in=numbers).only(
+            "id", "id_number", "organization_id", "active", "birth_date"
+        )
+        ctx.beneficiaries = {}
+        for person in people:
+            if ctx.hidden(person.organization_id):
+                ctx.audit.append(
+                    {
+                        "action": Action.DUPLICATE,
+                        "subjects": [beneficiary_subject(person)],
+                        "organization": person.organization_id,
+                        "resource": self.name,
+                        "field": "id_number",
+                    }
+                )
+            else:
+                ctx.beneficiaries[person.id_number] = person
+        by_pk = {person.pk: number for number, person in ctx.beneficiaries.items()}
         found: dict[tuple[str, object, int], Visit] = {}
-        visits = Visit.objects.filter(beneficiary_id__in=by_pk, visit_date__in={key[1] for key in keys}).order_by("id")
+        visits = (
+            Visit.objects.filter(beneficiary_id__in=by_pk, visit_date__in={key[1] for key in keys})
+            .select_related("beneficiary")
+            .order_by("id")
+        )
         for visit in visits:
             found.setdefault((by_pk[visit.beneficiary_id], visit.visit_date, visit.organization_id), visit)
         return found
 
     def build(self, attrs, ctx):
-        beneficiary_id = ctx.beneficiaries.get(attrs["_id_number"])
-        if beneficiary_id is None:
-            raise RowError("身份证号", _("未找到该身份证号的服务对象，请先导入服务对象。"))
         instance = super().build(attrs, ctx)
-        instance.beneficiary_id = beneficiary_id
+        instance.beneficiary_id = ctx.beneficiaries[attrs["_id_number"]].pk
         instance.created_by = ctx.user
         return instance

@@ -80,9 +80,11 @@ def test_blank_keeps_a_date_the_person_has(org_a, tmp_path):
 def test_a_wrong_date_is_refused(since, reason, org_a, tmp_path):
     result = run("beneficiaries", write_xlsx(tmp_path / "b.xlsx", HEADERS, [row(1, org_a, since)]))
     assert result.errors[0][1] == "列入重点关爱日期" and reason in result.errors[0][2]
+    # The rules (``key_care_for``): a person who is not key-care has no key-care date.
     not_key_care = person(2, org_a) + ["2025-01-01"]
     result = run("beneficiaries", write_xlsx(tmp_path / "b2.xlsx", HEADERS, [not_key_care]))
-    assert "只有重点关爱对象" in result.errors[0][2]
+    assert result.saved, result.errors
+    assert Beneficiary.objects.get(name="王2").key_care_since is None
 
 
 def test_a_year_of_past_records_reproduces_each_months_key_care_figures(org_a, tmp_path):

@@ -14,7 +14,7 @@ from .helpers import run, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
-B_HEADERS = [
+CONTRACT_HEADERS = [
     "姓名",
     "性别",
     "身份证号",
@@ -27,6 +27,10 @@ B_HEADERS = [
     "每月走访次数",
     "负责组织",
 ]
+# Consent (同意日期, 同意方式) is required for a new person, as on the page.
+B_HEADERS = CONTRACT_HEADERS + ["同意日期", "同意方式"]
+# The template's columns: the contract's, 列入重点关爱日期, and the consent columns.
+TEMPLATE_HEADERS = CONTRACT_HEADERS + ["列入重点关爱日期", "同意日期", "同意方式", "监护人姓名", "监护人同意日期"]
 V_HEADERS = ["身份证号", "走访日期", "走访组织", "走访方式", "服务内容", "物资价值", "走访人", "备注"]
 
 
@@ -43,6 +47,8 @@ def person(n, org, **changes):
         "重点关爱": "否",
         "每月走访次数": "",
         "负责组织": org.name,
+        "同意日期": "2021-01-05",
+        "同意方式": "书面签字",
     }
     row.update(changes)
     return [row[h] for h in B_HEADERS]
@@ -58,12 +64,12 @@ TOMORROW = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
 BENEFICIARY_CASES = [
     ({"身份证号": bad_checksum()}, "身份证号", "校验位不正确"),
     ({"身份证号": "33028319600501"}, "身份证号", "应为18位"),
-    ({"性别": "男"}, "性别", "与身份证号不符"),
+    ({"性别": "男"}, "性别", "与身份证号不一致"),
     ({"所属镇街": "火星镇"}, "所属镇街", "未找到镇街“火星镇”"),
     ({"负责组织": "不存在的组织"}, "负责组织", "未找到组织"),
     ({"服务对象类别": "老妇女主任、外星人"}, "服务对象类别", "不是可选值"),
     ({"重点关爱": "也许"}, "重点关爱", "请填写“是”或“否”"),
-    ({"重点关爱": "是", "每月走访次数": 0}, "每月走访次数", "至少为1"),
+    ({"重点关爱": "是", "每月走访次数": 0}, "每月走访次数", "至少1次"),
     ({"每月走访次数": "-1"}, "每月走访次数", "不能为负数"),
     ({"每月走访次数": "两次"}, "每月走访次数", "不是整数"),
     ({"姓名": ""}, "姓名", "必填"),
@@ -154,7 +160,8 @@ def test_other_resources_reject_their_rules(org_a, tmp_path):
             ],
         ),
     )
-    assert [e[:2] for e in cases.errors] == [[2, "结案日期"], [3, "结案日期"]]
+    # Closing needs 结案日期 and 调解结果 (the rules of cases/rules.py, as on the status page).
+    assert [e[:2] for e in cases.errors] == [[2, "结案日期"], [2, "调解结果"], [3, "结案日期"], [3, "调解结果"]]
     orgs = run(
         "organizations",
         write_xlsx(

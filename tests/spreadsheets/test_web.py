@@ -17,7 +17,7 @@ from spreadsheets.services import job_path, rejected_path
 from tests.factories import BeneficiaryFactory, CharityProjectFactory, make_id_number
 
 from .helpers import sheet_rows, streamed, write_xlsx
-from .test_rejections import B_HEADERS, bad_checksum, person
+from .test_rejections import B_HEADERS, TEMPLATE_HEADERS, bad_checksum, person
 
 pytestmark = pytest.mark.django_db
 
@@ -171,8 +171,9 @@ def test_admin_imports_only_into_own_organization(admin_a, org_a, org_b, client_
     upload(client_for(admin_a), write_xlsx(tmp_path / "b.xlsx", B_HEADERS, rows))
     job = last_job()
     reasons = {e[0]: e[2] for e in job.errors}
-    assert "只能导入本组织的数据" in reasons[3]
-    assert "由其他组织负责" in reasons[4]
+    assert reasons[3] == "只能为您所在的组织登记服务对象。"  # the rule's words, as on the page
+    # Another organization's person: the page's duplicate words, naming no organization.
+    assert reasons[4] == "该身份证号已有服务对象记录，一人只能登记一次。"
     assert job.summary["rejected"] == 2 and Beneficiary.objects.count() == 1
 
 
@@ -191,7 +192,7 @@ def test_export_gives_only_visible_rows(member_b, org_a, org_b, client_for):
     response = client_for(member_b).get(reverse("spreadsheets:export", args=["beneficiaries", "csv"]))
     text = streamed(response).decode("utf-8-sig")
     assert "乙组织的人" in text and "甲组织的人" not in text
-    assert text.splitlines()[0] == ",".join(B_HEADERS + ["列入重点关爱日期"])
+    assert text.splitlines()[0] == ",".join(TEMPLATE_HEADERS)
 
 
 def test_leaders_export_no_personal_data(leader, org_a, client_for):
