@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.files import private_storage
+
 if TYPE_CHECKING:
     from organizations.access import AnyUser
 
@@ -69,7 +71,7 @@ class ImportJob(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     resource = models.CharField(_("数据类型"), max_length=30)
     original_name = models.CharField(_("文件名"), max_length=200)
-    file = models.CharField(max_length=200, blank=True)  # relative to PRIVATE_STORAGE_ROOT
+    file = models.FileField(max_length=200, blank=True, storage=private_storage)  # the upload, while kept
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.UPLOADED)
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)

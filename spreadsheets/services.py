@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from core import outbox
+from core.files import private_storage
 
 from .exporter import RejectedRowsWriter
 from .files import FileRejected, check_file, read_upload_to, uncompressed_size
@@ -41,15 +42,15 @@ UPLOAD_DIR = "imports"
 
 
 def _path(name):
-    return Path(settings.PRIVATE_STORAGE_ROOT) / name
+    return Path(private_storage().path(name))
 
 
 def job_path(job):
-    return _path(job.file) if job.file else None
+    return _path(job.file.name) if job.file else None
 
 
 def rejected_path(job):
-    return _path(job.file + ".rejected.xlsx") if job.file else None
+    return _path(job.file.name + ".rejected.xlsx") if job.file else None
 
 
 def _remove_files(job, keep_rejected=False):

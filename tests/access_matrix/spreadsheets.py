@@ -26,7 +26,7 @@ def build(world):
     path = rejected_path(job)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"rejected rows")
-    (settings.PRIVATE_STORAGE_ROOT / job.file).write_bytes(b"upload")
+    (settings.PRIVATE_STORAGE_ROOT / job.file.name).write_bytes(b"upload")
     world.set(import_job=job)
 
 
