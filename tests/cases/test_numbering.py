@@ -49,9 +49,7 @@ def test_members_open_cases_for_their_own_organization_only(org_a, member_b):
 
 
 @pytest.mark.postgres
-def test_cases_opened_at_the_same_moment_get_different_numbers(
-    transactional_db, org_a, member_a
-):
+def test_cases_opened_at_the_same_moment_get_different_numbers(transactional_db, org_a, member_a):
     threads_count = 8
     barrier = threading.Barrier(threads_count)
     numbers, errors = [], []

@@ -48,9 +48,7 @@ def test_edits_are_kept_in_the_history(org_a, member_a):
 
 
 @pytest.mark.postgres
-def test_second_concurrent_save_is_refused_on_postgresql(
-    transactional_db, org_a, member_a, admin_a
-):
+def test_second_concurrent_save_is_refused_on_postgresql(transactional_db, org_a, member_a, admin_a):
     case = make_case(org_a, summary="原始案情")
     version = case.version
     first_updated = threading.Event()

@@ -15,9 +15,7 @@ from tests.factories import BeneficiaryFactory
 
 
 @pytest.mark.postgres
-def test_the_second_of_two_concurrent_saves_is_refused(
-    transactional_db, org_a, member_a, admin_a
-):
+def test_the_second_of_two_concurrent_saves_is_refused(transactional_db, org_a, member_a, admin_a):
     person = BeneficiaryFactory(organization=org_a, village="东门村", visit_cadence=0)
     loaded = person.version
     first_claimed = threading.Event()
