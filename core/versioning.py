@@ -38,7 +38,9 @@ ChangeText: TypeAlias = dict[str, str]
 HistoryRow: TypeAlias = Any
 
 
-class _Unchanged:
+class Unchanged:
+    """The type of ``UNCHANGED``: an update service's argument that was left out."""
+
     def __repr__(self) -> str:
         return "UNCHANGED"
 
@@ -46,7 +48,7 @@ class _Unchanged:
         return False
 
 
-UNCHANGED = _Unchanged()
+UNCHANGED = Unchanged()
 
 
 def given(**arguments: Any) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from core.roles import AnyUser, Role, role_of
 if TYPE_CHECKING:
     from .models import Membership
 
-__all__ = ["Actor", "AnyUser", "Role", "role_of"]  # re-exported: callers may import the role helpers from here
+__all__ = ["Actor", "AnyUser", "Role", "Who", "role_of"]  # re-exported: callers may import the role helpers from here
 
 _M = TypeVar("_M", bound=models.Model)
 _M_co = TypeVar("_M_co", bound=models.Model, covariant=True)
@@ -140,6 +140,10 @@ class Actor:
 
     def is_admin_of(self, organization_id: int | None) -> bool:
         return organization_id is not None and organization_id in self.admin_org_ids
+
+
+# Who the rule functions take: a user (request.user, None in a task) or an Actor loaded once.
+Who: TypeAlias = AnyUser | Actor
 
 
 def can_see_personal_data(user: AnyUser, organization_id: int) -> bool:
