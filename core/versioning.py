@@ -20,22 +20,19 @@ too (``bump``), so an edit form opened before it is refused rather than silently
 ``UNCHANGED`` is the default of the keyword arguments of the update services: an argument left
 out keeps the stored value (an import names only the columns of its sheet)."""
 
-import datetime
 from collections.abc import Collection
 from typing import Any, TypeAlias
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .history import HistoryRow, record_changes
+
 # What a person changed, as shown: {"field": label, "old": text, "new": text}.
 ChangeText: TypeAlias = dict[str, str]
-# A simple-history row: its class is built at run time from the model (and the package has no
-# type information), so it is typed by what is done with it.
-HistoryRow: TypeAlias = Any
 
 
 class Unchanged:
@@ -143,43 +140,10 @@ def changes_since(
 
 def describe_delta(new_record: HistoryRow, old_record: HistoryRow, *, hidden: Collection[str] = ()) -> list[ChangeText]:
     """The changes from ``old_record`` to ``new_record`` (two history rows of one record) as
-    [{"field": label, "old": text, "new": text}], in the model's field order.  Fields in
-    ``hidden`` are named with their values withheld."""
-    model = new_record.instance_type
-    delta = new_record.diff_against(old_record, foreign_keys_are_objs=True)
-    order = {field.name: i for i, field in enumerate(model._meta.get_fields())}
-    out: list[ChangeText] = []
-    for change in sorted(delta.changes, key=lambda c: order.get(c.field, 999)):
-        field = model._meta.get_field(change.field)
-        label = str(field.verbose_name)
-        if change.field in hidden:
-            out.append({"field": label, "old": _("（不显示）"), "new": _("（已修改，不显示）")})
-            continue
-        out.append({"field": label, "old": display(field, change.old), "new": display(field, change.new)})
-    return out
-
-
-def display(field: Any, value: Any) -> str:
-    """A value as a person reads it: choice labels, names of related rows, 是/否, dates."""
-    if field.many_to_many:
-        from simple_history.utils import get_m2m_reverse_field_name
-
-        key = get_m2m_reverse_field_name(field)
-        items = [str(row.get(key, "")) for row in value or []]
-        return "、".join(items) or "—"
-    if value in (None, ""):
-        return "—"
-    if isinstance(value, bool):
-        return _("是") if value else _("否")
-    choices = dict(field.flatchoices) if field.choices else {}
-    if value in choices:
-        return str(choices[value])
-    if isinstance(value, datetime.datetime):
-        return (
-            timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-            if timezone.is_aware(value)
-            else f"{value:%Y-%m-%d %H:%M}"
-        )
-    if hasattr(value, "isoformat"):
-        return str(value.isoformat())
-    return str(value)
+    [{"field": label, "old": text, "new": text}], in the model's field order, built by
+    ``core.history.record_changes``.  Fields in ``hidden`` are named with their values withheld."""
+    masks = (_("（不显示）"), _("（已修改，不显示）"))
+    return [
+        {"field": change.field, "old": change.old, "new": change.new}
+        for change in record_changes(new_record, old_record, hidden=hidden, masks=masks)
+    ]
