@@ -9,6 +9,7 @@ from allauth.account.models import EmailAddress
 from allauth.core.context import request_context
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from .models import SignInEvent, User
@@ -16,7 +17,15 @@ from .signin import client_ip, user_agent
 
 
 @transaction.atomic
-def user_create(*, email, full_name, role, password=None, request=None, phone=""):
+def user_create(
+    *,
+    email: str,
+    full_name: str,
+    role: str,
+    password: str | None = None,
+    request: HttpRequest | None = None,
+    phone: str = "",
+) -> User:
     """Creates an active account.  Without a password, the new user gets an email with a link
     to set one (recorded with the account, sent after the transaction commits: core.mail);
     following it proves the address."""
@@ -29,7 +38,7 @@ def user_create(*, email, full_name, role, password=None, request=None, phone=""
     return user
 
 
-def send_set_password_email(*, request, email):
+def send_set_password_email(*, request: HttpRequest, email: str) -> None:
     # allauth's reset flow builds the link and mails it through the adapter (accounts.adapter).
     with request_context(request):
         form = ResetPasswordForm(data={"email": email})
@@ -38,7 +47,7 @@ def send_set_password_email(*, request, email):
 
 
 @transaction.atomic
-def email_confirm_by_password_link(*, user):
+def email_confirm_by_password_link(*, user: User) -> None:
     """The user followed a set-password (or reset) link, which is only ever sent to the
     account's login address (accounts.adapter): that address is proved, and is the primary."""
     address, _ = EmailAddress.objects.get_or_create(user=user, email=user.email.lower())
@@ -46,7 +55,9 @@ def email_confirm_by_password_link(*, user):
         address.set_as_primary()
 
 
-def signin_record(*, kind, request=None, user=None, email=""):
+def signin_record(
+    *, kind: str, request: HttpRequest | None = None, user: User | None = None, email: str = ""
+) -> SignInEvent:
     """Writes one sign-in event with the request's IP address and browser."""
     return SignInEvent.objects.create(
         kind=kind,
@@ -57,7 +68,7 @@ def signin_record(*, kind, request=None, user=None, email=""):
     )
 
 
-def signin_unlock(*, user):
+def signin_unlock(*, user: User) -> None:
     """Lifts a lockout of the account (its owner just proved the address by a reset link)."""
     from axes.utils import reset
 
@@ -69,7 +80,7 @@ def signin_unlock(*, user):
 MINIMUM_RETENTION_DAYS = 180
 
 
-def signin_events_purge(*, now=None):
+def signin_events_purge(*, now: datetime.datetime | None = None) -> int:
     """Deletes sign-in events older than SIGNIN_AUDIT_RETENTION_DAYS (never fewer than 180
     days); returns how many went."""
     now = now or timezone.now()

@@ -1,15 +1,26 @@
 """Read-only views of the outbox and the emails for the IT superuser (what waits, what failed)."""
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
 
 from .models import Email, OutboxMessage, ScheduledRun
 
+# ModelAdmin is generic only for the type checker (no django_stubs_ext.monkeypatch at run time);
+# Any: each subclass below shows another model.
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = admin.ModelAdmin
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
+
+class ReadOnly(_ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
 

@@ -17,24 +17,30 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any, TypeAlias, cast
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 
 FORMAT = 1
+
+# manifest.json as read and written: JSON ({"format", "created_at", "database": {"vendor",
+# "file", "tables": {table: rows}}, "files": {name: sha256}}).
+Manifest: TypeAlias = dict[str, Any]
 
 
 class BackupError(Exception):
     """A message for the operator (Chinese first, with the English cause when there is one)."""
 
 
-def _roots():
+def _roots() -> dict[str, Path]:
     return {"private": Path(settings.PRIVATE_STORAGE_ROOT), "reports": Path(settings.REPORT_STORAGE_ROOT)}
 
 
-def sha256(path):
+def sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -42,8 +48,8 @@ def sha256(path):
     return digest.hexdigest()
 
 
-def _file_list(roots):
-    files = {}
+def _file_list(roots: Mapping[str, Path]) -> dict[str, Path]:
+    files: dict[str, Path] = {}
     for name, root in roots.items():
         if root.is_dir():
             for path in sorted(root.rglob("*")):
@@ -52,19 +58,19 @@ def _file_list(roots):
     return files
 
 
-def _quote(name):
+def _quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def table_counts(cursor, tables):
-    counts = {}
+def table_counts(cursor: CursorWrapper, tables: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
     for table in sorted(tables):
         cursor.execute(f"SELECT COUNT(*) FROM {_quote(table)}")
         counts[table] = cursor.fetchone()[0]
     return counts
 
 
-def _pg_env(settings_dict):
+def _pg_env(settings_dict: Mapping[str, Any]) -> dict[str, str]:
     env = dict(os.environ)
     for key, var in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"), ("PASSWORD", "PGPASSWORD")):
         if settings_dict.get(key):
@@ -73,36 +79,36 @@ def _pg_env(settings_dict):
     return env
 
 
-def _run(command, env):
+def _run(command: list[str], env: Mapping[str, str]) -> None:
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise BackupError(f"{command[0]} 失败（退出码 {done.returncode}）：{done.stderr.strip()[-2000:]}")
 
 
-def backup(destination):
+def backup(destination: str | Path) -> tuple[Path, Manifest]:
     """Writes the archive to ``destination`` (a .tar path, or a folder to put
     ``lanxin-backup-<time>.tar`` in) and returns its path and manifest."""
-    destination = Path(destination)
-    if destination.is_dir():
-        destination /= f"lanxin-backup-{datetime.datetime.now():%Y%m%d-%H%M%S}.tar"
+    path = Path(destination)
+    if path.is_dir():
+        path /= f"lanxin-backup-{datetime.datetime.now():%Y%m%d-%H%M%S}.tar"
     with tempfile.TemporaryDirectory() as work_dir:
         work = Path(work_dir)
-        manifest: dict[str, Any] = {"format": FORMAT, "created_at": datetime.datetime.now(datetime.UTC).isoformat()}
+        manifest: Manifest = {"format": FORMAT, "created_at": datetime.datetime.now(datetime.UTC).isoformat()}
         manifest["database"] = _dump_database(work)
         files = _file_list(_roots())
         manifest["files"] = {name: sha256(path) for name, path in files.items()}
         (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
-        partial = destination.with_name(destination.name + ".part")
+        partial = path.with_name(path.name + ".part")
         with tarfile.open(partial, "w") as archive:
             archive.add(work / "manifest.json", "manifest.json")
             archive.add(work / manifest["database"]["file"], manifest["database"]["file"])
             for name, path in files.items():
                 archive.add(path, name)
-        os.replace(partial, destination)
-    return destination, manifest
+        os.replace(partial, path)
+    return path, manifest
 
 
-def _dump_database(work):
+def _dump_database(work: Path) -> dict[str, Any]:
     tables = [t for t in connection.introspection.table_names() if not t.startswith("sqlite_")]
     if connection.vendor == "sqlite":
         target = work / "database.sqlite3"
@@ -131,33 +137,32 @@ def _dump_database(work):
     return {"vendor": "postgresql", "file": target.name, "tables": counts}
 
 
-def read_manifest(archive_path):
+def read_manifest(archive_path: str | Path) -> Manifest:
     with tarfile.open(archive_path) as archive:
         try:
             member = archive.getmember("manifest.json")
         except KeyError:
             raise BackupError("这不是兰馨HUI的备份文件（没有 manifest.json）。") from None
-        manifest = json.load(io.TextIOWrapper(cast(IO[bytes], archive.extractfile(member)), encoding="utf-8"))
+        manifest: Manifest = json.load(io.TextIOWrapper(cast(IO[bytes], archive.extractfile(member)), encoding="utf-8"))
     if manifest.get("format") != FORMAT:
         raise BackupError("备份文件的格式版本不受支持。")
     return manifest
 
 
-def _database_tables():
+def _database_tables() -> list[str]:
     with connection.cursor():
         return [t for t in connection.introspection.table_names() if not t.startswith("sqlite_")]
 
 
-def _files_present(roots):
+def _files_present(roots: Mapping[str, Path]) -> list[Path]:
     return [root for root in roots.values() if root.is_dir() and any(p.is_file() for p in root.rglob("*"))]
 
 
-def restore(archive_path, *, replace=False):
+def restore(archive_path: str | Path, *, replace: bool = False) -> Manifest:
     """Restores the archive into the configured database (which must be empty, or ``replace``:
     everything in it is dropped first) and into the private folders (empty, or ``replace``),
     then checks every table's row count and every file's checksum against the manifest.
     Returns the manifest; raises BackupError with what is wrong."""
-    archive_path = Path(archive_path)
     manifest = read_manifest(archive_path)
     vendor = manifest["database"]["vendor"]
     if vendor != connection.vendor:
@@ -188,7 +193,7 @@ def restore(archive_path, *, replace=False):
     return manifest
 
 
-def _restore_database(dump, *, replace):
+def _restore_database(dump: Path, *, replace: bool) -> None:
     settings_dict = connection.settings_dict
     if connection.vendor == "sqlite":
         connection.close()
@@ -207,10 +212,10 @@ def _restore_database(dump, *, replace):
     )
 
 
-def verify(manifest):
+def verify(manifest: Manifest) -> list[str]:
     """What differs between the manifest and the restored database and folders ([] when
     nothing)."""
-    problems = []
+    problems: list[str] = []
     with connection.cursor() as cursor:
         counts = table_counts(cursor, manifest["database"]["tables"])
     for table, expected in manifest["database"]["tables"].items():

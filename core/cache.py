@@ -9,6 +9,8 @@ processes (weaker, never closed), progress shows the last saved row count."""
 import logging
 import threading
 import time
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
@@ -27,7 +29,7 @@ _lock = threading.Lock()
 
 
 class FallbackRedisCache(RedisCache):
-    def __init__(self, server, params):
+    def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
         params = dict(params)
         options = dict(params.get("OPTIONS", {}))
         options.setdefault("socket_connect_timeout", 0.5)
@@ -37,10 +39,11 @@ class FallbackRedisCache(RedisCache):
         self._server_key = str(server)
         self._fallback = LocMemCache(f"redis-fallback:{server}", {"TIMEOUT": params.get("TIMEOUT", 300)})
 
-    def redis_available(self):
+    def redis_available(self) -> bool:
         return time.monotonic() >= _down_until.get(self._server_key, 0)
 
-    def _call(self, name, *args, **kwargs):
+    def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """The cache method ``name`` of Redis, or of the local memory while Redis is away."""
         if self.redis_available():
             try:
                 return getattr(super(), name)(*args, **kwargs)
@@ -53,36 +56,38 @@ class FallbackRedisCache(RedisCache):
                     _down_until[self._server_key] = time.monotonic() + RETRY_AFTER
         return getattr(self._fallback, name)(*args, **kwargs)
 
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call("add", key, value, timeout, version)
+    def add(self, key: Any, value: Any, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+        return cast(bool, self._call("add", key, value, timeout, version))
 
-    def get(self, key, default=None, version=None):
+    def get(self, key: Any, default: Any | None = None, version: int | None = None) -> Any:
         return self._call("get", key, default, version)
 
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call("set", key, value, timeout, version)
+    def set(self, key: Any, value: Any, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None) -> None:
+        self._call("set", key, value, timeout, version)
 
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call("touch", key, timeout, version)
+    def touch(self, key: Any, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+        return cast(bool, self._call("touch", key, timeout, version))
 
-    def delete(self, key, version=None):
-        return self._call("delete", key, version)
+    def delete(self, key: Any, version: int | None = None) -> bool:
+        return cast(bool, self._call("delete", key, version))
 
-    def get_many(self, keys, version=None):
-        return self._call("get_many", keys, version)
+    def get_many(self, keys: Iterable[Any], version: int | None = None) -> dict[Any, Any]:
+        return cast(dict[Any, Any], self._call("get_many", keys, version))
 
-    def has_key(self, key, version=None):
-        return self._call("has_key", key, version)
+    def has_key(self, key: Any, version: int | None = None) -> bool:
+        return cast(bool, self._call("has_key", key, version))
 
-    def incr(self, key, delta=1, version=None):
-        return self._call("incr", key, delta, version)
+    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
+        return cast(int, self._call("incr", key, delta, version))
 
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call("set_many", data, timeout, version)
+    def set_many(
+        self, data: dict[Any, Any], timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> list[Any]:
+        return cast(list[Any], self._call("set_many", data, timeout, version))
 
-    def delete_many(self, keys, version=None):
-        return self._call("delete_many", keys, version)
+    def delete_many(self, keys: Iterable[Any], version: int | None = None) -> None:
+        self._call("delete_many", keys, version)
 
-    def clear(self):
+    def clear(self) -> None:
         self._fallback.clear()
-        return self._call("clear")
+        self._call("clear")

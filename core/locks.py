@@ -1,18 +1,19 @@
 """Locks that die with the process holding them."""
 
 import hashlib
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import DatabaseError, connections
 
 
-def lock_key(name):
+def lock_key(name: str) -> int:
     """A stable signed 64-bit number for ``name`` (PostgreSQL's advisory lock space)."""
     return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
 
 
 @contextmanager
-def advisory_lock(name, *, using="default"):
+def advisory_lock(name: str, *, using: str = "default") -> Iterator[bool]:
     """Holds the PostgreSQL session advisory lock ``name`` while the block runs and yields
     whether it was acquired (False: another session holds it; the caller decides to wait or
     skip).  The lock belongs to the database session, so a worker killed mid-task releases it

@@ -5,6 +5,7 @@ from)."""
 
 import datetime
 import logging
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
@@ -21,44 +22,44 @@ logger = logging.getLogger(__name__)
 DELIVER_TASK = "core.deliver_email"
 
 
-def absolute_url(path):
+def absolute_url(path: str) -> str:
     """``/projects/reports/3/`` -> ``https://lanxin.example.cn/projects/reports/3/``."""
     return settings.SITE_URL.rstrip("/") + path
 
 
 @contextmanager
-def email_language():
+def email_language() -> Iterator[None]:
     """Mails are written in the portal's language, whatever the sender's page was in."""
     with translation.override(settings.LANGUAGE_CODE):
         yield
 
 
-def send_email(*, key, to, subject, body, html=""):
+def send_email(*, key: str, to: Iterable[str | None], subject: str, body: str, html: str = "") -> Email | None:
     """Sends ``subject`` and ``body`` to the addresses ``to``, once: the email is recorded in the
     current transaction and delivered after it commits; if an email with ``key`` was already
     recorded (a task run twice, a second beat), nothing more is sent and that email is
     returned.  Returns None when there is nobody to send to."""
-    to = sorted({address for address in to if address})
-    if not to:
+    addresses = sorted({address for address in to if address})
+    if not addresses:
         return None
     existing = Email.objects.filter(key=key).first()
     if existing is not None:
         return existing
     try:
         with transaction.atomic():
-            email = Email.objects.create(key=key[:200], to=to, subject=subject[:300], body=body, html=html)
+            email = Email.objects.create(key=key[:200], to=addresses, subject=subject[:300], body=body, html=html)
     except IntegrityError:
         return Email.objects.get(key=key)
     outbox.enqueue(DELIVER_TASK, args=[email.pk], key=f"email:{email.pk}")
     return email
 
 
-def message_id(email):
+def message_id(email: Email) -> str:
     host = urlsplit(settings.SITE_URL).hostname or "localhost"
     return f"<email-{email.pk}-{int(email.created_at.timestamp())}@{host}>"
 
 
-def deliver(email_id):
+def deliver(email_id: int) -> bool:
     """Hands email ``email_id`` to the mail server unless it was already sent (a duplicate relay
     sends nothing): the row stays locked until ``sent_at`` is committed.  Returns True if sent."""
     with transaction.atomic():
@@ -83,7 +84,7 @@ def deliver(email_id):
     return True
 
 
-def purge_sent(*, older_than_days=30):
+def purge_sent(*, older_than_days: int = 30) -> int:
     """Sent emails' rows (keys, subjects, recipients) are kept a month, then deleted."""
     cutoff = timezone.now() - datetime.timedelta(days=older_than_days)
     deleted, _ = Email.objects.filter(sent_at__lt=cutoff).delete()

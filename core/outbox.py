@@ -19,8 +19,9 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypedDict
 
 from celery import current_app
 from django.conf import settings
@@ -36,11 +37,20 @@ RELAY_BATCH = 200
 # does not wait for the same timeout); the beat relay catches up.
 BROKER_PAUSE_SECONDS = 15
 
-_state: dict[str, Any] = {"broker_down_until": 0.0, "executor": None, "pid": None}
+
+class _State(TypedDict):
+    broker_down_until: float  # time.monotonic() until which the broker is left alone
+    executor: ThreadPoolExecutor | None
+    pid: int | None  # the process the executor was made in
+
+
+_state: _State = {"broker_down_until": 0.0, "executor": None, "pid": None}
 _lock = threading.Lock()
 
 
-def enqueue(task, *, args=(), kwargs=None, key=""):
+def enqueue(
+    task: Any, *, args: Iterable[Any] = (), kwargs: Mapping[str, Any] | None = None, key: str = ""
+) -> OutboxMessage:
     """Records that ``task`` (a Celery task or its registered name) must run with ``args`` and
     ``kwargs`` once the current transaction commits, and returns the ``OutboxMessage``.  With a
     ``key``, a message with the same key that is still pending is returned instead of adding a
@@ -62,11 +72,11 @@ def enqueue(task, *, args=(), kwargs=None, key=""):
     return message
 
 
-def is_eager():
+def is_eager() -> bool:
     return bool(current_app.conf.task_always_eager)
 
 
-def relay_after_commit(ids):
+def relay_after_commit(ids: Sequence[int]) -> None:
     """Runs (in-process mode) or publishes (broker) the messages just committed."""
     if is_eager():
         relay(ids=ids)
@@ -76,20 +86,21 @@ def relay_after_commit(ids):
     _executor().submit(_relay_in_thread, ids)
 
 
-def broker_paused():
+def broker_paused() -> bool:
     return time.monotonic() < _state["broker_down_until"]
 
 
-def _executor():
+def _executor() -> ThreadPoolExecutor:
     # One thread per process, created after any fork (gunicorn, Celery's pool).
     with _lock:
-        if _state["executor"] is None or _state["pid"] != os.getpid():
-            _state["executor"] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-relay")
+        executor = _state["executor"]
+        if executor is None or _state["pid"] != os.getpid():
+            executor = _state["executor"] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-relay")
             _state["pid"] = os.getpid()
-        return _state["executor"]
+        return executor
 
 
-def _relay_in_thread(ids):
+def _relay_in_thread(ids: Sequence[int]) -> None:
     try:
         relay(ids=ids)
     except Exception:
@@ -98,13 +109,14 @@ def _relay_in_thread(ids):
         connections.close_all()  # this thread's connections only
 
 
-def backoff(attempts):
+def backoff(attempts: int) -> int:
     """Seconds before the next try after ``attempts`` failed ones: 2, 4, 8 ... up to
     ``OUTBOX_MAX_BACKOFF_SECONDS``."""
-    return min(2**attempts, settings.OUTBOX_MAX_BACKOFF_SECONDS)
+    doubled: int = 2**attempts  # int ** int is typed Any (a negative power would be a float)
+    return min(doubled, int(settings.OUTBOX_MAX_BACKOFF_SECONDS))
 
 
-def relay(*, ids=None, limit=RELAY_BATCH):
+def relay(*, ids: Sequence[int] | None = None, limit: int = RELAY_BATCH) -> int:
     """Publishes the pending messages that are due (only ``ids`` if given) and marks them sent;
     returns how many went out.  Rows are claimed with ``SKIP LOCKED``, so concurrent relays
     never take the same message.  After a broker error the rest wait for a later run."""
@@ -130,9 +142,9 @@ def relay(*, ids=None, limit=RELAY_BATCH):
     return len(published)
 
 
-def _publish_all(app, messages):
+def _publish_all(app: Any, messages: list[OutboxMessage]) -> tuple[list[OutboxMessage], Exception | None]:
     """Publishes in order until the broker fails; returns (published messages, the error)."""
-    published = []
+    published: list[OutboxMessage] = []
     try:
         with app.producer_or_acquire() as producer:
             # Fail at once when the broker is away instead of going through kombu's retries.
@@ -152,7 +164,7 @@ def _publish_all(app, messages):
     return published, None
 
 
-def _publish(app, producer, message):
+def _publish(app: Any, producer: Any, message: OutboxMessage) -> None:
     app.send_task(
         message.task_name,
         args=message.args,
@@ -164,7 +176,7 @@ def _publish(app, producer, message):
     )
 
 
-def _run_in_process(ids, limit):
+def _run_in_process(ids: Sequence[int] | None, limit: int) -> int:
     """In-process mode: the messages are marked sent, then their tasks run here, outside the
     transaction (a task's own transactions and failures stay its own)."""
     with transaction.atomic():
@@ -181,20 +193,20 @@ def _run_in_process(ids, limit):
     return len(messages)
 
 
-def _task(name):
+def _task(name: str) -> Any:
     if name not in current_app.tasks:
         current_app.loader.import_default_modules()  # the apps' tasks.py (autodiscovery)
     return current_app.tasks[name]
 
 
-def pending_keys(*, prefix):
+def pending_keys(*, prefix: str) -> list[str]:
     """Keys of the pending messages that start with ``prefix`` (work still waiting for the
     broker is not stuck)."""
     pending = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING, key__startswith=prefix)
     return list(pending.values_list("key", flat=True))
 
 
-def backlog():
+def backlog() -> tuple[int, int]:
     """(pending messages, age in seconds of the oldest) for the health page and operators."""
     pending = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING)
     oldest = pending.order_by("created_at").values_list("created_at", flat=True).first()
@@ -202,7 +214,7 @@ def backlog():
     return pending.count(), age
 
 
-def purge_sent(*, older_than_days=7):
+def purge_sent(*, older_than_days: int = 7) -> int:
     """Sent messages are kept a week (to see what went out), then deleted."""
     cutoff = timezone.now() - datetime.timedelta(days=older_than_days)
     deleted, _ = OutboxMessage.objects.filter(status=OutboxMessage.Status.SENT, sent_at__lt=cutoff).delete()

@@ -27,47 +27,64 @@ The interface of every rule set (see docs/ARCHITECTURE.md, "Rules"):
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import models
+
+from .roles import AnyUser
+
+if TYPE_CHECKING:
+    from .versioning import Versioned
 
 NON_FIELD = NON_FIELD_ERRORS
+
+# {model attribute name: Python value}: ids for foreign keys, sets of ids for many-to-many.
+Values: TypeAlias = dict[str, Any]
+# {field name (or NON_FIELD): message}.
+Errors: TypeAlias = dict[str, str]
+
+_M = TypeVar("_M", bound=models.Model)
+_V = TypeVar("_V", bound="Versioned")
 
 
 @dataclass(frozen=True)
 class RuleSet:
     name: str
-    model: Any
-    check: Callable[..., dict]
-    write_errors: Callable[..., dict]
-    fields_editable_by: Callable[..., frozenset]
-    fields: tuple = ()
+    model: type[models.Model]
+    # check(values, *, actor, instance=None, today=None, ...) -> Errors
+    check: Callable[..., Errors]
+    # write_errors(values, *, actor, instance=None, ...) -> Errors
+    write_errors: Callable[..., Errors]
+    # fields_editable_by(actor, instance=None) -> the attribute names the actor may set
+    fields_editable_by: Callable[..., frozenset[str]]
+    fields: tuple[str, ...] = ()
     doc: str = ""
 
 
 _REGISTRY: dict[str, RuleSet] = {}
 
 
-def register(ruleset):
+def register(ruleset: RuleSet) -> RuleSet:
     _REGISTRY[ruleset.name] = ruleset
     return ruleset
 
 
-def rules_for(name):
+def rules_for(name: str) -> RuleSet:
     """The rule set of a resource ("beneficiaries", "visits", ...); KeyError if none."""
     return _REGISTRY[name]
 
 
-def all_rules():
+def all_rules() -> dict[str, RuleSet]:
     return dict(_REGISTRY)
 
 
-def as_values(model, data):
+def as_values(model: type[models.Model], data: Mapping[str, Any]) -> Values:
     """Form or service data (related objects, querysets) as rule values (ids, sets of ids).
     Keys that are not fields of ``model`` are left out."""
-    values = {}
+    values: Values = {}
     for name, value in data.items():
         try:
             field = model._meta.get_field(name.removesuffix("_id") if name.endswith("_id") else name)
@@ -75,17 +92,17 @@ def as_values(model, data):
             continue
         if field.many_to_many:
             values[field.name] = frozenset(getattr(item, "pk", item) for item in (value or ()))
-        elif field.is_relation and field.many_to_one:
+        elif field.is_relation and field.many_to_one and isinstance(field, models.Field):
             values[field.attname] = getattr(value, "pk", value)
         elif not field.is_relation:
             values[field.name] = value
     return values
 
 
-def merged(instance, values, fields):
+def merged(instance: models.Model | None, values: Mapping[str, Any], fields: Iterable[str]) -> Values:
     """The record as it would be: the stored values of ``fields`` (attribute names) overlaid
     with ``values``.  Many-to-many fields are read only when not given."""
-    out = {}
+    out: Values = {}
     if instance is not None:
         for name in fields:
             if name in values:
@@ -95,13 +112,15 @@ def merged(instance, values, fields):
                 out[name] = (
                     frozenset(getattr(instance, name).values_list("pk", flat=True)) if instance.pk else frozenset()
                 )
-            else:
+            elif isinstance(field, models.Field):
                 out[name] = getattr(instance, field.attname)
+            else:  # a reverse relation is no value of the record
+                raise TypeError(f"{name!r} is not a field of {type(instance).__name__}")
     out.update(values)
     return out
 
 
-def changed(instance, values):
+def changed(instance: models.Model | None, values: Mapping[str, Any]) -> set[str]:
     """The names in ``values`` whose value differs from the stored one (all of them for a new
     record)."""
     if instance is None:
@@ -110,12 +129,12 @@ def changed(instance, values):
     return {name for name, value in values.items() if current.get(name) != value}
 
 
-def error_key(name):
+def error_key(name: str) -> str:
     """The field name an error is reported under: ``town`` for ``town_id``."""
     return name.removesuffix("_id") if name.endswith("_id") else name
 
 
-def require_permission(write_errors):
+def require_permission(write_errors: Mapping[str, str]) -> None:
     """Raises PermissionDenied when the actor may not write the record at all (the error under
     ``NON_FIELD``); pages answer 403 as they did before the rules were shared."""
     from django.core.exceptions import PermissionDenied
@@ -124,7 +143,7 @@ def require_permission(write_errors):
         raise PermissionDenied(write_errors[NON_FIELD])
 
 
-def raise_errors(errors):
+def raise_errors(errors: Mapping[str, str]) -> None:
     """Raises ValidationError({field: message}) when there are errors."""
     from django.core.exceptions import ValidationError
 
@@ -137,7 +156,18 @@ def raise_errors(errors):
 EARLIEST_RECORD_DATE = datetime.date(2000, 1, 1)
 
 
-def checked_update(instance, version, values, *, ruleset, actor, noun, hidden=(), queryset=None, **context):
+def checked_update(
+    instance: _V,
+    version: int | str | None,
+    values: Values,
+    *,
+    ruleset: RuleSet,
+    actor: object,
+    noun: str,
+    hidden: Collection[str] = (),
+    queryset: models.QuerySet[_V] | None = None,
+    **context: Any,
+) -> _V:
     """The start of every update service, in its transaction: may the actor write this record
     (``PermissionDenied``), was the form loaded at the current version (``StaleEdit``, see
     core.versioning), are the values valid against the row as it is now (``ValidationError``).
@@ -152,17 +182,18 @@ def checked_update(instance, version, values, *, ruleset, actor, noun, hidden=()
     return fresh
 
 
-def save_values(instance, values, *, actor):
+def save_values(instance: _M, values: Mapping[str, Any], *, actor: AnyUser) -> _M:
     """Sets ``values`` on ``instance`` and saves it, recording ``actor`` in its history; the
     many-to-many values (sets of ids) are written after the row."""
-    related = {}
+    related: dict[str, Any] = {}
     for name, value in values.items():
         field = instance._meta.get_field(error_key(name))
         if field.many_to_many:
             related[field.name] = value
         else:
             setattr(instance, name, value)
-    instance._history_user = actor
+    # simple-history records this attribute's user; the model does not declare it.
+    setattr(instance, "_history_user", actor)  # noqa: B010
     instance.save()
     for name, ids in related.items():
         getattr(instance, name).set(ids)

@@ -20,28 +20,35 @@ too (``bump``), so an edit form opened before it is refused rather than silently
 ``UNCHANGED`` is the default of the keyword arguments of the update services: an argument left
 out keeps the stored value (an import names only the columns of its sheet)."""
 
-import datetime
+from collections.abc import Collection
+from typing import Any, TypeAlias
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .history import HistoryRow, record_changes
 
-class _Unchanged:
-    def __repr__(self):
+# What a person changed, as shown: {"field": label, "old": text, "new": text}.
+ChangeText: TypeAlias = dict[str, str]
+
+
+class Unchanged:
+    """The type of ``UNCHANGED``: an update service's argument that was left out."""
+
+    def __repr__(self) -> str:
         return "UNCHANGED"
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return False
 
 
-UNCHANGED = _Unchanged()
+UNCHANGED = Unchanged()
 
 
-def given(**arguments):
+def given(**arguments: Any) -> dict[str, Any]:
     """The arguments that were given (not ``UNCHANGED``), as a dict."""
     return {name: value for name, value in arguments.items() if value is not UNCHANGED}
 
@@ -59,36 +66,36 @@ class StaleEdit(ValidationError):
     """A save from a form loaded at an older version.  ``changes``: [{"field", "old", "new"}]
     (display strings) made since; ``current_version``: the version to carry on a second try."""
 
-    def __init__(self, messages, *, current_version, changes):
+    def __init__(self, messages: list[str], *, current_version: int, changes: list[ChangeText]) -> None:
         super().__init__(messages, code="stale")
         self.current_version = current_version
         self.changes = changes
 
 
-def bump(instance):
+def bump(instance: Versioned) -> None:
     """Raises the version of a row about to be saved by a write other than its edit form."""
     instance.version = (instance.version or 0) + 1
 
 
-def claim_version(instance, version, *, noun, hidden=()):
+def claim_version(instance: Versioned, version: int | str | None, *, noun: str, hidden: Collection[str] = ()) -> None:
     """Takes the row of ``instance`` for an edit loaded at ``version`` (see the module
     docstring), or raises StaleEdit.  Call inside the service's transaction, before anything
     else is written.  ``noun``: what the record is called ("服务对象"); ``hidden``: personal
     fields whose values the message must not show."""
     model = type(instance)
     try:
-        version = int(version)
-    except (TypeError, ValueError):
-        version = -1
-    updated = model._base_manager.filter(pk=instance.pk, version=version).update(version=F("version") + 1)
+        loaded = -1 if version is None else int(version)
+    except ValueError:
+        loaded = -1
+    updated = model._base_manager.filter(pk=instance.pk, version=loaded).update(version=F("version") + 1)
     if updated:
         return  # the caller reads the row afresh (now at version + 1) and saves it
     current = model._base_manager.get(pk=instance.pk)
-    changes, who = changes_since(current, version, hidden=hidden)
+    changes, who = changes_since(current, loaded, hidden=hidden)
     raise StaleEdit(stale_messages(noun, changes, who), current_version=current.version, changes=changes)
 
 
-def stale_messages(noun, changes, who):
+def stale_messages(noun: str, changes: list[ChangeText], who: list[str]) -> list[str]:
     """The lines shown above the form: what happened, each change, what to do."""
     names = "、".join(who) or _("他人")
     lines = [
@@ -105,12 +112,14 @@ def stale_messages(noun, changes, who):
     return lines
 
 
-def _history(instance):
+def _history(instance: Versioned) -> Any:
     manager = getattr(instance, "history", None)
     return manager.order_by("-history_date", "-history_id") if manager is not None else None
 
 
-def changes_since(current, version, *, hidden=()):
+def changes_since(
+    current: Versioned, version: int, *, hidden: Collection[str] = ()
+) -> tuple[list[ChangeText], list[str]]:
     """([{"field", "old", "new"}], [names of who saved]) between the history row of ``version``
     (the state an editor loaded) and the latest one, by simple-history's ``diff_against``."""
     history = _history(current)
@@ -120,7 +129,7 @@ def changes_since(current, version, *, hidden=()):
     latest = history.first()
     if loaded is None or latest is None or latest.pk == loaded.pk:
         return [], []
-    who = []
+    who: list[str] = []
     for record in history.filter(history_date__gt=loaded.history_date).select_related("history_user"):
         user = record.history_user
         name = (getattr(user, "full_name", "") or getattr(user, "email", "")) if user is not None else ""
@@ -129,45 +138,12 @@ def changes_since(current, version, *, hidden=()):
     return describe_delta(latest, loaded, hidden=hidden), who
 
 
-def describe_delta(new_record, old_record, *, hidden=()):
+def describe_delta(new_record: HistoryRow, old_record: HistoryRow, *, hidden: Collection[str] = ()) -> list[ChangeText]:
     """The changes from ``old_record`` to ``new_record`` (two history rows of one record) as
-    [{"field": label, "old": text, "new": text}], in the model's field order.  Fields in
-    ``hidden`` are named with their values withheld."""
-    model = new_record.instance_type
-    delta = new_record.diff_against(old_record, foreign_keys_are_objs=True)
-    order = {field.name: i for i, field in enumerate(model._meta.get_fields())}
-    out = []
-    for change in sorted(delta.changes, key=lambda c: order.get(c.field, 999)):
-        field = model._meta.get_field(change.field)
-        label = str(field.verbose_name)
-        if change.field in hidden:
-            out.append({"field": label, "old": _("（不显示）"), "new": _("（已修改，不显示）")})
-            continue
-        out.append({"field": label, "old": display(field, change.old), "new": display(field, change.new)})
-    return out
-
-
-def display(field, value):
-    """A value as a person reads it: choice labels, names of related rows, 是/否, dates."""
-    if field.many_to_many:
-        from simple_history.utils import get_m2m_reverse_field_name
-
-        key = get_m2m_reverse_field_name(field)
-        items = [str(row.get(key, "")) for row in value or []]
-        return "、".join(items) or "—"
-    if value in (None, ""):
-        return "—"
-    if isinstance(value, bool):
-        return _("是") if value else _("否")
-    choices = dict(field.flatchoices) if field.choices else {}
-    if value in choices:
-        return str(choices[value])
-    if isinstance(value, datetime.datetime):
-        return (
-            timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-            if timezone.is_aware(value)
-            else f"{value:%Y-%m-%d %H:%M}"
-        )
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
+    [{"field": label, "old": text, "new": text}], in the model's field order, built by
+    ``core.history.record_changes``.  Fields in ``hidden`` are named with their values withheld."""
+    masks = (_("（不显示）"), _("（已修改，不显示）"))
+    return [
+        {"field": change.field, "old": change.old, "new": change.new}
+        for change in record_changes(new_record, old_record, hidden=hidden, masks=masks)
+    ]

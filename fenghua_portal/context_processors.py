@@ -57,8 +57,14 @@ def portal(request):
     def unread():
         return unread_count(user)
 
+    role = role_of(user) if user is not None else Role.ANONYMOUS
     return {
-        "portal_role": role_of(user) if user is not None else Role.ANONYMOUS,
+        "portal_role": role,
+        # What templates decide on (never by comparing the role as a string):
+        "is_staff_user": role == Role.STAFF,  # federation staff (and superusers)
+        "is_leader_user": role == Role.LEADER,  # leaders: aggregates only
+        "is_org_member": role == Role.MEMBER,  # a member or admin of organizations
+        "is_field_worker": role in (Role.STAFF, Role.MEMBER),  # who records visits, sessions, cases
         "notifications_unread": unread,
         "nav_current": nav_current(request),
     }

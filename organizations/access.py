@@ -1,5 +1,6 @@
-"""The one access rule.  Every scoped model's QuerySet derives from ``ScopedQuerySet`` and
-every view, export, autocomplete and download fetches through ``visible_to(user)``:
+"""The one access rule.  Every scoped model's QuerySet derives from ``ScopedQuerySet`` (defined
+in ``organizations.scoping``, re-exported here) and every view, export, autocomplete and
+download fetches through ``visible_to(user)``:
 
 * federation staff (and superusers) see everything;
 * leaders see aggregates only: no scoped rows unless the model says ``leader_visible``;
@@ -9,9 +10,8 @@ every view, export, autocomplete and download fetches through ``visible_to(user)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, TypeAlias, TypeVar, cast
+from typing import Any, Protocol, TypeAlias, TypeVar, cast
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
@@ -19,15 +19,23 @@ from django.http import Http404
 
 from core.roles import AnyUser, Role, role_of
 
-if TYPE_CHECKING:
-    from .models import Membership
+from .scoping import OrganizationIds, ScopedQuerySet, admin_org_ids, member_org_ids, user_pk
 
-__all__ = ["Actor", "AnyUser", "Role", "role_of"]  # re-exported: callers may import the role helpers from here
+# Re-exported: callers import the role helpers and the scope (organizations.scoping) from here.
+__all__ = [
+    "Actor",
+    "AnyUser",
+    "OrganizationIds",
+    "Role",
+    "ScopedQuerySet",
+    "Who",
+    "admin_org_ids",
+    "member_org_ids",
+    "role_of",
+]
 
 _M = TypeVar("_M", bound=models.Model)
 _M_co = TypeVar("_M_co", bound=models.Model, covariant=True)
-# The ids of organizations, as a subquery (``organization__in=member_org_ids(user)``).
-OrganizationIds: TypeAlias = models.QuerySet["Membership", Mapping[str, object]]
 
 
 def is_staff(user: AnyUser) -> bool:
@@ -38,34 +46,13 @@ def is_leader(user: AnyUser) -> bool:
     return role_of(user) == Role.LEADER
 
 
-def _pk(user: AnyUser) -> Any:
-    """The user's id (None when signed out: a lookup on it matches nothing)."""
-    return None if user is None else user.pk
-
-
-def member_org_ids(user: AnyUser) -> OrganizationIds:
-    """A lazy subquery of the ids of the organizations the user belongs to."""
-    from .models import Membership
-
-    return Membership.objects.filter(user_id=_pk(user), organization__active=True).values("organization_id")
-
-
-def admin_org_ids(user: AnyUser) -> OrganizationIds:
-    """A lazy subquery of the ids of the organizations the user administers."""
-    from .models import Membership
-
-    return Membership.objects.filter(user_id=_pk(user), role=Membership.Role.ADMIN, organization__active=True).values(
-        "organization_id"
-    )
-
-
 def is_member_of(user: AnyUser, organization_id: int) -> bool:
     from .models import Membership
 
     if role_of(user) != Role.MEMBER:
         return False
     return Membership.objects.filter(
-        user_id=_pk(user), organization_id=organization_id, organization__active=True
+        user_id=user_pk(user), organization_id=organization_id, organization__active=True
     ).exists()
 
 
@@ -75,7 +62,7 @@ def is_admin_of(user: AnyUser, organization_id: int) -> bool:
     if role_of(user) != Role.MEMBER:
         return False
     return Membership.objects.filter(
-        user_id=_pk(user), organization_id=organization_id, role=Membership.Role.ADMIN, organization__active=True
+        user_id=user_pk(user), organization_id=organization_id, role=Membership.Role.ADMIN, organization__active=True
     ).exists()
 
 
@@ -142,38 +129,14 @@ class Actor:
         return organization_id is not None and organization_id in self.admin_org_ids
 
 
+# Who the rule functions take: a user (request.user, None in a task) or an Actor loaded once.
+Who: TypeAlias = AnyUser | Actor
+
+
 def can_see_personal_data(user: AnyUser, organization_id: int) -> bool:
     """Staff and members of the responsible organization may see (and reveal) personal data;
     leaders never do."""
     return can_act_for(user, organization_id)
-
-
-class ScopedQuerySet(models.QuerySet[_M]):
-    """Subclass and set ``scope_path`` to the lookup from the model to its organization's id
-    (``"organization"`` for a direct foreign key, ``"pk"`` for Organization itself)."""
-
-    scope_path: ClassVar[str] = "organization"
-    leader_visible: ClassVar[bool] = False
-
-    def visible_to(self, user: AnyUser) -> Self:
-        role = role_of(user)
-        if role == Role.STAFF:
-            return self
-        if role == Role.LEADER:
-            return self if self.leader_visible else self.none()
-        if role == Role.MEMBER:
-            return self.filter(**{f"{self.scope_path}__in": member_org_ids(user)})
-        return self.none()
-
-    def manageable_by(self, user: AnyUser) -> Self:
-        """Rows the user may change as an administrator: staff all, organization admins their
-        organizations' rows."""
-        role = role_of(user)
-        if role == Role.STAFF:
-            return self
-        if role == Role.MEMBER:
-            return self.filter(**{f"{self.scope_path}__in": admin_org_ids(user)})
-        return self.none()
 
 
 class VisibleRows(Protocol[_M_co]):

@@ -22,16 +22,18 @@ Uniqueness of name and credit code reads the database (one query each); everythi
 pure."""
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.history import field_label
-from core.rules import NON_FIELD, RuleSet, changed, error_key, merged, register
+from core.rules import NON_FIELD, Errors, RuleSet, Values, changed, error_key, merged, register
 
-from .access import Actor
-from .models import Membership, Organization
+from .access import Actor, Who
+from .models import Membership, Organization, OrganizationQuerySet
 from .validators import normalize_credit_code, phone_error, validate_credit_code
 
 ORGANIZATION_FIELDS = (
@@ -52,7 +54,7 @@ MAX_VOLUNTEERS = 100_000
 EARLIEST_FOUNDED = datetime.date(1900, 1, 1)
 
 
-def organization_fields_editable_by(actor, organization=None):
+def organization_fields_editable_by(actor: Who, organization: Organization | None = None) -> frozenset[str]:
     """Staff: every field; the organization's admins: all but whether it is active; others
     (and anyone but staff for a new organization): none."""
     actor = Actor.of(actor)
@@ -63,25 +65,27 @@ def organization_fields_editable_by(actor, organization=None):
     return frozenset()
 
 
-def organization_write_errors(values, *, actor, instance=None):
+def organization_write_errors(values: Values, *, actor: Who, instance: Organization | None = None) -> Errors:
     actor = Actor.of(actor)
     if instance is None and not actor.is_staff:
         return {NON_FIELD: _("只有妇联工作人员可以新建组织。")}
     if instance is not None and not actor.manages(instance.pk):
         return {NON_FIELD: _("您不能修改该组织的信息。")}
     editable = organization_fields_editable_by(actor, instance)
-    errors = {}
+    errors: Errors = {}
     for name in sorted(changed(instance, values) - editable):
         label = field_label(Organization, error_key(name))
         errors[error_key(name)] = _("只有妇联工作人员可以修改“%(label)s”。") % {"label": label}
     return errors
 
 
-def check_organization(values, *, actor, instance=None, today=None):
+def check_organization(
+    values: Values, *, actor: Who, instance: Organization | None = None, today: datetime.date | None = None
+) -> Errors:
     """{field: message} for an organization's values (see the module docstring)."""
     today = today or timezone.localdate()
     record = merged(instance, values, ORGANIZATION_FIELDS)
-    errors = {}
+    errors: Errors = {}
     name = (record.get("name") or "").strip()
     if not name:
         errors["name"] = _("请填写组织名称。")
@@ -124,7 +128,9 @@ def check_organization(values, *, actor, instance=None, today=None):
     return errors
 
 
-def activity_for(values, instance=None, today=None):
+def activity_for(
+    values: Mapping[str, Any], instance: Organization | None = None, today: datetime.date | None = None
+) -> dict[str, Any]:
     """{"active", "deactivated_on"} to store: an organization switched off keeps the day it
     stopped (the given one, else the stored one, else today); one switched on has none."""
     today = today or timezone.localdate()
@@ -137,7 +143,7 @@ def activity_for(values, instance=None, today=None):
     return {"active": False, "deactivated_on": stopped or today}
 
 
-def _others(instance):
+def _others(instance: Organization | None) -> OrganizationQuerySet:
     queryset = Organization.objects.all()
     return queryset.exclude(pk=instance.pk) if instance is not None and instance.pk else queryset
 
@@ -145,7 +151,7 @@ def _others(instance):
 # --- memberships ----------------------------------------------------------------------------
 
 
-def membership_fields_editable_by(actor, membership=None):
+def membership_fields_editable_by(actor: Who, membership: Membership | None = None) -> frozenset[str]:
     """Staff: the role, either way; an organization's admin adds members (role 组织成员) to
     the own organization and changes no role."""
     actor = Actor.of(actor)
@@ -154,7 +160,7 @@ def membership_fields_editable_by(actor, membership=None):
     return frozenset()
 
 
-def membership_write_errors(values, *, actor, instance=None):
+def membership_write_errors(values: Values, *, actor: Who, instance: Membership | None = None) -> Errors:
     actor = Actor.of(actor)
     organization_id = values.get("organization_id", instance.organization_id if instance is not None else None)
     if not actor.manages(organization_id):
@@ -171,8 +177,10 @@ def membership_write_errors(values, *, actor, instance=None):
     return {}
 
 
-def check_membership(values, *, actor, instance=None, today=None):
-    errors = {}
+def check_membership(
+    values: Values, *, actor: Who, instance: Membership | None = None, today: datetime.date | None = None
+) -> Errors:
+    errors: Errors = {}
     role = values.get("role", instance.role if instance is not None else None)
     if role not in Membership.Role.values:
         errors["role"] = _("请选择角色。")

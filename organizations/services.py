@@ -3,9 +3,11 @@ themselves: ``rules.py``).  Keyword-only explicit arguments; each service owns i
 transaction and checks the rules again."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -15,16 +17,17 @@ from accounts.models import User
 from accounts.services import user_create
 from core.mail import email_language
 from core.notifications import notify
-from core.rules import as_values, checked_update, raise_errors, require_permission, save_values
-from core.versioning import UNCHANGED, given
+from core.roles import AnyUser
+from core.rules import Values, as_values, checked_update, raise_errors, require_permission, save_values
+from core.versioning import UNCHANGED, Unchanged, given
 
 from . import rules
 from .access import can_manage_organization, is_staff
-from .models import Invitation, Membership, Organization
+from .models import Invitation, Membership, Organization, ServiceArea, Town
 from .validators import clean_phone, normalize_credit_code
 
 
-def _normalized(values):
+def _normalized(values: Values) -> Values:
     if "credit_code" in values:
         values["credit_code"] = normalize_credit_code(values["credit_code"])
     for name in ("name", "leader_name"):
@@ -35,7 +38,7 @@ def _normalized(values):
     return values
 
 
-def _write(organization, values, actor, today):
+def _write(organization: Organization, values: Values, actor: AnyUser, today: datetime.date) -> Organization:
     values.update(rules.activity_for(values, organization if organization.pk else None, today))
     return save_values(organization, values, actor=actor)
 
@@ -43,19 +46,19 @@ def _write(organization, values, actor, today):
 @transaction.atomic
 def organization_create(
     *,
-    actor,
-    name,
-    town,
-    kind=Organization.Kind.REGISTERED,
-    credit_code="",
-    service_areas=(),
-    leader_name="",
-    phone="",
-    founded=None,
-    volunteer_count=0,
-    active=True,
-    deactivated_on=None,
-):
+    actor: AnyUser,
+    name: str,
+    town: Town,
+    kind: str = Organization.Kind.REGISTERED,
+    credit_code: str = "",
+    service_areas: Iterable[ServiceArea] = (),
+    leader_name: str = "",
+    phone: str = "",
+    founded: datetime.date | None = None,
+    volunteer_count: int | None = 0,
+    active: bool = True,
+    deactivated_on: datetime.date | None = None,
+) -> Organization:
     """Creates an organization (staff only)."""
     values = _normalized(
         as_values(
@@ -84,21 +87,21 @@ def organization_create(
 @transaction.atomic
 def organization_update(
     *,
-    organization,
-    actor,
-    version,
-    name=UNCHANGED,
-    town=UNCHANGED,
-    kind=UNCHANGED,
-    credit_code=UNCHANGED,
-    service_areas=UNCHANGED,
-    leader_name=UNCHANGED,
-    phone=UNCHANGED,
-    founded=UNCHANGED,
-    volunteer_count=UNCHANGED,
-    active=UNCHANGED,
-    deactivated_on=UNCHANGED,
-):
+    organization: Organization,
+    actor: AnyUser,
+    version: int | str | None,
+    name: str | Unchanged = UNCHANGED,
+    town: Town | Unchanged = UNCHANGED,
+    kind: str | Unchanged = UNCHANGED,
+    credit_code: str | Unchanged = UNCHANGED,
+    service_areas: Iterable[ServiceArea] | Unchanged = UNCHANGED,
+    leader_name: str | Unchanged = UNCHANGED,
+    phone: str | Unchanged = UNCHANGED,
+    founded: datetime.date | None | Unchanged = UNCHANGED,
+    volunteer_count: int | None | Unchanged = UNCHANGED,
+    active: bool | Unchanged = UNCHANGED,
+    deactivated_on: datetime.date | None | Unchanged = UNCHANGED,
+) -> Organization:
     """Changes an organization from a form loaded at ``version`` (a stale one is refused with
     what changed since).  Staff change every field; the organization's admins all but whether
     it is active.  Switching it off records the day it stopped; switching it on clears it."""
@@ -128,10 +131,12 @@ def organization_update(
 
 
 @transaction.atomic
-def organization_set_active(*, organization, actor, active, on=None):
+def organization_set_active(
+    *, organization: Organization, actor: AnyUser, active: bool, on: datetime.date | None = None
+) -> Organization:
     """Switches an organization off (recording the day it stopped: ``on`` or today) or back on
     (clearing it).  Staff only."""
-    values = {"active": bool(active)}
+    values: Values = {"active": bool(active)}
     if on is not None:
         values["deactivated_on"] = on
     require_permission(rules.organization_write_errors(values, actor=actor, instance=organization))
@@ -143,7 +148,15 @@ def organization_set_active(*, organization, actor, active, on=None):
 
 
 @transaction.atomic
-def membership_add(*, organization, email, full_name, role, actor, request=None):
+def membership_add(
+    *,
+    organization: Organization,
+    email: str,
+    full_name: str,
+    role: str,
+    actor: User,
+    request: HttpRequest | None = None,
+) -> Membership | Invitation:
     """Adds a person to an organization.
 
     A new address gets an account, a set-password email (following it proves the address) and
@@ -168,7 +181,7 @@ def membership_add(*, organization, email, full_name, role, actor, request=None)
     return invitation_create(organization=organization, user=user, role=role, actor=actor)
 
 
-def invitation_create(*, organization, user, role, actor):
+def invitation_create(*, organization: Organization, user: User, role: str, actor: User) -> Invitation:
     """Invites an existing account (called by membership_add, which checked the actor); the
     email is recorded with the invitation and goes out after the commit (core.mail)."""
     now = timezone.now()
@@ -188,7 +201,7 @@ def invitation_create(*, organization, user, role, actor):
     return invitation
 
 
-def _answerable(invitation, actor):
+def _answerable(invitation: Invitation, actor: User) -> Invitation:
     """The invitee alone answers an invitation, while it is pending and not expired; the
     row is locked so that two answers cannot both win."""
     invitation = Invitation.objects.select_for_update(of=("self",)).select_related("organization").get(pk=invitation.pk)
@@ -200,7 +213,7 @@ def _answerable(invitation, actor):
 
 
 @transaction.atomic
-def invitation_accept(*, invitation, actor):
+def invitation_accept(*, invitation: Invitation, actor: User) -> Membership:
     """The invitee joins the organization with the invited role."""
     invitation = _answerable(invitation, actor)
     if not invitation.organization.active:
@@ -213,7 +226,7 @@ def invitation_accept(*, invitation, actor):
 
 
 @transaction.atomic
-def invitation_decline(*, invitation, actor):
+def invitation_decline(*, invitation: Invitation, actor: User) -> Invitation:
     """The invitee says no; nothing is attached."""
     invitation = _answerable(invitation, actor)
     invitation.close(Invitation.Status.DECLINED)
@@ -221,7 +234,7 @@ def invitation_decline(*, invitation, actor):
 
 
 @transaction.atomic
-def invitation_revoke(*, invitation, actor):
+def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
     """Withdraws a pending invitation.  Staff, and the organization's admins for member
     invitations (as with removing members)."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -236,53 +249,55 @@ def invitation_revoke(*, invitation, actor):
 
 
 @transaction.atomic
-def invitation_send_email(*, invitation):
+def invitation_send_email(*, invitation: Invitation) -> bool:
     """Tells the invitee (every notice about invitations goes through here): a notification in
     the portal and the same text by email (core.notifications.notify), in the caller's
     transaction, delivered once after the commit (keyed by the invitation, so asking again sends
     nothing).  Returns False when it was already sent or the invitation is no longer pending."""
-    invitation = (
+    pending = (
         Invitation.objects.select_for_update(of=("self",))
         .select_related("organization", "invited_by", "user")
         .filter(pk=invitation.pk, status=Invitation.Status.PENDING, emailed_at__isnull=True)
         .first()
     )
-    if invitation is None:
+    if pending is None:
         return False
-    context = {"invitation": invitation, "organization": invitation.organization}
+    context = {"invitation": pending, "organization": pending.organization}
     with email_language():
         subject = render_to_string("organizations/email/invitation_subject.txt", context).strip()
         text = _(
             "%(inviter)s 邀请您以“%(role)s”的身份加入“%(name)s”。请登录兰馨HUI，在首页接受或拒绝这份邀请"
             "（%(date)s 前有效；接受之前，您不会加入该组织；如果您不认识邀请人，请直接拒绝）。"
         ) % {
-            "inviter": invitation.invited_by or _("区妇联"),
-            "role": invitation.get_role_display(),
-            "name": invitation.organization.name,
-            "date": timezone.localtime(invitation.expires_at).date().isoformat(),
+            "inviter": pending.invited_by or _("区妇联"),
+            "role": pending.get_role_display(),
+            "name": pending.organization.name,
+            "date": timezone.localtime(pending.expires_at).date().isoformat(),
         }
     notify(
-        users=[invitation.user],
+        users=[pending.user],
         kind="invitation",
         text=text,
         url=reverse("home") + "#invitations",
-        key=f"organizations.invitation:{invitation.pk}",
+        key=f"organizations.invitation:{pending.pk}",
         subject=subject,
     )
-    invitation.emailed_at = timezone.now()
-    invitation.save(update_fields=["emailed_at"])
+    pending.emailed_at = timezone.now()
+    pending.save(update_fields=["emailed_at"])
     return True
 
 
-def membership_change_role(*, membership, actor, version, role):
+def membership_change_role(
+    *, membership: Membership, actor: AnyUser, version: int | str | None, role: str
+) -> Membership:
     """Makes a member an admin or an admin a member (staff only), from a page loaded at
     ``version``: a stale change is refused with what changed since."""
-    values = {"role": role}
+    values: Values = {"role": role}
     fresh = checked_update(membership, version, values, ruleset=rules.MEMBERSHIPS, actor=actor, noun=_("成员角色"))
     return save_values(fresh, values, actor=actor)
 
 
-def may_remove_membership(*, membership, actor):
+def may_remove_membership(*, membership: Membership, actor: AnyUser) -> bool:
     """Staff remove anyone; an organization's admins remove its members (not admins)."""
     if not can_manage_organization(actor, membership.organization_id):
         return False
@@ -290,7 +305,7 @@ def may_remove_membership(*, membership, actor):
 
 
 @transaction.atomic
-def membership_remove(*, membership, actor):
+def membership_remove(*, membership: Membership, actor: AnyUser) -> None:
     """Removes a membership (``may_remove_membership``)."""
     if not may_remove_membership(membership=membership, actor=actor):
         raise PermissionDenied

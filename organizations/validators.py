@@ -14,16 +14,16 @@ ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 ID_CHECK_CHARS = "10X98765432"
 
 
-def credit_code_check_char(first17):
+def credit_code_check_char(first17: str) -> str:
     total = sum(CREDIT_CODE_CHARS.index(c) * w for c, w in zip(first17, CREDIT_CODE_WEIGHTS))
     return CREDIT_CODE_CHARS[(31 - total % 31) % 31]
 
 
-def normalize_credit_code(value):
+def normalize_credit_code(value: str | None) -> str:
     return (value or "").strip().upper()
 
 
-def validate_credit_code(value):
+def validate_credit_code(value: str | None) -> None:
     """GB 32100: 18 characters from the 31-character set, the last a mod-31 check character."""
     code = normalize_credit_code(value)
     if len(code) != 18:
@@ -37,15 +37,15 @@ def validate_credit_code(value):
         raise ValidationError(_("统一社会信用代码校验位不正确，请核对后重新输入。"), code="checksum")
 
 
-def id_check_char(first17):
+def id_check_char(first17: str) -> str:
     return ID_CHECK_CHARS[sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS)) % 11]
 
 
-def normalize_id_number(value):
+def normalize_id_number(value: str | None) -> str:
     return (value or "").strip().upper().replace(" ", "")
 
 
-def parse_id_number(value):
+def parse_id_number(value: str | None) -> tuple[datetime.date, str]:
     """Returns (birth_date, gender) of a valid 18-digit ID number; gender is 'F' or 'M'
     (17th digit even for women).  Raises ValidationError naming what is wrong."""
     number = normalize_id_number(value)
@@ -72,19 +72,19 @@ _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^(0\d{2,3})?[2-9]\d{6,7}$")
 
 
-def clean_phone(value):
+def clean_phone(value: object) -> str:
     """The phone as stored: surrounding and inner spaces removed ("138 5742 0001" ->
     "13857420001"); separators such as the hyphen of "0574-88881234" kept."""
     return re.sub(r"\s+", "", str(value or ""))
 
 
-def phone_digits(value):
+def phone_digits(value: object) -> str:
     """Digits only (a leading + kept out): "138 5742-0001" -> "13857420001".  What identifies a
     trainee who gave no ID number."""
     return re.sub(r"\D", "", str(value or ""))
 
 
-def phone_error(value):
+def phone_error(value: object) -> str | None:
     """None for an empty or valid phone, else the Chinese message.  Valid: a mobile number (11
     digits, 13x-19x), optionally after +86; a landline with its area code (0574-88881234) or
     a local one of 7-8 digits.  "139" is refused everywhere: pages, services and imports."""

@@ -85,6 +85,7 @@ def _render_organization(request, organization, member_form=None):
             "show_members": show_members,
             "can_manage": can_manage,
             "can_add_admin": is_staff(request.user),
+            "membership_role": Membership.Role,  # rows' roles are compared with its members
             "member_form": member_form if can_manage else None,
             "panels": panels_for(request, organization),
         },

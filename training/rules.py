@@ -29,8 +29,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.rules import EARLIEST_RECORD_DATE, NON_FIELD, RuleSet, merged, register
-from organizations.access import Actor
+from core.rules import EARLIEST_RECORD_DATE, NON_FIELD, Errors, RuleSet, Values, merged, register
+from organizations.access import Actor, Who
 from organizations.validators import normalize_id_number, parse_id_number, phone_digits, phone_error
 
 from .models import Attendance, TrainingSession
@@ -52,7 +52,7 @@ ATTENDANCE_FIELDS = (
 PERSONAL_FIELDS = frozenset({"id_number", "phone"})
 
 
-def person_key_for(*, id_number="", phone=""):
+def person_key_for(*, id_number: str | None = "", phone: object = "") -> str:
     """One person counts once: the normalized ID number, or else the phone's digits."""
     return normalize_id_number(id_number) or phone_digits(phone)
 
@@ -60,7 +60,7 @@ def person_key_for(*, id_number="", phone=""):
 # --- sessions -------------------------------------------------------------------------------
 
 
-def session_fields_editable_by(actor, session=None):
+def session_fields_editable_by(actor: Who, session: TrainingSession | None = None) -> frozenset[str]:
     actor = Actor.of(actor)
     if session is None:
         allowed = actor.is_staff or bool(actor.member_org_ids)
@@ -69,7 +69,7 @@ def session_fields_editable_by(actor, session=None):
     return frozenset(SESSION_FIELDS) if allowed else frozenset()
 
 
-def session_write_errors(values, *, actor, instance=None):
+def session_write_errors(values: Values, *, actor: Who, instance: TrainingSession | None = None) -> Errors:
     actor = Actor.of(actor)
     if instance is not None and not actor.acts_for(instance.organization_id):
         return {NON_FIELD: _("该培训由其他组织主办，您不能修改。")}
@@ -82,11 +82,13 @@ def session_write_errors(values, *, actor, instance=None):
     return {}
 
 
-def check_session(values, *, actor, instance=None, today=None):
+def check_session(
+    values: Values, *, actor: Who, instance: TrainingSession | None = None, today: datetime.date | None = None
+) -> Errors:
     """{field: message} for a training session's values (see the module docstring)."""
     today = today or timezone.localdate()
     record = merged(instance, values, SESSION_FIELDS)
-    errors = {}
+    errors: Errors = {}
     title = (record.get("title") or "").strip()
     if not title:
         errors["title"] = _("请填写培训名称。")
@@ -124,7 +126,9 @@ def check_session(values, *, actor, instance=None, today=None):
 # --- attendance -----------------------------------------------------------------------------
 
 
-def _session_of(values, instance=None, session=None):
+def _session_of(
+    values: Values, instance: Attendance | None = None, session: TrainingSession | None = None
+) -> TrainingSession | None:
     if session is not None:
         return session
     if instance is not None:
@@ -133,7 +137,9 @@ def _session_of(values, instance=None, session=None):
     return TrainingSession.objects.filter(pk=pk).first() if pk else None
 
 
-def attendance_fields_editable_by(actor, attendance=None, *, session=None):
+def attendance_fields_editable_by(
+    actor: Who, attendance: Attendance | None = None, *, session: TrainingSession | None = None
+) -> frozenset[str]:
     actor = Actor.of(actor)
     session = session or (attendance.session if attendance is not None else None)
     if session is not None and actor.acts_for(session.organization_id):
@@ -141,7 +147,9 @@ def attendance_fields_editable_by(actor, attendance=None, *, session=None):
     return frozenset()
 
 
-def attendance_write_errors(values, *, actor, instance=None, session=None):
+def attendance_write_errors(
+    values: Values, *, actor: Who, instance: Attendance | None = None, session: TrainingSession | None = None
+) -> Errors:
     actor = Actor.of(actor)
     session = _session_of(values, instance, session)
     if session is not None and not actor.acts_for(session.organization_id):
@@ -149,14 +157,21 @@ def attendance_write_errors(values, *, actor, instance=None, session=None):
     return {}
 
 
-def check_attendance(values, *, actor, instance=None, today=None, session=None):
+def check_attendance(
+    values: Values,
+    *,
+    actor: Who,
+    instance: Attendance | None = None,
+    today: datetime.date | None = None,
+    session: TrainingSession | None = None,
+) -> Errors:
     """{field: message} for one participant of a session (see the module docstring).
     ``session``: the session, when the caller has it already; else read from
     ``values["session_id"]``."""
     today = today or timezone.localdate()
     record = merged(instance, values, ATTENDANCE_FIELDS)
     session = _session_of(values, instance, session)
-    errors = {}
+    errors: Errors = {}
     if session is None:
         errors["session"] = _("未找到该培训。")
     name = (record.get("name") or "").strip()

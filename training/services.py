@@ -2,23 +2,30 @@
 (shared with the page forms and the imports); each service takes keyword-only explicit
 arguments, owns its transaction and checks those rules again."""
 
+import datetime
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Beneficiary
-from core.rules import as_values, checked_update, raise_errors, require_permission, save_values
-from core.versioning import UNCHANGED, given
+from core.roles import AnyUser
+from core.rules import Values, as_values, checked_update, merged, raise_errors, require_permission, save_values
+from core.versioning import UNCHANGED, Unchanged, given
 from organizations.access import can_act_for
+from organizations.models import Organization, Town
 from organizations.validators import clean_phone, normalize_id_number
 
 from . import rules
 from .models import Attendance, TrainingSession
-from .rules import person_key_for  # noqa: F401  (kept importable from here)
+from .rules import person_key_for as person_key_for  # kept importable from here
 
 
-def _session_values(data):
+def _session_values(data: Mapping[str, Any]) -> Values:
     values = as_values(TrainingSession, data)
     for name in ("title", "trainer"):
         if name in values:
@@ -29,7 +36,18 @@ def _session_values(data):
 
 
 @transaction.atomic
-def session_create(*, actor, organization, title, category, town, date, hours=0, trainer="", description=""):
+def session_create(
+    *,
+    actor: AnyUser,
+    organization: Organization,
+    title: str,
+    category: str,
+    town: Town,
+    date: datetime.date,
+    hours: Decimal | int | None = 0,
+    trainer: str = "",
+    description: str = "",
+) -> TrainingSession:
     """Records a session.  Staff for any organization; organization users for their own.  The
     same title on the same day by the same organization is one session."""
     values = _session_values(
@@ -52,18 +70,18 @@ def session_create(*, actor, organization, title, category, town, date, hours=0,
 @transaction.atomic
 def session_update(
     *,
-    session,
-    actor,
-    version,
-    organization=UNCHANGED,
-    title=UNCHANGED,
-    category=UNCHANGED,
-    town=UNCHANGED,
-    date=UNCHANGED,
-    hours=UNCHANGED,
-    trainer=UNCHANGED,
-    description=UNCHANGED,
-):
+    session: TrainingSession,
+    actor: AnyUser,
+    version: int | str | None,
+    organization: Organization | Unchanged = UNCHANGED,
+    title: str | Unchanged = UNCHANGED,
+    category: str | Unchanged = UNCHANGED,
+    town: Town | Unchanged = UNCHANGED,
+    date: datetime.date | Unchanged = UNCHANGED,
+    hours: Decimal | int | None | Unchanged = UNCHANGED,
+    trainer: str | Unchanged = UNCHANGED,
+    description: str | Unchanged = UNCHANGED,
+) -> TrainingSession:
     """Changes a session from a form loaded at ``version`` (a stale save is refused with what
     changed since)."""
     values = _session_values(
@@ -84,7 +102,7 @@ def session_update(
     return save_values(fresh, values, actor=actor)
 
 
-def _attendance_values(data):
+def _attendance_values(data: Mapping[str, Any]) -> Values:
     values = as_values(Attendance, data)
     if "name" in values:
         values["name"] = (values["name"] or "").strip()
@@ -97,8 +115,8 @@ def _attendance_values(data):
     return values
 
 
-def _write_attendance(attendance, values, actor):
-    record = rules.merged(attendance if attendance.pk else None, values, rules.ATTENDANCE_FIELDS)
+def _write_attendance(attendance: Attendance, values: Values, actor: AnyUser) -> Attendance:
+    record = merged(attendance if attendance.pk else None, values, rules.ATTENDANCE_FIELDS)
     if not record.get("certificate_obtained"):
         values["certificate_date"] = None
     values["person_key"] = rules.person_key_for(id_number=record.get("id_number"), phone=record.get("phone"))
@@ -111,16 +129,16 @@ def _write_attendance(attendance, values, actor):
 @transaction.atomic
 def attendance_add(
     *,
-    session,
-    actor,
-    name,
-    id_number="",
-    phone="",
-    attended=True,
-    certificate_obtained=False,
-    certificate_number="",
-    certificate_date=None,
-):
+    session: TrainingSession,
+    actor: AnyUser,
+    name: str,
+    id_number: str = "",
+    phone: str = "",
+    attended: bool = True,
+    certificate_obtained: bool = False,
+    certificate_number: str = "",
+    certificate_date: datetime.date | None = None,
+) -> Attendance:
     """Adds one participant to a session.  Identified by ID number (checked by its checksum) or
     else phone; one row per person per session; a certificate needs attendance, a number and
     an issuing date.  A participant whose ID number is a beneficiary the actor may see is
@@ -145,17 +163,17 @@ def attendance_add(
 @transaction.atomic
 def attendance_update(
     *,
-    attendance,
-    actor,
-    version,
-    name=UNCHANGED,
-    id_number=UNCHANGED,
-    phone=UNCHANGED,
-    attended=UNCHANGED,
-    certificate_obtained=UNCHANGED,
-    certificate_number=UNCHANGED,
-    certificate_date=UNCHANGED,
-):
+    attendance: Attendance,
+    actor: AnyUser,
+    version: int | str | None,
+    name: str | Unchanged = UNCHANGED,
+    id_number: str | Unchanged = UNCHANGED,
+    phone: str | Unchanged = UNCHANGED,
+    attended: bool | Unchanged = UNCHANGED,
+    certificate_obtained: bool | Unchanged = UNCHANGED,
+    certificate_number: str | Unchanged = UNCHANGED,
+    certificate_date: datetime.date | None | Unchanged = UNCHANGED,
+) -> Attendance:
     """Changes one participant (attendance, certificate) from a form loaded at ``version``."""
     values = _attendance_values(
         given(
@@ -183,7 +201,7 @@ def attendance_update(
 
 
 @transaction.atomic
-def attendance_remove(*, attendance, actor):
+def attendance_remove(*, attendance: Attendance, actor: AnyUser) -> None:
     if not can_act_for(actor, attendance.session.organization_id):
         raise PermissionDenied
     attendance.delete()

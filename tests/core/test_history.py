@@ -59,3 +59,33 @@ def test_the_number_of_queries_does_not_grow_with_the_versions(staff, django_ass
         _save(person, staff, village=village, organization=OrganizationFactory())
     with django_assert_num_queries(3):
         assert len(beneficiary_history(person)) == 8
+
+
+def test_a_stale_edit_names_the_categories_and_the_town_the_other_person_chose(org_a, member_a, admin_a):
+    """core.versioning builds a stale edit's message with core.history's changes: many-to-many
+    fields and foreign keys by their rows' names, personal fields named without their values."""
+    from beneficiaries.models import BeneficiaryCategory
+    from beneficiaries.services import beneficiary_update
+    from core.versioning import StaleEdit
+
+    code = BeneficiaryCategory.Code
+    elderly, single = (BeneficiaryCategory.objects.get(code=c) for c in (code.ELDERLY, code.SINGLE_MOTHER))
+    person = BeneficiaryFactory(organization=org_a, phone="13957411111")
+    person.categories.set([elderly])
+    other_town = Town.objects.exclude(pk=person.town_id).order_by("order").first()
+    loaded = person.version
+    beneficiary_update(
+        beneficiary=person,
+        actor=member_a,
+        version=loaded,
+        categories=[elderly, single],
+        town=other_town,
+        phone="13957422222",
+    )
+    with pytest.raises(StaleEdit) as refused:
+        beneficiary_update(beneficiary=person, actor=admin_a, version=loaded, village="南门村")
+    lines = refused.value.messages
+    assert f"所属镇街：{Town.objects.get(pk=person.town_id).name} → {other_town.name}" in lines
+    assert "服务对象类别：高龄老人 → 独抚女性、高龄老人" in lines  # in the categories' order
+    assert "联系电话：（不显示） → （已修改，不显示）" in lines
+    assert "13957411111" not in str(lines) and "13957422222" not in str(lines)

@@ -1,5 +1,8 @@
 """python manage.py restore ARCHIVE [--replace]"""
 
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
@@ -9,13 +12,13 @@ from core.backup import BackupError, restore
 class Command(BaseCommand):
     help = "从备份文件恢复数据库和私有文件，并逐表核对行数、逐个核对文件校验和。"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("archive", help="manage.py backup 生成的 .tar 文件")
         parser.add_argument(
             "--replace", action="store_true", help="目标数据库或文件目录不是空的时，删除其中的全部内容后恢复"
         )
 
-    def handle(self, *args, archive, replace, **options):
+    def handle(self, *args: Any, archive: str, replace: bool, **options: Any) -> None:
         try:
             manifest = restore(archive, replace=replace)
         except (BackupError, FileNotFoundError) as exc:
