@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from api.v1 import api
+
 from . import views
 
 handler403 = "fenghua_portal.views.permission_denied"
@@ -24,4 +26,5 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("spreadsheets/", include("spreadsheets.urls")),
     path("reports/", include("reports.urls")),
+    path("api/v1/", api.urls),
 ]
