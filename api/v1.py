@@ -66,13 +66,14 @@ api = PortalAPI(
 )
 
 ERRORS: dict[int, Any] = {
+    400: schemas.Problem,
     401: schemas.Problem,
     403: schemas.Problem,
     404: schemas.Problem,
     422: schemas.Problem,
     429: schemas.Problem,
 }
-READ_ERRORS = {code: ERRORS[code] for code in (401, 403, 422, 429)}
+READ_ERRORS = {code: ERRORS[code] for code in (400, 401, 403, 422, 429)}
 
 
 # --- errors ---------------------------------------------------------------------------------
@@ -121,6 +122,11 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 403 and str(exc) == "csrf":
         detail = _("CSRF 校验失败：请刷新页面后重试，或在请求头 X-CSRFToken 中提供令牌。")
         return problems.problem(403, _("没有权限"), detail, code="csrf")
+    if exc.status_code == 400:
+        detail = _("请求正文不是有效的 JSON。")
+        return problems.problem(
+            400, _("请求有误"), detail, code="bad_request", errors=[{"field": None, "message": detail}]
+        )
     if exc.status_code == 409:
         return problems.problem(409, _("冲突"), str(exc), code="conflict")
     return problems.problem(exc.status_code, _("请求有误"), str(exc), code="http_error")
