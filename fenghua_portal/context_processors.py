@@ -1,5 +1,7 @@
 from functools import cache
 
+from django.conf import settings
+
 from core.notifications import unread_count
 from core.roles import Role, role_of
 
@@ -61,4 +63,5 @@ def portal(request):
         "portal_role": role_of(user) if user is not None else Role.ANONYMOUS,
         "notifications_unread": unread,
         "nav_current": nav_current(request),
+        "offline_cache_days": settings.OFFLINE_CACHE_DAYS,
     }

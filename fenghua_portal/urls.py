@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from api import offline
 from api.v1 import api
 
 from . import views
@@ -27,4 +28,7 @@ urlpatterns = [
     path("spreadsheets/", include("spreadsheets.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/", api.urls),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("offline/", offline.visit_app, name="offline_visits"),
 ]

@@ -59,3 +59,13 @@ RULES = {
         content_type=JSON,
     ),
 }
+
+RULES |= {
+    # The offline app: the manifest and the worker hold no data (public); the page is for field
+    # workers (leaders 403, as every page of people).
+    "manifest": Rule(expect=PUBLIC),
+    "service_worker": Rule(expect=PUBLIC),
+    "offline_visits": Rule(
+        expect={"anon": 302, "staff": 200, "leader": 403, "admin_a": 200, "member_a": 200, "member_b": 200}
+    ),
+}
