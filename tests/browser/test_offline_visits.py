@@ -117,3 +117,14 @@ def test_a_visit_for_a_person_moved_away_is_refused_and_discarded(phone, live_se
     names = phone.evaluate("indexedDB.databases().then(d => d.map(x => x.name))")
     caches = phone.evaluate("caches.keys()")
     assert "lanxin-offline" not in names and not [c for c in caches if c.startswith("lanxin-")]
+
+
+def test_the_api_docs_render_from_the_portal_under_its_csp(desktop, live_server):
+    errors = []
+    desktop.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    requests = []
+    desktop.on("request", lambda request: requests.append(request.url))
+    desktop.goto(f"{live_server.url}/api/v1/docs")
+    desktop.get_by_text("登记走访（幂等）").first.wait_for()
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+    assert all(url.startswith(live_server.url) or url.startswith("data:") for url in requests), requests
