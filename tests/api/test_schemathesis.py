@@ -49,6 +49,22 @@ def _run(strategy, headers, checks, failures, label):
         failures.append(f"{label}: {exc}")
 
 
+@pytest.fixture
+def keep_connection():
+    """The WSGI handler closes the database connection around each request (Django's test
+    client stops that; schemathesis calls the handler itself): the test's transaction must
+    outlive the requests."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.mark.usefixtures("keep_connection")
 @pytest.mark.parametrize("role", ["member_a", "staff"])
 def test_every_operation_as_a_member_and_as_staff(role, request, org_a, settings):
     import schemathesis
