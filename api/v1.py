@@ -232,7 +232,13 @@ def _organization(pk: int | None) -> Organization | None:
 # --- who am I, reference lists --------------------------------------------------------------
 
 
-@api.get("/me", response={200: schemas.Me, **READ_ERRORS}, url_name="me", summary="当前用户")
+@api.get(
+    "/me",
+    response={200: schemas.Me, **READ_ERRORS},
+    url_name="me",
+    description="当前用户：姓名、角色、所属组织，以及离线缓存的天数。",
+    summary="当前用户",
+)
 def me(request: HttpRequest) -> Any:
     user = _user(request)
     actor = Actor.of(user)
@@ -250,6 +256,7 @@ def me(request: HttpRequest) -> Any:
     "/reference/visit-modes",
     response={200: list[schemas.Choice], **READ_ERRORS},
     url_name="visit_modes",
+    description="走访方式的代码和名称（登记走访时 mode 取其代码）。",
     summary="走访方式",
 )
 def visit_modes(request: HttpRequest) -> Any:
@@ -260,6 +267,7 @@ def visit_modes(request: HttpRequest) -> Any:
     "/reference/services",
     response={200: list[schemas.Choice], **READ_ERRORS},
     url_name="visit_services",
+    description="服务内容的代码和名称（登记走访时 services 取其代码）。",
     summary="服务内容",
 )
 def visit_services(request: HttpRequest) -> Any:
@@ -275,7 +283,13 @@ class PeopleFilter(Schema):
     limit: int = cursors.DEFAULT_LIMIT
 
 
-@api.get("/people", response={200: schemas.PersonPage, **READ_ERRORS}, url_name="people", summary="服务对象（脱敏）")
+@api.get(
+    "/people",
+    response={200: schemas.PersonPage, **READ_ERRORS},
+    url_name="people",
+    description="本人所在组织仍在册的服务对象（妇联工作人员：全区），按网页的规则脱敏，含是否重点关爱、上次联系、下次应访日期和逾期天数。key_care=true 只列重点关爱对象。领导账号：403。",
+    summary="服务对象（脱敏）",
+)
 def people(request: HttpRequest, filters: Query[PeopleFilter]) -> Any:
     """The people of the user's organizations still on the register (staff: everyone), masked
     as the pages mask them, with key-care status, last contact, next due date and days overdue."""
@@ -289,7 +303,13 @@ def people(request: HttpRequest, filters: Query[PeopleFilter]) -> Any:
     return {"items": [_person(row, today) for row in found], "next_cursor": next_cursor}
 
 
-@api.get("/people/{person_id}", response={200: schemas.Person, **ERRORS}, url_name="person", summary="一位服务对象")
+@api.get(
+    "/people/{person_id}",
+    response={200: schemas.Person, **ERRORS},
+    url_name="person",
+    description="一位服务对象（脱敏）。不属于本人组织的：404。",
+    summary="一位服务对象",
+)
 def person(request: HttpRequest, person_id: int) -> Any:
     user = _field_worker(request)
     today = timezone.localdate()
@@ -305,7 +325,13 @@ class PageFilter(Schema):
     limit: int = cursors.DEFAULT_LIMIT
 
 
-@api.get("/overdue", response={200: schemas.PersonPage, **READ_ERRORS}, url_name="overdue", summary="逾期未访")
+@api.get(
+    "/overdue",
+    response={200: schemas.PersonPage, **READ_ERRORS},
+    url_name="overdue",
+    description="逾期未访的重点关爱对象（与“逾期未访”页面同一规则），逾期天数多的在前。",
+    summary="逾期未访",
+)
 def overdue(request: HttpRequest, filters: Query[PageFilter]) -> Any:
     """Key-care people behind their visit cadence (the overdue list's rule), most days overdue
     first."""
@@ -327,7 +353,13 @@ class VisitFilter(Schema):
     limit: int = cursors.DEFAULT_LIMIT
 
 
-@api.get("/visits", response={200: schemas.VisitPage, **READ_ERRORS}, url_name="visits", summary="走访记录")
+@api.get(
+    "/visits",
+    response={200: schemas.VisitPage, **READ_ERRORS},
+    url_name="visits",
+    description="本人可见的走访记录（不含已撤回的），新的在前；beneficiary 按服务对象筛选。",
+    summary="走访记录",
+)
 def visit_list(request: HttpRequest, filters: Query[VisitFilter]) -> Any:
     """Visits the user may see (not withdrawn), newest first."""
     user = _field_worker(request)
@@ -344,6 +376,7 @@ def visit_list(request: HttpRequest, filters: Query[VisitFilter]) -> Any:
     "/visits",
     response={200: schemas.Visit, 201: schemas.Visit, 409: schemas.Problem, **ERRORS},
     url_name="visit_create",
+    description="登记走访，与网页同一套规则。idempotency_key 为客户端生成的 UUID：同一键再次提交时返回第一次保存的记录（200，响应头 Idempotent-Replayed: true），不会重复保存；被拒绝的提交不保存任何内容，修改后可用同一键再次提交。",
     summary="登记走访（幂等）",
 )
 def visit_create(request: HttpRequest, payload: schemas.VisitIn, response: HttpResponse) -> Any:
@@ -402,7 +435,13 @@ def _replay(key: uuid.UUID, user: Any, response: HttpResponse) -> Any:
     return Status(200, _visit(_visits().get(pk=submission.visit_id), user))
 
 
-@api.get("/visits/{visit_id}", response={200: schemas.Visit, **ERRORS}, url_name="visit", summary="一条走访记录")
+@api.get(
+    "/visits/{visit_id}",
+    response={200: schemas.Visit, **ERRORS},
+    url_name="visit",
+    description="一条走访记录。",
+    summary="一条走访记录",
+)
 def visit_detail(request: HttpRequest, visit_id: int) -> Any:
     user = _field_worker(request)
     visit = _visits().visible_to(user).filter(pk=visit_id).first()
@@ -415,6 +454,7 @@ def visit_detail(request: HttpRequest, visit_id: int) -> Any:
     "/visits/{visit_id}",
     response={200: schemas.Visit, 409: schemas.Problem, **ERRORS},
     url_name="visit_update",
+    description="更正走访记录：妇联工作人员随时可改；登记人或本组织管理员在登记后7天内可改。version 为读取时的版本号，记录已被他人修改时返回 409 和 current_version。",
     summary="更正走访记录",
 )
 def visit_update(request: HttpRequest, visit_id: int, payload: schemas.VisitPatch) -> Any:
@@ -448,6 +488,7 @@ def visit_update(request: HttpRequest, visit_id: int, payload: schemas.VisitPatc
     "/visits/{visit_id}/withdraw",
     response={200: schemas.Visit, 409: schemas.Problem, **ERRORS},
     url_name="visit_withdraw",
+    description="撤回误录的走访记录（须填写原因；权限与更正相同）。记录保留，但不再计入任何统计和名单。",
     summary="撤回走访记录",
 )
 def visit_withdraw(request: HttpRequest, visit_id: int, payload: schemas.Withdraw) -> Any:
