@@ -7,8 +7,9 @@ DEBIAN_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils gettext
 # Development commands run with DEBUG=1 (and its known key) unless a SECRET_KEY is given:
 # without either, manage.py refuses to start.
 DEV := $(if $(SECRET_KEY),,DEBUG=1)
-# Java runs the HTML validator (vnu.jar) of tests/test_valid_html.py.
-TEST_DEBIAN_PACKAGES := $(DEBIAN_PACKAGES) chromium openjdk-17-jre-headless
+# Java runs the HTML validator (vnu.jar) of tests/test_valid_html.py; Node the offline app's
+# unit tests (tests/js, run by tests/api/test_offline.py).
+TEST_DEBIAN_PACKAGES := $(DEBIAN_PACKAGES) chromium openjdk-17-jre-headless nodejs
 # mypy's Django plugin imports the settings, which need a SECRET_KEY (none is used for checking).
 MYPY := SECRET_KEY=$${SECRET_KEY:-type-checking-only} $(VENV)/bin/mypy
 # Benchmarks build their own database (bench_lanxin) on this PostgreSQL server.

@@ -118,3 +118,42 @@ class SignInEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.email} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self, now: datetime.datetime) -> Self:
+        """Tokens that authenticate at ``now``: not revoked, not expired, of an active account."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A per-device token for the JSON API (``Authorization: Bearer <token>``).  Only the
+    SHA-256 of the token is stored; the token itself is shown once, when it is created
+    (``accounts.services.api_token_create``).  It expires ``API_TOKEN_DAYS`` after creation and
+    can be revoked on the account page."""
+
+    user = models.ForeignKey(User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("设备名称"), max_length=60)
+    token_hash = models.CharField(_("令牌摘要"), max_length=64, unique=True)
+    # The first characters of the token, so that its owner can tell tokens apart.
+    prefix = models.CharField(_("令牌开头"), max_length=12)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("到期时间"))
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def state(self, now: datetime.datetime) -> str:
+        """ "active", "expired" or "revoked" at ``now``."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "active" if self.expires_at > now else "expired"

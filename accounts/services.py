@@ -3,6 +3,8 @@ accounts; organization admins create their own organization's members), proving 
 and the sign-in record."""
 
 import datetime
+import hashlib
+import secrets
 
 from allauth.account.forms import ResetPasswordForm
 from allauth.account.models import EmailAddress
@@ -12,7 +14,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .models import SignInEvent, User
+from .models import ApiToken, SignInEvent, User
 from .signin import client_ip, user_agent
 
 
@@ -88,3 +90,50 @@ def signin_events_purge(*, now: datetime.datetime | None = None) -> int:
     cutoff = now - datetime.timedelta(days=days)
     deleted, _ = SignInEvent.objects.older_than(cutoff).delete()
     return deleted
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+TOKEN_PREFIX = "lx_"
+
+
+def hash_api_token(raw):
+    """The stored form of a token: its SHA-256, hex.  A token is 32 random bytes, so a plain
+    hash (no salt, no slow hash) cannot be guessed back and can be looked up by equality."""
+    return hashlib.sha256((raw or "").encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user, name):
+    """Creates a token for one device: returns (ApiToken, the token), the token to be shown
+    once and never stored.  Expires after ``API_TOKEN_DAYS`` days."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("请填写设备名称，例如“我的手机”。")})
+    if len(name) > 60:
+        raise ValidationError({"name": _("设备名称不能超过60个字。")})
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        token_hash=hash_api_token(raw),
+        prefix=raw[:10],
+        expires_at=timezone.now() + datetime.timedelta(days=settings.API_TOKEN_DAYS),
+    )
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, token, user):
+    """Revokes one of ``user``'s own tokens (at once: the next request with it is refused)."""
+    from django.http import Http404
+
+    if token.user_id != user.pk:
+        raise Http404
+    if token.revoked_at is None:
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    token.refresh_from_db()
+    return token

@@ -2,14 +2,21 @@ from allauth.account.models import EmailAddress
 from allauth.account.views import EmailView as AllauthEmailView
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core.decorators import staff_required
+from core.feedback import add_service_errors
 from core.pagination import paginate
 
 from .filters import SignInEventFilter
-from .models import SignInEvent
+from .forms import ApiTokenForm
+from .models import ApiToken, SignInEvent
+from .services import api_token_create, api_token_revoke
 
 
 class EmailView(AllauthEmailView):
@@ -45,3 +52,36 @@ def signin_list(request):
         "accounts/signin_list.html",
         {"filter": filterset, "page": page, "query": query, "retention_days": settings.SIGNIN_AUDIT_RETENTION_DAYS},
     )
+
+
+@login_required
+def api_tokens(request):
+    """The account's device tokens for the JSON API: listed (name, start of the token, created,
+    last used, expiry, state), created (the token shown once, on this response only) and
+    revoked."""
+    form = ApiTokenForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, raw = api_token_create(user=request.user, name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            created = {"token": token, "raw": raw}
+            form = ApiTokenForm()
+    now = timezone.now()
+    tokens = [{"token": token, "state": token.state(now)} for token in ApiToken.objects.filter(user=request.user)[:100]]
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {"form": form, "created": created, "tokens": tokens, "token_days": settings.API_TOKEN_DAYS},
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke_view(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    api_token_revoke(token=token, user=request.user)
+    messages.success(request, _("令牌“%(name)s”已吊销，使用它的设备将无法再访问接口。") % {"name": token.name})
+    return redirect("account_api_tokens")

@@ -1,5 +1,7 @@
 from functools import cache
 
+from django.conf import settings
+
 from core.notifications import unread_count
 from core.roles import Role, role_of
 
@@ -67,4 +69,5 @@ def portal(request):
         "is_field_worker": role in (Role.STAFF, Role.MEMBER),  # who records visits, sessions, cases
         "notifications_unread": unread,
         "nav_current": nav_current(request),
+        "offline_cache_days": settings.OFFLINE_CACHE_DAYS,
     }

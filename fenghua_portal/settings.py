@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "simple_history",
+    # django-ninja: its Swagger page and assets from static/ (no CDN) when it is an app.
+    "ninja",
     # Project apps, lowest first: each may import only the ones above it.
     "core",
     "accounts",
@@ -65,6 +67,7 @@ INSTALLED_APPS = [
     "projects",
     "cases",
     "spreadsheets",
+    "api",
     "reports",
     "fenghua_portal",
 ]
@@ -342,3 +345,11 @@ LOGGING = {
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "100000"))
 PAGINATE_BY = 50
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "300"))
+
+# The JSON API (api/, /api/v1/): per-device tokens expire this many days after creation; each
+# token may make API_RATE_LIMIT requests a minute (counted in the cache; a cache that is down
+# lets requests through rather than refusing them).  The offline visit app (static/js/offline.js)
+# forgets the people it cached after OFFLINE_CACHE_DAYS days.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "120"))
+OFFLINE_CACHE_DAYS = int(os.environ.get("OFFLINE_CACHE_DAYS", "7"))

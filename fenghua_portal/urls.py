@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from api import offline
+from api.v1 import api
+
 from . import views
 
 handler403 = "fenghua_portal.views.permission_denied"
@@ -24,4 +27,8 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("spreadsheets/", include("spreadsheets.urls")),
     path("reports/", include("reports.urls")),
+    path("api/v1/", api.urls),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("offline/", offline.visit_app, name="offline_visits"),
 ]

@@ -30,6 +30,7 @@ PROGRAM_PACKAGES = {
     "pdffonts": "poppler-utils",
     "pdftoppm": "poppler-utils",
     "java": "openjdk-17-jre-headless",
+    "node": "nodejs",
 }
 
 

@@ -128,6 +128,8 @@ def build_site(org_a, org_b, users):
         ("monthly report", "leader", url("reports:report_status", monthly.pk)),
         ("spreadsheets", "admin_a", url("spreadsheets:index")),
         ("import job", "admin_a", url("spreadsheets:job", job.pk)),
+        ("offline visits", "member_a", url("offline_visits")),
+        ("device tokens", "member_a", url("account_api_tokens")),
     ]
     pages = [(name, role, "get", path, None) for name, role, path in get]
     # Forms sent back with errors: each error next to its field.
@@ -135,5 +137,6 @@ def build_site(org_a, org_b, users):
         ("case status refused", "member_a", "post", url("cases:transition", case.pk), {"status": "succeeded"}),
         ("new case refused", "member_a", "post", url("cases:create"), {"applicant_phone": "12"}),
         ("new beneficiary refused", "member_a", "post", url("beneficiaries:create"), {"id_number": "330283"}),
+        ("device token created", "member_a", "post", url("account_api_tokens"), {"name": "我的手机"}),
     ]
     return pages

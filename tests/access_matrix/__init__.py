@@ -41,6 +41,12 @@ class Rule:
     # Roles refused by validation rather than by status (e.g. a form shown again, 200, because
     # the organization they chose is not theirs): their POST must leave the database unchanged too.
     unchanged: tuple = ()
+    # The POST body's type: form fields (None) or "application/json" (the JSON API's bodies).
+    content_type: str | None = None
+
+    def post(self, client, url, world):
+        extra = {"content_type": self.content_type} if self.content_type else {}
+        return client.post(url, self.data(world), **extra)
 
     def post_statuses(self):
         """Each role's expected status for a POST, or None when the URL is not POSTed."""

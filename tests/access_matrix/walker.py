@@ -72,7 +72,7 @@ def check_statuses(name, rule, world, clients):
         client = clients[role]
         if rule.method == "post":
             with transaction.atomic():
-                response = client.post(url, rule.data(world))
+                response = rule.post(client, url, world)
                 transaction.set_rollback(True)
         else:
             response = client.get(url)
@@ -104,7 +104,7 @@ def check_post(name, rule, world, clients):
     for role in ROLES:
         with transaction.atomic():
             before = snapshot()
-            response = clients[role].post(url, rule.data(world))
+            response = rule.post(clients[role], url, world)
             changed = changed_tables(before, snapshot())
             transaction.set_rollback(True)
         if response.status_code not in _allowed(statuses[role]):
