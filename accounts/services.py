@@ -97,14 +97,14 @@ def signin_events_purge(*, now: datetime.datetime | None = None) -> int:
 TOKEN_PREFIX = "lx_"
 
 
-def hash_api_token(raw):
+def hash_api_token(raw: str | None) -> str:
     """The stored form of a token: its SHA-256, hex.  A token is 32 random bytes, so a plain
     hash (no salt, no slow hash) cannot be guessed back and can be looked up by equality."""
     return hashlib.sha256((raw or "").encode()).hexdigest()
 
 
 @transaction.atomic
-def api_token_create(*, user, name):
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Creates a token for one device: returns (ApiToken, the token), the token to be shown
     once and never stored.  Expires after ``API_TOKEN_DAYS`` days."""
     from django.core.exceptions import ValidationError
@@ -127,7 +127,7 @@ def api_token_create(*, user, name):
 
 
 @transaction.atomic
-def api_token_revoke(*, token, user):
+def api_token_revoke(*, token: ApiToken, user: User) -> ApiToken:
     """Revokes one of ``user``'s own tokens (at once: the next request with it is refused)."""
     from django.http import Http404
 
