@@ -25,7 +25,7 @@ from simple_history.models import HistoricalRecords
 
 from core.roles import AnyUser, Role, role_of
 from core.versioning import Versioned
-from organizations.access import ScopedQuerySet, member_org_ids
+from organizations.access import OrganizationIds, ScopedQuerySet, member_org_ids
 from organizations.models import Organization, Town
 
 if TYPE_CHECKING:
@@ -81,16 +81,12 @@ def due_interval_days(cadence: int) -> int | None:
 class BeneficiaryQuerySet(ScopedQuerySet["Beneficiary"]):
     scope_path = "organization"
 
-    def visible_to(self, user: AnyUser) -> Self:
-        """The one rule, plus the people another organization handed over: a member also sees
-        the people with an access grant (``AccessGrant``, written by the referrals app on
-        acceptance) to one of the member's organizations that is in force now.  One query: the
-        grant is an EXISTS in the same statement."""
-        if role_of(user) != Role.MEMBER:
-            return super().visible_to(user)
-        organizations = member_org_ids(user)
-        granted = AccessGrant.objects.in_force().filter(person=OuterRef("pk"), organization__in=organizations)
-        return self.filter(Q(organization__in=organizations) | Exists(granted))
+    def shared_with(self, organization_ids: OrganizationIds) -> Q:
+        """The people another organization handed over: a member also sees the people with an
+        access grant (``AccessGrant``, written by the referrals app on acceptance) to one of
+        the member's organizations that is in force now.  An EXISTS in the same query."""
+        granted = AccessGrant.objects.in_force().filter(person=OuterRef("pk"), organization__in=organization_ids)
+        return Q(Exists(granted))
 
     def active(self) -> Self:
         return self.filter(active=True)

@@ -135,6 +135,9 @@ def _save_form(request, form, template, context, beneficiary=None):
             visible = Beneficiary.objects.visible_to(request.user).filter(pk=exc.existing.pk).exists()
             context["duplicate_of"] = exc.existing if visible else None
             context["duplicate_hidden"] = not visible
+            if not visible:
+                # For "申请转介" (the referrals app): the person's id stays on the server.
+                request.session["beneficiaries.duplicate_person"] = exc.existing.pk
         except PossibleDuplicate as exc:
             add_service_errors(form, exc)
             form.fields["confirm_similar"].widget = BeneficiaryForm.base_fields["confirm_similar"].widget

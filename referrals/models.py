@@ -17,9 +17,9 @@ from simple_history.models import HistoricalRecords
 
 from beneficiaries.models import Beneficiary, Visit
 from cases.models import MediationCase
-from core.roles import AnyUser, Role, role_of
+from core.roles import AnyUser
 from core.versioning import Versioned
-from organizations.access import ScopedQuerySet, member_org_ids
+from organizations.access import OrganizationIds, ScopedQuerySet, member_org_ids
 from organizations.models import Organization
 
 
@@ -45,14 +45,9 @@ class ReferralQuerySet(ScopedQuerySet["Referral"]):
 
     scope_path = "from_organization"
 
-    def visible_to(self, user: AnyUser) -> Self:
-        role = role_of(user)
-        if role == Role.STAFF:
-            return self
-        if role == Role.MEMBER:
-            organizations = member_org_ids(user)
-            return self.filter(Q(from_organization__in=organizations) | Q(to_organization__in=organizations))
-        return self.none()
+    def shared_with(self, organization_ids: OrganizationIds) -> Q:
+        """The receiving organization sees the referral too (the sender is ``scope_path``)."""
+        return Q(to_organization__in=organization_ids)
 
     def incoming(self, user: AnyUser) -> Self:
         return self.filter(to_organization__in=member_org_ids(user))

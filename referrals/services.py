@@ -362,7 +362,8 @@ def referral_open_case(*, referral, actor, category, received_date=None, summary
     bump(locked)
     locked._history_user = actor
     locked.save()
-    _event(locked, actor, _("已立案：%(n)s") % {"n": case.number}, organization_id=locked.to_organization_id)
+    # The number stays off the timeline: the sender sees the referral, not the receiver's case.
+    _event(locked, actor, _("接收组织已立案调解。"), organization_id=locked.to_organization_id)
     return locked, case
 
 
