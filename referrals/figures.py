@@ -130,7 +130,7 @@ def domain(periods, scope, group_paths):
             decided = min((d for d in (accepted, closed) if d is not None), default=None)
             if row["sent_on"] <= end and (decided is None or decided > end):
                 slot["referrals_pending"] += 1
-    result = {}
+    result: dict = {}
     for group, by_period in counts.items():
         result[group] = {}
         for p, figures in by_period.items():
