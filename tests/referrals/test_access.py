@@ -100,3 +100,39 @@ def test_grant_window_matches_the_setting(send, member_b, settings):
     referral = services.referral_step(referral=referral, action="complete", actor=member_b, outcome="完成")
     grant = AccessGrant.objects.get()
     assert grant.ends - referral.completed_at == datetime.timedelta(days=10)
+
+
+def test_organization_c_gets_nothing_from_any_referral_url(send, person_a, member_b, member_c, client_for, org_c):
+    """Every referral URL, GET and POST, as a member of C (an organization on neither side):
+    404 (existence not revealed) or, for pages without a record, nothing of A's or B's; the
+    database unchanged by every POST."""
+    from referrals.models import Referral
+    from tests.access_matrix.walker import changed_tables, snapshot
+    from tests.factories import MediationCaseFactory
+
+    waiting = send()
+    accepted = services.referral_step(referral=send(), action="accept", actor=member_b)
+    client = client_for(member_c)
+    from referrals.urls import urlpatterns
+
+    names = [pattern.name for pattern in urlpatterns]
+    record_urls = {
+        "detail": [waiting.pk, accepted.pk],
+        "open_case": [accepted.pk],
+        "create": [person_a.pk],
+        "create_from_visit": [VisitFactory(beneficiary=person_a, organization=person_a.organization).pk],
+        "from_case": [MediationCaseFactory(organization=person_a.organization).pk],
+    }
+    before = snapshot()
+    for name in names:
+        if name in ("list", "request"):
+            continue
+        for pk in record_urls.get(name, [waiting.pk, accepted.pk]):
+            url = reverse(f"referrals:{name}", args=[pk])
+            assert client.get(url).status_code in (404, 405), url
+            assert client.post(url, {"reject-reject_reason": "x", "complete-outcome": "y"}).status_code == 404, url
+    assert changed_tables(before, snapshot()) == []
+    listed = client.get(reverse("referrals:list"), {"box": "incoming"}).content.decode()
+    assert "王奶奶" not in listed
+    assert "王奶奶" not in client.get(reverse("referrals:list"), {"box": "outgoing"}).content.decode()
+    assert Referral.objects.visible_to(member_c).count() == 0

@@ -59,3 +59,16 @@ def test_two_queries_whatever_the_number(send, member_b, person_a, org_a, org_b,
         found = items(member_b)
     assert found["referrals_waiting"].count == 6
     assert len(one) == len(six) <= 3  # the member's organizations, the counts, the examples
+
+
+def test_overdue_referrals_are_notified_to_both_sides_once(send, member_a, member_b, admin_b):
+    from core.models import Notification
+    from referrals.tasks import notify_overdue
+
+    with freeze_time("2026-03-06"):
+        send()
+    assert notify_overdue("2026-03-11") == 0
+    assert notify_overdue("2026-03-12") == 1
+    notify_overdue("2026-03-13")  # the next day: nobody is told twice
+    told = Notification.objects.filter(kind="referral_overdue")
+    assert sorted(told.values_list("user__email", flat=True)) == sorted([member_a.email, member_b.email, admin_b.email])
