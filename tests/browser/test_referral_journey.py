@@ -2,7 +2,6 @@
 team's admin accepts, opens a case, closes it and completes the referral; the volunteer reads
 the outcome.  Organization C sees nothing at any step."""
 
-
 import pytest
 from django.utils import timezone
 
