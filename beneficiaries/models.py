@@ -4,15 +4,28 @@ from typing import TYPE_CHECKING, Any, Self
 from django.conf import settings
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Count, DateField, ExpressionWrapper, F, Func, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.roles import AnyUser, Role, role_of
 from core.versioning import Versioned
-from organizations.access import ScopedQuerySet
+from organizations.access import OrganizationIds, ScopedQuerySet, member_org_ids
 from organizations.models import Organization, Town
 
 if TYPE_CHECKING:
@@ -67,6 +80,13 @@ def due_interval_days(cadence: int) -> int | None:
 
 class BeneficiaryQuerySet(ScopedQuerySet["Beneficiary"]):
     scope_path = "organization"
+
+    def shared_with(self, organization_ids: OrganizationIds) -> Q:
+        """The people another organization handed over: a member also sees the people with an
+        access grant (``AccessGrant``, written by the referrals app on acceptance) to one of
+        the member's organizations that is in force now.  An EXISTS in the same query."""
+        granted = AccessGrant.objects.in_force().filter(person=OuterRef("pk"), organization__in=organization_ids)
+        return Q(Exists(granted))
 
     def active(self) -> Self:
         return self.filter(active=True)
@@ -346,3 +366,50 @@ class Visit(Versioned):
     @property
     def withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+
+class AccessGrantQuerySet(models.QuerySet["AccessGrant"]):
+    def in_force(self, now: datetime.datetime | None = None) -> Self:
+        """Grants that have started and not yet ended at ``now`` (default: now)."""
+        now = now or timezone.now()
+        return self.filter(starts__lte=now).filter(Q(ends__isnull=True) | Q(ends__gt=now))
+
+    def held_by(self, user: AnyUser) -> Self:
+        """Grants to the organizations ``user`` belongs to (none for other roles)."""
+        if role_of(user) != Role.MEMBER:
+            return self.none()
+        return self.filter(organization__in=member_org_ids(user))
+
+
+class AccessGrant(models.Model):
+    """Organization ``organization`` sees ``person`` (the record, masked, with the audited
+    reveal; never the other organizations' visits) from ``starts`` until ``ends`` (open while
+    None).  Written only by the apps that hand people over (referrals: from acceptance until
+    ``REFERRAL_ACCESS_DAYS`` after completion); ``source`` names what granted it
+    ("referral:12"), one grant per source."""
+
+    person = models.ForeignKey(
+        Beneficiary, verbose_name=_("服务对象"), on_delete=models.CASCADE, related_name="access_grants"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("获准查看的组织"), on_delete=models.CASCADE, related_name="access_grants"
+    )
+    starts = models.DateTimeField(_("开始时间"))
+    ends = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    source = models.CharField(_("来源"), max_length=50, unique=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = AccessGrantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("查看授权")
+        verbose_name_plural = _("查看授权")
+        indexes = [models.Index(fields=["person", "organization"], name="grant_person_org")]
+
+    def __str__(self) -> str:
+        return self.source
+
+
+def person_granted_to(user: AnyUser, person_id: int, now: datetime.datetime | None = None) -> bool:
+    """Whether one of ``user``'s organizations holds a grant in force on this person."""
+    return AccessGrant.objects.in_force(now).held_by(user).filter(person_id=person_id).exists()

@@ -20,7 +20,7 @@ from organizations.privacy import mask_address, mask_id_number, mask_phone
 from organizations.validators import clean_phone, normalize_id_number
 
 from . import rules
-from .models import Beneficiary, Visit
+from .models import Beneficiary, Visit, person_granted_to
 
 logger = logging.getLogger(__name__)
 # The fields shown masked, with their masking function; one is revealed at a time.
@@ -307,10 +307,11 @@ def beneficiary_reactivate(*, beneficiary, actor):
 @transaction.atomic
 def personal_data_reveal(*, beneficiary, field, actor):
     """Returns the full value of one masked field of one record and writes who saw it, when.
-    Staff and members of the responsible organization only; leaders never."""
+    Staff and members of the responsible organization, and of an organization holding an
+    access grant in force (an accepted referral); leaders never."""
     if field not in REVEALABLE:
         raise ValidationError(_("不支持查看该字段。"))
-    if not can_see_personal_data(actor, beneficiary.organization_id):
+    if not may_see_personal_data(actor, beneficiary):
         raise PermissionDenied
     record_access(
         actor=actor,
@@ -320,6 +321,12 @@ def personal_data_reveal(*, beneficiary, field, actor):
         field=field,
     )
     return getattr(beneficiary, field)
+
+
+def may_see_personal_data(user, beneficiary):
+    """Staff, members of the responsible organization, and members of an organization that
+    holds an access grant in force on this person (see ``AccessGrant``)."""
+    return can_see_personal_data(user, beneficiary.organization_id) or person_granted_to(user, beneficiary.pk)
 
 
 # --- visits ---------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from core.feedback import add_service_errors, error_messages
 from core.history import field_label
 from core.lists import posted_search, without_search
 from core.pagination import keyset_paginate, paginate
-from organizations.access import can_act_for, can_see_personal_data, get_visible_or_404, is_staff
+from organizations.access import can_act_for, get_visible_or_404, is_staff
 from organizations.audit import events_about
 
 from . import lists, rules, services
@@ -83,7 +83,13 @@ def beneficiary_detail(request, pk):
     overdue = (
         Beneficiary.objects.filter(pk=beneficiary.pk).overdue(today).values("days_overdue", "last_contact").first()  # type: ignore[misc]
     )
-    visits = list(beneficiary.visits.select_related("organization", "created_by").prefetch_related("services")[:100])
+    visits_of = beneficiary.visits.all()
+    own = can_act_for(request.user, beneficiary.organization_id)
+    if not own:
+        # An organization that sees the person through an access grant (an accepted referral)
+        # sees its own visits only: the others stay in their organizations' scope.
+        visits_of = Visit.objects.visible_to(request.user).filter(beneficiary=beneficiary)
+    visits = list(visits_of.select_related("organization", "created_by").prefetch_related("services")[:100])
     can_manage = Beneficiary.objects.manageable_by(request.user).filter(pk=beneficiary.pk).exists()
     return render(
         request,
@@ -91,15 +97,15 @@ def beneficiary_detail(request, pk):
         {
             "beneficiary": beneficiary,
             "personal": _masked(beneficiary),
-            "can_reveal": can_see_personal_data(request.user, beneficiary.organization_id),
-            "can_edit": can_act_for(request.user, beneficiary.organization_id),
+            "can_reveal": own or services.may_see_personal_data(request.user, beneficiary),
+            "can_edit": own,
             "can_manage": can_manage,
             "can_deactivate": beneficiary.active and can_manage,
             "deactivate_form": DeactivateForm(),
             "show_history": is_staff(request.user),
             "overdue": overdue,
             "visits": visits,
-            "visit_count": beneficiary.visits.count() if len(visits) == 100 else len(visits),
+            "visit_count": visits_of.count() if len(visits) == 100 else len(visits),
             "is_minor": beneficiary.age_on(today) < rules.MINOR_AGE,
         },
     )
@@ -129,6 +135,9 @@ def _save_form(request, form, template, context, beneficiary=None):
             visible = Beneficiary.objects.visible_to(request.user).filter(pk=exc.existing.pk).exists()
             context["duplicate_of"] = exc.existing if visible else None
             context["duplicate_hidden"] = not visible
+            if not visible:
+                # For "申请转介" (the referrals app): the person's id stays on the server.
+                request.session["beneficiaries.duplicate_person"] = exc.existing.pk
         except PossibleDuplicate as exc:
             add_service_errors(form, exc)
             form.fields["confirm_similar"].widget = BeneficiaryForm.base_fields["confirm_similar"].widget

@@ -45,6 +45,8 @@ app.conf.beat_schedule = {
         "task": "reports.tasks.build_last_month_reports",
         "schedule": crontab(minute=0, hour=2, day_of_month=1),
     },
+    # Referrals waiting too long or accepted without an outcome: both sides told, once each, daily.
+    "referrals-overdue": {"task": "referrals.tasks.notify_overdue", "schedule": crontab(minute=0, hour=8)},
     # PDFs no report points to (a build killed between writing and recording its file).
     "purge-orphan-report-files": {
         "task": "reports.tasks.purge_orphan_report_files",

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "training",
     "projects",
     "cases",
+    "referrals",
     "spreadsheets",
     "api",
     "reports",
@@ -344,6 +345,8 @@ LOGGING = {
 # never trusted) and a sheet with more data rows than this is refused as a whole.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "100000"))
 PAGINATE_BY = 50
+# An organization that accepted a referral sees the person until this many days after 办结.
+REFERRAL_ACCESS_DAYS = int(os.environ.get("REFERRAL_ACCESS_DAYS", "30"))
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "300"))
 
 # The JSON API (api/, /api/v1/): per-device tokens expire this many days after creation; each

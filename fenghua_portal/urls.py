@@ -25,6 +25,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("projects/", include("projects.urls")),
     path("cases/", include("cases.urls")),
+    path("referrals/", include("referrals.urls")),
     path("spreadsheets/", include("spreadsheets.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/", api.urls),

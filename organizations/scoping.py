@@ -57,8 +57,18 @@ class ScopedQuerySet(models.QuerySet[_M]):
         if role == Role.LEADER:
             return self if self.leader_visible else self.none()
         if role == Role.MEMBER:
-            return self.filter(**{f"{self.scope_path}__in": member_org_ids(user)})
+            organizations = member_org_ids(user)
+            own = models.Q(**{f"{self.scope_path}__in": organizations})
+            shared = self.shared_with(organizations)
+            return self.filter(own if shared is None else own | shared)
         return self.none()
+
+    def shared_with(self, organization_ids: OrganizationIds) -> models.Q | None:
+        """Rows of other organizations that members of ``organization_ids`` see too (a person
+        handed over by an accepted referral, a referral sent to them), as a condition ORed
+        into ``visible_to`` in the same query; None (the default): none.  Only organization
+        members get them: staff see everything anyway, leaders stay with aggregates."""
+        return None
 
     def manageable_by(self, user: AnyUser) -> Self:
         """Rows the user may change as an administrator: staff all, organization admins their

@@ -24,11 +24,12 @@ from core.months import month_start
 from core.roles import Role, role_of
 from organizations.access import member_org_ids
 from organizations.models import Organization, Town
+from referrals.figures import between_service_areas
 
 from . import charts
 from .models import MonthlyReport
 from .notifications import notify_report_ready
-from .statistics import FIGURE_KEYS, FIGURE_LABELS, RATE_KEYS, Scope, compute, trend
+from .statistics import FIGURE_KEYS, FIGURE_LABELS, RATE_KEYS, Periods, Scope, compute, trend
 
 logger = logging.getLogger(__name__)
 
@@ -304,6 +305,10 @@ def _change(key, current, previous):
         if current is None or previous is None:
             return "—"
         return f"{(current - previous) * 100:+.1f}" + _("个百分点")
+    if current is None or previous is None:  # a median of nothing
+        return "—"
+    if isinstance(current, float) or isinstance(previous, float):
+        return f"{current - previous:+.1f}"
     if key == "project_funds":
         return f"{Decimal(current) - Decimal(previous):+.2f}"
     return f"{current - previous:+d}"
@@ -330,6 +335,7 @@ SECTIONS = {
     "cases": ["cases_received", "cases_closed", "cases_resolved", "cases_open", "mediation_success_rate"],
     "training": ["training_sessions", "training_person_times", "trainees_distinct", "certificates"],
     "projects": ["projects_in_progress", "project_funds"],
+    "referrals": FIGURE_KEYS[FIGURE_KEYS.index("referrals_made") :],
 }
 
 
@@ -405,10 +411,16 @@ def report_context(month, scope, *, with_overdue_on=None, cached=False):
         if len(stats["by_town"]) > 1
         else None,
         "generated_at": computed_at,
+        "referral_areas": referral_areas(month, scope),
     }
     if with_overdue_on is not None:
         context["overdue"] = key_care_overdue_count(scope, with_overdue_on)
     return context
+
+
+def referral_areas(month, scope):
+    periods = Periods.for_month(month)
+    return between_service_areas(periods.month, periods.ytd, scope)
 
 
 def all_scopes():

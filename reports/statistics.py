@@ -36,6 +36,7 @@ from cases.models import MediationCase
 from core.months import add_months, month_end, month_start
 from organizations.models import Organization, Town
 from projects.models import CharityProject
+from referrals import figures as referral_figures
 from training.models import Attendance, TrainingSession
 
 FIGURE_KEYS = [
@@ -56,6 +57,7 @@ FIGURE_KEYS = [
     "cases_resolved",
     "cases_open",
     "mediation_success_rate",
+    *referral_figures.FIGURE_KEYS,
 ]
 
 # Chinese labels of the figures, in the order pages and the PDF show them.
@@ -77,6 +79,7 @@ FIGURE_LABELS = {
     "cases_resolved": _("调解成功"),
     "cases_open": _("月末未结"),
     "mediation_success_rate": _("调解成功率"),
+    **referral_figures.FIGURE_LABELS,
 }
 RATE_KEYS = {"key_care_coverage", "mediation_success_rate"}
 
@@ -395,7 +398,7 @@ def _cases(periods, scope, group_paths):
     }
 
 
-DOMAINS = [_organizations, _projects, _visits, _key_care, _training, _cases]
+DOMAINS = [_organizations, _projects, _visits, _key_care, _training, _cases, referral_figures.domain]
 
 # How each domain's rows reach a town or an organization (see the module docstring).
 GROUP_PATHS = {
@@ -407,6 +410,7 @@ GROUP_PATHS = {
         "session": "town",
         "attendance": "session__town",
         "case": "organization__town",
+        "referral": "town",
     },
     "organization": {
         "organization": "pk",
@@ -416,6 +420,7 @@ GROUP_PATHS = {
         "session": "organization",
         "attendance": "session__organization",
         "case": "organization",
+        "referral": "organization",
     },
 }
 
@@ -437,6 +442,7 @@ EMPTY = {
     "cases_resolved": 0,
     "cases_open": 0,
     "mediation_success_rate": None,
+    **referral_figures.EMPTY,
 }
 
 

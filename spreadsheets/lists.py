@@ -21,6 +21,7 @@ def list_queries():
     from cases.lists import case_query
     from organizations.lists import organization_query
     from projects.lists import project_query
+    from referrals.lists import referral_query
     from training.lists import session_query
 
     return {
@@ -30,6 +31,7 @@ def list_queries():
         "projects": project_query,
         "trainings": session_query,
         "organizations": organization_query,
+        "referrals": referral_query,
     }
 
 

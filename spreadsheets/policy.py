@@ -60,6 +60,7 @@ PERSONAL = {
     # The parties of a family dispute: on the case page to its handlers, in a masked file by
     # surname only (a ledger that travels by WeChat must not name them).
     "cases": {"申请人": mask_names, "被申请人": mask_names},
+    "referrals": {"联系电话": mask_phone},
 }
 NOT_PERSONAL = {
     # The directory's contact person and phone are the organization's public contact.
@@ -93,9 +94,23 @@ NOT_PERSONAL = {
     "trainings": ("培训名称", "培训类别", "主办组织", "所属镇街", "培训日期", "学时", "培训老师"),
     "attendance": ("培训名称", "培训日期", "主办组织", "姓名", "是否获证", "证书编号", "发证日期"),
     "cases": ("案件编号", "受理日期", "承办组织", "案件类别", "案件来源", "状态", "结案日期", "调解结果"),
+    "referrals": (
+        "转介日期",
+        "类型",
+        "姓名",
+        "所属镇街",
+        "转出组织",
+        "接收组织",
+        "转介原因",
+        "紧急程度",
+        "状态",
+        "接收日期",
+        "办结日期",
+        "办理结果",
+    ),
 }
 # Columns that are another record's person: (lookup from the row to the beneficiary, headers).
-IDENTITY_OF_PERSON = {"visits": ("beneficiary", ("身份证号",))}
+IDENTITY_OF_PERSON = {"visits": ("beneficiary", ("身份证号",)), "referrals": ("person", ("联系电话",))}
 # The people a full export concerns, for their access logs: (record type, id lookup, their
 # organization's lookup), and a condition on the row when only some rows carry the person.
 EXPORTED_PEOPLE = {
@@ -103,6 +118,7 @@ EXPORTED_PEOPLE = {
     "visits": ("beneficiary", "beneficiary_id", "beneficiary__organization_id", "_person_full"),
     "attendance": ("beneficiary", "beneficiary_id", "beneficiary__organization_id", None),
     "cases": ("case_party", "parties__id", "organization_id", None),
+    "referrals": ("beneficiary", "person_id", "person__organization_id", "_person_full"),
 }
 
 

@@ -107,7 +107,7 @@ def export(request, resource, fmt):
     """The masked export (every role that may export the type), optionally of one
     organization (``?organization=<id>``) or of a list page as shown (``?filters=``);
     recorded without per-person entries."""
-    resource = get_resource_or_404(resource)
+    resource = get_resource_or_404(resource, exports=True)
     if fmt not in ("xlsx", "csv"):
         raise Http404
     if not policy.may_export(request.user, resource.name, policy.Mode.MASKED):
@@ -129,7 +129,7 @@ def export_full(request, resource):
     """The full (unmasked) export: staff, and organization admins for their own organizations'
     people; a purpose is required; the export and every exported person are recorded.  With
     ``?filters=`` it exports a list page's rows as shown (and no more than the user manages)."""
-    resource = get_resource_or_404(resource)
+    resource = get_resource_or_404(resource, exports=True)
     if not policy.has_personal_data(resource.name):
         raise Http404  # nothing is masked in this type: the ordinary export is complete
     if not policy.may_export(request.user, resource.name, policy.Mode.FULL):

@@ -205,7 +205,26 @@ class CasePartyFactory(DjangoModelFactory):
     phone = "13857420000"
 
 
+class ReferralFactory(DjangoModelFactory):
+    """A referral as stored (待接收 unless told); for steps use referrals.services."""
+
+    class Meta:
+        model = "referrals.Referral"
+
+    person = factory.SubFactory(BeneficiaryFactory)
+    from_organization = factory.LazyAttribute(lambda o: o.person.organization)
+    to_organization = factory.SubFactory(OrganizationFactory)
+    reason = "family_mediation"
+    note = "子女互相推脱赡养义务。"
+    urgency = "normal"
+    consent_date = datetime.date(2026, 3, 1)
+    consent_method = "verbal"
+    status = "pending"
+    sent_on = datetime.date(2026, 3, 2)
+
+
 __all__ = [
+    "ReferralFactory",
     "AttendanceFactory",
     "BeneficiaryFactory",
     "CasePartyFactory",

@@ -83,6 +83,20 @@ def build_site(org_a, org_b, users):
         key="pages:1",
     )
     membership = Membership.objects.get(user=member_a, organization=org_a)
+    from referrals import services as referral_services
+
+    referral = referral_services.referral_create(
+        person=person,
+        from_organization=org_a,
+        to_organization=org_b,
+        actor=member_a,
+        reason="family_mediation",
+        note="子女互相推脱赡养义务。",
+        urgency="urgent",
+        consent_date=TODAY,
+        consent_method="verbal",
+        source_visit=visit,
+    )
 
     def url(name, *args, query=""):
         return reverse(name, args=args) + (f"?{query}" if query else "")
@@ -127,6 +141,11 @@ def build_site(org_a, org_b, users):
         ("monthly reports", "leader", url("reports:report_list")),
         ("monthly report", "leader", url("reports:report_status", monthly.pk)),
         ("spreadsheets", "admin_a", url("spreadsheets:index")),
+        ("referral list", "member_a", url("referrals:list", query="box=outgoing")),
+        ("referral", "member_a", url("referrals:detail", referral.pk)),
+        ("referral (receiver)", "member_b", url("referrals:detail", referral.pk)),
+        ("new referral", "member_a", url("referrals:create", person.pk)),
+        ("referral from a case", "member_a", url("referrals:from_case", case.pk)),
         ("import job", "admin_a", url("spreadsheets:job", job.pk)),
         ("offline visits", "member_a", url("offline_visits")),
         ("device tokens", "member_a", url("account_api_tokens")),
@@ -138,5 +157,7 @@ def build_site(org_a, org_b, users):
         ("new case refused", "member_a", "post", url("cases:create"), {"applicant_phone": "12"}),
         ("new beneficiary refused", "member_a", "post", url("beneficiaries:create"), {"id_number": "330283"}),
         ("device token created", "member_a", "post", url("account_api_tokens"), {"name": "我的手机"}),
+        ("new referral refused", "member_a", "post", url("referrals:create", person.pk), {"reason": ""}),
+        ("referral reject refused", "member_b", "post", url("referrals:reject", referral.pk), {}),
     ]
     return pages

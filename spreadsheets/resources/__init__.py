@@ -11,6 +11,7 @@ from .beneficiaries import BeneficiaryResource
 from .cases import CaseResource
 from .organizations import OrganizationResource
 from .projects import ProjectResource
+from .referrals import ReferralResource
 from .trainings import TrainingResource
 from .visits import VisitResource
 
@@ -26,6 +27,9 @@ RESOURCES = {
         CaseResource,
     )
 }
+
+# Types that are exported but never imported (no template, no import form).
+EXPORT_ONLY = {ReferralResource.name: ReferralResource}
 
 # Chinese names accepted by the command (and anywhere a user names a type).
 ALIASES = {
@@ -64,7 +68,10 @@ def get_resource(name):
     return RESOURCES[canonical]()
 
 
-def get_resource_or_404(name):
+def get_resource_or_404(name, *, exports=False):
+    """``exports``: the export views, which also serve the export-only types."""
+    if exports and name in EXPORT_ONLY:
+        return EXPORT_ONLY[name]()
     try:
         return get_resource(name)
     except KeyError:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from core.months import last_month
 
-APPS_IN_ORDER = ["organizations", "beneficiaries", "training", "projects", "cases", "reports"]
+APPS_IN_ORDER = ["organizations", "beneficiaries", "training", "projects", "cases", "referrals", "reports"]
 DEMO_PASSWORD = "Lanxin-2026"
 
 

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReferralsConfig(AppConfig):
+    name = "referrals"
+    verbose_name = _("转介")
+
+    def ready(self):
+        from . import rules  # noqa: F401  (registers the rule set)
