@@ -8,15 +8,10 @@ from django.db import InterfaceError, OperationalError, transaction
 from core.months import last_month
 from core.scheduling import claim_run
 
-from .services import (
-    ReportBusy,
-    all_scopes,
-    build_report,
-    mark_failed,
-    reports_purge_orphan_files,
-    reports_sweep_stuck,
-    request_report,
-)
+from .building import ReportBusy, build_report, mark_failed, reports_sweep_stuck
+from .files import reports_purge_orphan_files
+from .presentation import all_scopes
+from .services import request_report
 
 logger = logging.getLogger(__name__)
 

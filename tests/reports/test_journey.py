@@ -36,7 +36,7 @@ def test_status_page_polls_until_the_download_appears(desktop, live_server, logi
     assert desktop.locator("progress").get_attribute("value") == "40"
     shot(desktop, "reports-status-running")
     # The worker finishes: the page shows the link without being reloaded.
-    from reports.services import build_report
+    from reports.building import build_report
 
     build_report(report.pk)
     link = desktop.locator("a", has_text="下载 PDF")
