@@ -16,6 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 DASH = "—"
+# The same rules as spreadsheet number formats (exports keep numbers and dates as such, shown so).
+XLSX_YUAN = "#,##0.00"
+XLSX_COUNT = "#,##0"
+XLSX_DATE = "yyyy-mm-dd"
+XLSX_MOMENT = "yyyy-mm-dd hh:mm"
 Number = int | float | Decimal
 
 

@@ -40,3 +40,10 @@ def test_template_filters_write_the_same():
         Context({"a": Decimal("877000"), "n": 11481, "r": 0.5, "d": datetime.date(2026, 11, 30), "c": Decimal("-5")})
     )
     assert text == "877,000.00 11,481 50.0% 50.0% 877,000.00 2026-11-30 2026-11 -5.00"
+
+
+def test_a_date_shown_without_a_format_uses_the_same_one():
+    text = Template("{{ d }} {{ d|date }} {{ when|date:'DATETIME_FORMAT' }}").render(
+        Context({"d": datetime.date(2026, 11, 30), "when": datetime.datetime(2026, 11, 30, 9, 5)})
+    )
+    assert text == "2026-11-30 2026-11-30 2026-11-30 09:05"
