@@ -88,3 +88,42 @@ class MonthlyReport(models.Model):
         verbose_name_plural = _("月度报告")
         ordering = ["-month", "scope_kind", "scope_key"]
         constraints = [models.UniqueConstraint(fields=["scope_key", "month"], name="report_one_per_scope_month")]
+
+
+class DataGeneration(models.Model):
+    """The generation of the counted data (``reports.generation``): a counter that database
+    triggers raise on every write to a table the statistics read.  One row, ``id`` 1."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("统计数据版本")
+
+
+class DataChange(models.Model):
+    """PostgreSQL: one row per write statement to a counted table, inserted by a trigger (no
+    row is updated, so concurrent writers never wait for each other); the generation is
+    ``DataGeneration.value`` plus the number of these rows, and ``generation.compact()`` folds
+    them into it now and then."""
+
+    id = models.BigAutoField(primary_key=True)
+
+    class Meta:
+        verbose_name = _("统计数据变更")
+
+
+class FigureSnapshot(models.Model):
+    """The figures of one scope and month (``compute()`` and ``trend()``) as computed at
+    ``generation``: up to date exactly while the generation has not moved."""
+
+    scope_key = models.CharField(max_length=40)
+    month = models.DateField()
+    generation = models.BigIntegerField()
+    stats = models.JSONField()
+    series = models.JSONField()
+    computed_at = models.DateTimeField()
+    seconds = models.FloatField(default=0)  # what computing them took
+
+    class Meta:
+        verbose_name = _("统计数字快照")
+        constraints = [models.UniqueConstraint(fields=["scope_key", "month"], name="figures_one_per_scope_month")]

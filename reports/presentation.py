@@ -107,3 +107,18 @@ def all_scopes():
         + [Scope.for_town(t) for t in Town.objects.all()]
         + [Scope.for_organization(o) for o in Organization.objects.active().select_related("town")]
     )
+
+
+def scope_from_key(key):
+    """The scope of a ``Scope.key`` (``district``, ``town:<id>``, ``org:<id>``), or None when its
+    town or organization is gone."""
+    if key == "district":
+        return Scope.district()
+    kind, _sep, pk = key.partition(":")
+    if kind == "town":
+        town = Town.objects.filter(pk=pk).first()
+        return Scope.for_town(town) if town else None
+    if kind == "org":
+        organization = Organization.objects.select_related("town").filter(pk=pk).first()
+        return Scope.for_organization(organization) if organization else None
+    return None
