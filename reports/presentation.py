@@ -12,6 +12,8 @@ from organizations.models import Organization, Town
 from . import charts
 from .statistics import FIGURE_KEYS, FIGURE_LABELS, PERSON_MONTH_KEYS, Scope, kind_of
 
+PDF_TOP_ORGANIZATIONS = 10
+
 
 def figure_rows(stats):
     """Rows of the headline table: label, the figure's kind (``count``, ``yuan``, ``rate``),
@@ -91,6 +93,8 @@ def report_context(month, scope, *, figures, with_overdue_on=None):
         "sections": sections_of(rows),
         "by_town": table_rows(stats["by_town"], "town"),
         "by_organization": table_rows(stats["by_organization"], "organization"),
+        # The PDF's body lists the organizations with most visits; its appendix lists them all.
+        "top_organizations": table_rows(stats["by_organization"][:PDF_TOP_ORGANIZATIONS], "organization"),
         "charts": trend_charts(series),
         "town_chart": town_chart(stats["by_town"]),
         "generated_at": computed_at or timezone.localtime(),
