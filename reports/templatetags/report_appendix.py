@@ -60,7 +60,8 @@ def appendix_pages(rows):
     """The appendix's pages as HTML (escaped text in ``<pre>`` blocks)."""
     header = _header()
     rule = "-" * width(header)
-    pages, page = [], []
+    pages: list[list[str]] = []
+    page: list[str] = []
     for row in rows:
         lines = _lines(row)
         if len(page) + len(lines) > ROWS_PER_PAGE:
