@@ -44,7 +44,7 @@ def _frame(title, width, height, body):
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-label="{title}" font-family="{FONT}" font-size="{LABEL_SIZE}">'
         f"<title>{title}</title>"
-        f'<text x="8" y="18" font-size="{TITLE_SIZE}" font-weight="bold" fill="#333">{title}</text>'
+        f'<text x="8" y="18" font-size="{TITLE_SIZE}" fill="#8e2a55">{title}</text>'
         f"{body}</svg>"
     )
 

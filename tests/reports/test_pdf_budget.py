@@ -78,3 +78,15 @@ def test_a_name_wider_than_its_column_is_kept_whole(dataset, staff, django_captu
     )
     text = "\n".join(build(staff, django_capture_on_commit_callbacks))
     assert long_name in text.replace(" ", "")
+
+
+@pytest.mark.programs("pdffonts")
+def test_the_pdf_embeds_one_weight_of_each_face(dataset, staff, django_capture_on_commit_callbacks):
+    """Every face WeasyPrint embeds costs about 40 MB while it subsets the CJK font: the body's
+    regular face and the appendix's monospaced one, no bold (the 300 MB budget)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        report = request_report(month=MARCH, scope=Scope.district(), user=staff)
+    report.refresh_from_db()
+    fonts = subprocess.run(["pdffonts", str(report_path(report))], check=True, capture_output=True, text=True).stdout
+    faces = {line.split()[0].split("+", 1)[1] for line in fonts.splitlines()[2:] if line.strip()}
+    assert faces <= {"Noto-Sans-CJK-SC", "Noto-Sans-Mono-CJK-SC"}, faces
