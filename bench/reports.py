@@ -53,6 +53,21 @@ def _status_kb(field):
     raise KeyError(field)
 
 
+def _pages(pdf):
+    """The PDF's page count (pdfinfo, from poppler-utils: the page tree may be compressed)."""
+    import shutil
+    import tempfile
+
+    if not shutil.which("pdfinfo"):
+        return "?"
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        info = subprocess.run(["pdfinfo", handle.name], capture_output=True, text=True, check=False).stdout
+    found = re.search(r"^Pages:\s+(\d+)", info, re.M)
+    return int(found.group(1)) if found else "?"
+
+
 def child(database, month_text, mode):
     """``python -m bench.reports --child DB MONTH MODE``: builds the district's PDF as the worker
     does (figures for the report, the context, the render) and prints its seconds, the pages,
@@ -88,7 +103,7 @@ def child(database, month_text, mode):
     figures_s = time.perf_counter() - started
     pdf = render_pdf(context)
     seconds = time.perf_counter() - started
-    pages = max((int(n) for n in re.findall(rb"/Count (\d+)", pdf)), default=0)  # the page tree's root
+    pages = _pages(pdf)
     print(
         json.dumps(
             {
