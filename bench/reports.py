@@ -231,7 +231,7 @@ def run(options):
     from bench.__main__ import machine
 
     scales = [int(s) for s in str(options.scales).split(",") if s.strip()]
-    logs = []
+    logs: list[str] = []
     results = [measure(scale, options, logs.append) for scale in scales]
     ms = lambda v: f"{v * 1000:,.0f} ms"  # noqa: E731
     s = lambda v: f"{v:,.2f} s"  # noqa: E731
