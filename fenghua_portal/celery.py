@@ -40,6 +40,12 @@ app.conf.beat_schedule = {
         "options": {"expires": 120},
     },
     "purge-sent-messages": {"task": "core.purge_sent", "schedule": crontab(minute=45, hour=3)},
+    # This month's and last month's figures of every scope, ready before anyone opens a page
+    # (and before the monthly reports at 02:00 on the 1st, which then find them current).
+    "refresh-figures": {
+        "task": "reports.tasks.refresh_figures",
+        "schedule": crontab(minute=30, hour=1),
+    },
     # Last month's reports for the district, each town and each organization, 02:00 on the 1st.
     "monthly-reports": {
         "task": "reports.tasks.build_last_month_reports",

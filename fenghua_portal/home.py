@@ -32,8 +32,9 @@ from core.work import WorkItem, WorkRow
 from organizations.access import Actor, member_org_ids
 from organizations.models import Invitation
 from projects.models import CharityProject, ProjectReport
+from reports.figures import figures_for_dashboard
 from reports.models import MonthlyReport
-from reports.services import figure_rows, figures_for_dashboard
+from reports.presentation import figure_rows
 from reports.statistics import Scope
 from spreadsheets.models import ImportJob
 

@@ -225,6 +225,8 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# One date format in every language (fenghua_portal/formats; core.formatting says it in code).
+FORMAT_MODULE_PATH = ["fenghua_portal.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import formatting
 from core.filters import filtered
 from core.lists import Labels, ListQuery, Sort, Sorting, choice_names, plain_header, rows_html, url_for_pk, ymd
 
@@ -62,8 +63,8 @@ def project_headers(sorting):
 
 
 def yuan(amount):
-    """80000 -> "80,000.00" (the templates' ``floatformat:2|intcomma``)."""
-    return f"{amount:,.2f}" if amount is not None else ""
+    """80000 -> "80,000.00" (``core.formatting.yuan``, the templates' ``|yuan``)."""
+    return formatting.yuan(amount) if amount is not None else ""
 
 
 def project_rows(page):

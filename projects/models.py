@@ -184,6 +184,36 @@ class ProjectReport(Versioned):
     _history_user: AbstractBaseUser | None
     objects = ProjectReportQuerySet.as_manager()
 
+    def review_history(self) -> list[dict[str, object]]:
+        """Every review of this report, oldest first (``when``, ``reviewer``, ``status``,
+        ``status_label``, ``comment``), read from its history rows: a review is a version whose
+        status is approved or returned, once per ``reviewed_at``.  A return's comment stays
+        listed after the report is resubmitted and approved.  Two queries."""
+        from accounts.models import User
+
+        reviewed = (ProjectReport.Status.APPROVED, ProjectReport.Status.RETURNED)
+        versions = (
+            self.history.filter(status__in=reviewed, reviewed_at__isnull=False)
+            .order_by("reviewed_at", "history_id")
+            .values("reviewed_at", "reviewer_id", "status", "review_comment")
+        )
+        reviews: dict[datetime.datetime, dict[str, object]] = {}
+        for version in versions:
+            reviews.setdefault(version["reviewed_at"], version)
+        users = User.objects.in_bulk({v["reviewer_id"] for v in reviews.values() if v["reviewer_id"]})
+        names = {pk: str(user) for pk, user in users.items()}
+        labels = dict(ProjectReport.Status.choices)
+        return [
+            {
+                "when": when,
+                "reviewer": names.get(review["reviewer_id"], "—"),
+                "status": review["status"],
+                "status_label": labels[str(review["status"])],
+                "comment": review["review_comment"],
+            }
+            for when, review in reviews.items()
+        ]
+
     class Meta:
         verbose_name = _("项目进展报告")
         verbose_name_plural = _("项目进展报告")

@@ -180,6 +180,8 @@ def report_detail(request, pk):
         "can_review": is_staff(request.user) and report.status == ProjectReport.Status.SUBMITTED,
         "attachment_form": AttachmentForm() if editable else None,
         "review_form": ReviewForm(),
+        # Earlier reviews stay readable after a resubmission and approval.
+        "review_history": report.review_history(),
     }
     return render(request, "projects/report_detail.html", context)
 

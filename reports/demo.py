@@ -2,8 +2,9 @@
 
 from core.months import last_month
 
+from .files import report_path
 from .models import MonthlyReport
-from .services import prepare_report, report_path
+from .services import prepare_report
 from .statistics import Scope
 
 

@@ -8,7 +8,7 @@ from core.months import month_start, parse_month
 from core.roles import Role, role_of
 from organizations.models import Organization, Town
 
-from .services import may_request, may_view, organizations_of
+from .access import may_request, may_view, organizations_of
 from .statistics import Scope
 
 

@@ -82,6 +82,22 @@ FIGURE_LABELS = {
     **referral_figures.FIGURE_LABELS,
 }
 RATE_KEYS = {"key_care_coverage", "mediation_success_rate"}
+AMOUNT_KEYS = {"project_funds"}
+DAYS_KEYS = {"referral_acceptance_days_median"}
+# Year-to-date figures counted per beneficiary and month (each month's key-care people summed).
+PERSON_MONTH_KEYS = {"key_care_total", "key_care_on_cadence"}
+
+
+def kind_of(key):
+    """How a figure is written (``core.formatting``): ``rate``, ``yuan`` or ``count``."""
+    if key in RATE_KEYS:
+        return "rate"
+    if key in AMOUNT_KEYS:
+        return "yuan"
+    if key in DAYS_KEYS:
+        return "days"
+    return "count"
+
 
 PERIODS = ("month", "ytd", "prev")
 
@@ -458,22 +474,24 @@ def _figures(periods, scope, grouping=None):
     return merged
 
 
-def _serialize(figures):
-    out = {key: figures[key] for key in FIGURE_KEYS}
-    out["project_funds"] = f"{Decimal(figures['project_funds']):.2f}"
-    return out
+def _typed(figures):
+    """The figures in FIGURE_KEYS order, as computed: ints, a Decimal, rates."""
+    return {key: figures[key] for key in FIGURE_KEYS}
 
 
 def _is_empty(figures):
-    return all(not figures[k] for k in FIGURE_KEYS if k not in RATE_KEYS and k != "project_funds") and not Decimal(
-        figures["project_funds"]
-    )
+    return all(not figures[k] for k in FIGURE_KEYS if k not in RATE_KEYS)
 
 
 def compute(month, scope):
     """The figures of ``month`` (any day of it) for ``scope``, in the JSON shape of DESIGN.md:
     month, year to date and previous month; by town the month's and (under ``"ytd"``) the
-    year's figures; by organization the month's.  A fixed number of aggregate queries."""
+    year's figures; by organization the month's.  A fixed number of aggregate queries.
+
+    Values are typed: ``month`` the month's first day (a date), counts ints, ``project_funds`` a
+    Decimal, rates floats of 0-1 (4 decimals) or None.  Text is made only at the edges:
+    ``reports.serializers.statistics_json`` (``--json``) and the template filters of
+    ``core.templatetags.portal_format`` (pages, PDF)."""
     periods = Periods.for_month(month)
     totals = _figures(periods, scope).get(None) or {p: dict(EMPTY) for p in periods.names}
 
@@ -488,24 +506,24 @@ def compute(month, scope):
     by_town = []
     for town in towns:
         row = by_town_rows.get(town.pk) or {p: dict(EMPTY) for p in ("month", "ytd")}
-        by_town.append({"town": town.name, **_serialize(row["month"]), "ytd": _serialize(row["ytd"])})
+        by_town.append({"town": town.name, **_typed(row["month"]), "ytd": _typed(row["ytd"])})
 
     # Organizations: the month's figures of each one active or with anything to count.
     by_org_rows = _figures(periods.only("month"), scope, "organization")
     names = dict(Organization.objects.filter(pk__in=list(by_org_rows)).values_list("pk", "name")) if by_org_rows else {}
     by_organization = [
-        {"organization": names[pk], **_serialize(row["month"])}
+        {"organization": names[pk], **_typed(row["month"])}
         for pk, row in by_org_rows.items()
         if pk in names and not _is_empty(row["month"])
     ]
     by_organization.sort(key=lambda r: (-r["visits"], r["organization"]))
 
     return {
-        "month": f"{periods.month[0]:%Y-%m}",
+        "month": periods.month[0],
         "scope": {"kind": scope.kind, "name": scope.name},
-        "month_figures": _serialize(totals["month"]),
-        "ytd_figures": _serialize(totals["ytd"]),
-        "previous_month_figures": _serialize(totals["prev"]),
+        "month_figures": _typed(totals["month"]),
+        "ytd_figures": _typed(totals["ytd"]),
+        "previous_month_figures": _typed(totals["prev"]),
         "by_town": by_town,
         "by_organization": by_organization,
     }

@@ -5,18 +5,14 @@ import logging
 from celery import shared_task
 from django.db import InterfaceError, OperationalError, transaction
 
-from core.months import last_month
+from core.months import last_month, parse_month
 from core.scheduling import claim_run
 
-from .services import (
-    ReportBusy,
-    all_scopes,
-    build_report,
-    mark_failed,
-    reports_purge_orphan_files,
-    reports_sweep_stuck,
-    request_report,
-)
+from .building import ReportBusy, build_report, mark_failed, reports_sweep_stuck
+from .figures import recent_months, refresh, refresh_all, refresh_kept
+from .files import reports_purge_orphan_files
+from .presentation import all_scopes, scope_from_key
+from .services import request_report
 
 logger = logging.getLogger(__name__)
 
@@ -86,3 +82,24 @@ def sweep_stuck_reports():
 def purge_orphan_report_files():
     """Beat, daily: PDFs no report points to."""
     return reports_purge_orphan_files()
+
+
+# Within the broker's visibility timeout like every task (ten districts' scale: about 130 s).
+@shared_task(acks_late=True, time_limit=600, soft_time_limit=570)
+def refresh_figures(only_existing=False):
+    """Beat, nightly (``only_existing=False``): this month's and last month's figures of the
+    district, each town and each active organization, so that no page computes them.  After an
+    import (``only_existing=True``): those already kept of the last twelve months.  Figures
+    still current are skipped."""
+    if only_existing:
+        return refresh_kept(scope_from_key)
+    return refresh_all(all_scopes(), recent_months())
+
+
+@shared_task(acks_late=True, time_limit=300, soft_time_limit=270)
+def refresh_scope_figures(scope_key, month):
+    """One scope's figures, asked for by a page that showed them older than allowed."""
+    scope = scope_from_key(scope_key)
+    if scope is None:
+        return False
+    return refresh(parse_month(month), scope)

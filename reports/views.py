@@ -1,13 +1,14 @@
 """Statistics dashboard and monthly PDF reports.  Reports are fetched through
 ``MonthlyReport.objects.visible_to(user)`` on every request, downloads included."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.months import last_month, month_start
@@ -16,9 +17,13 @@ from core.roles import Role, role_of
 from core.widgets import speed_up_selects
 from organizations.access import get_visible_or_404
 
+from .access import organizations_of
+from .figures import figures_for_dashboard
+from .files import ascii_name, download_name, report_path
 from .forms import ScopeForm
 from .models import MonthlyReport
-from .services import organizations_of, report_context, report_path, report_retry, request_report
+from .presentation import report_context
+from .services import report_retry, request_report
 from .statistics import Scope
 
 
@@ -32,6 +37,8 @@ def _default_scope(user):
 
 
 DASHBOARD_ORGANIZATIONS = 30
+# RFC 5987 attr-char besides letters and digits: everything else is percent-encoded.
+ATTR_CHARS = "!#$&+-.^_`|~"
 
 
 @login_required
@@ -43,12 +50,10 @@ def dashboard(request):
         month, scope = form.cleaned_data["month"], form.cleaned_data["scope"]
     else:
         month, scope = month_start(today), _default_scope(request.user)
-    context = report_context(month, scope, with_overdue_on=today, cached=True)
-    # The page lists the organizations with most visits; the PDF has them all.
+    context = report_context(month, scope, figures=figures_for_dashboard(month, scope), with_overdue_on=today)
+    # The page lists the organizations with most visits (compute() ranks them so); the PDF has them all.
     context["by_organization_total"] = len(context["by_organization"])
-    context["by_organization"] = sorted(
-        context["by_organization"], key=lambda r: -int(r["visits"]) if r["visits"].isdigit() else 0
-    )[:DASHBOARD_ORGANIZATIONS]
+    context["by_organization"] = context["by_organization"][:DASHBOARD_ORGANIZATIONS]
     speed_up_selects(form)
     context.update(form=form, headline=context["rows"], can_request=role_of(request.user) != Role.ANONYMOUS)
     return render(request, "reports/dashboard.html", context)
@@ -60,7 +65,8 @@ def report_list(request):
     form = ScopeForm(request.POST or None, user=request.user, purpose="report", default_month=last_month())
     if request.method == "POST" and form.is_valid():
         report = request_report(month=form.cleaned_data["month"], scope=form.cleaned_data["scope"], user=request.user)
-        messages.success(request, _("已开始生成报告，完成后可在本页下载。"))
+        # No message here: the status page says what is true when it is shown (queued, being
+        # built, done or failed), and keeps saying it as the build goes on.
         return redirect("reports:report_status", pk=report.pk)
     reports = MonthlyReport.objects.visible_to(request.user).select_related("town", "organization")
     page, query = paginate(request, reports)
@@ -89,8 +95,6 @@ def report_retry_view(request, pk):
         report_retry(report=report, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已重新开始生成报告。"))
     return redirect("reports:report_status", pk=report.pk)
 
 
@@ -102,5 +106,9 @@ def report_download(request, pk):
     path = report_path(report)
     if not path.is_file():
         raise Http404
-    name = f"{_('月报')}-{report.month:%Y-%m}-{report.scope_key.replace(':', '-')}.pdf"
-    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")
+    response = FileResponse(path.open("rb"), content_type="application/pdf")
+    # RFC 6266 with RFC 5987's filename* for the Chinese name, an ASCII name for older clients.
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name(report)}\"; filename*=UTF-8''{quote(download_name(report), safe=ATTR_CHARS)}"
+    )
+    return response

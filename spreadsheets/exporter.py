@@ -12,6 +12,9 @@ import tempfile
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from core.formatting import XLSX_DATE, XLSX_MOMENT, XLSX_YUAN
 
 from .resources.base import FORMULA_PREFIXES
 
@@ -63,11 +66,27 @@ def xlsx_file(rows, title="数据"):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(title)[:31])
     for row in rows:
-        sheet.append(row)
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
     handle = tempfile.TemporaryFile(suffix=".xlsx")
     workbook.save(handle)
     handle.seek(0)
     return handle
+
+
+def _xlsx_cell(sheet, value):
+    """Amounts and dates stay numbers and dates, shown in the portal's formats (core.formatting):
+    ``62,000.50``, ``2026-11-30``."""
+    if isinstance(value, Decimal):
+        fmt = XLSX_YUAN
+    elif isinstance(value, datetime.datetime):
+        fmt = XLSX_MOMENT
+    elif isinstance(value, datetime.date):
+        fmt = XLSX_DATE
+    else:
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = fmt
+    return cell
 
 
 class RejectedRowsWriter:

@@ -18,7 +18,8 @@ def build_site(org_a, org_b, users):
     from cases import services as case_services
     from core.models import Notification
     from organizations.models import Invitation, Membership
-    from reports.services import build_report, prepare_report
+    from reports.building import build_report
+    from reports.services import prepare_report
     from reports.statistics import Scope
     from spreadsheets.models import ImportJob
     from tests.factories import (

@@ -146,7 +146,8 @@ def b_side(world, org_b, admin_b, member_b, staff, client_for):
     import datetime
 
     from cases import services as cases_services
-    from reports.services import build_report, prepare_report
+    from reports.building import build_report
+    from reports.services import prepare_report
     from reports.statistics import Scope
     from tests.factories import (
         AttendanceFactory,

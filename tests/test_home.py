@@ -336,7 +336,8 @@ def test_staff_see_the_review_queue_missing_reports_old_cases_and_overdue_by_tow
 
 
 def test_leaders_see_this_months_figures_against_last_month_and_the_latest_pdf(world, leader, client_for):
-    from reports.services import build_report, prepare_report
+    from reports.building import build_report
+    from reports.services import prepare_report
     from reports.statistics import Scope, compute
 
     scope = Scope.district()

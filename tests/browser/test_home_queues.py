@@ -23,7 +23,8 @@ def world(org_a, org_b, admin_a, member_a, member_b, staff, leader):
 def test_each_roles_home_page_on_a_phone(world, phone, live_server, login, staff, leader, admin_a, member_a, shot):
     from beneficiaries.models import Visit
     from projects.models import ProjectReport
-    from reports.services import build_report, prepare_report
+    from reports.building import build_report
+    from reports.services import prepare_report
     from reports.statistics import Scope
     from tests.test_home import TODAY
 

@@ -9,8 +9,10 @@ import pytest
 
 from core.models import ScheduledRun
 from core.months import last_month
+from reports.building import BUILD_TASK
 from reports.models import MonthlyReport
-from reports.services import BUILD_TASK, all_scopes, request_report
+from reports.presentation import all_scopes
+from reports.services import request_report
 from reports.statistics import Scope
 from tests.factories import OrganizationFactory
 

@@ -200,3 +200,25 @@ def test_staff_create_a_funded_project(org_a, funder, staff, client_for):
     assert response.status_code == 302
     project = org_a.projects.get()
     assert project.funder == funder and project.amount == Decimal("120000.00") and project.status == "approved"
+
+
+def test_earlier_review_comments_stay_on_the_report_after_approval(
+    project_a, admin_a, member_a, staff, client_for, django_capture_on_commit_callbacks
+):
+    """Returned with a comment, revised, resubmitted, approved: both reviews are on the page."""
+    member, reviewer = client_for(member_a), client_for(staff)
+    member.post(reverse("projects:report_create", args=[project_a.pk]), {k: str(v) for k, v in FIGURES.items()})
+    report = ProjectReport.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        member.post(reverse("projects:report_submit", args=[report.pk]))
+        reviewer.post(reverse("projects:report_return", args=[report.pk]), {"review_comment": "请补充活动照片。"})
+        member.post(reverse("projects:report_submit", args=[report.pk]))
+        reviewer.post(reverse("projects:report_approve", args=[report.pk]), {"review_comment": "同意。"})
+    report.refresh_from_db()
+    assert report.status == "approved" and report.review_comment == "同意。"
+    history = report.review_history()
+    assert [(r["status"], r["comment"]) for r in history] == [("returned", "请补充活动照片。"), ("approved", "同意。")]
+    page = member.get(reverse("projects:report_detail", args=[report.pk])).content.decode()
+    section = page.split('id="review-history"', 1)[1].split("</section>", 1)[0]
+    assert "请补充活动照片。" in section and "同意。" in section
+    assert section.index("已退回") < section.index("已通过")

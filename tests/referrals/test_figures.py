@@ -10,7 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from reports.services import report_context
+from reports.figures import fresh_figures
+from reports.presentation import report_context
 from reports.statistics import Scope, compute
 from tests.factories import BeneficiaryFactory, OrganizationFactory, ReferralFactory, town
 
@@ -104,7 +105,7 @@ def test_an_organization_scope(month):
 
 
 def test_the_report_shows_referrals_between_service_areas(month):
-    context = report_context(MARCH, Scope.district())
+    context = report_context(MARCH, Scope.district(), figures=fresh_figures(MARCH, Scope.district()))
     areas = {(row["from"], row["to"]): (row["month"], row["ytd"]) for row in context["referral_areas"]}
     # Referrals (not requests) A (关爱帮扶) → B (维权调解): r1 r2 r5 r6 in March
     assert areas[("关爱帮扶", "维权调解")] == (4, 4)

@@ -20,6 +20,16 @@ def test_leader_reads_the_dashboard_on_a_phone(phone, live_server, login, leader
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     visits = phone.locator(".figures li", has_text="走访（次）")
     assert visits.locator(".value").inner_text() == "7"
+    # Chart text as drawn on the 360-px screen: the font size times the SVG's scale.
+    smallest = phone.evaluate(
+        """() => Math.min(...[...document.querySelectorAll('.chart svg text')].map(
+            t => parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a))"""
+    )
+    assert smallest >= 11, smallest
+    # Towns: one table scrolled sideways inside its box, not a card per town.
+    assert phone.locator(".breakdown tbody tr").first.evaluate("tr => getComputedStyle(tr).display") == "table-row"
+    height = phone.evaluate("document.documentElement.scrollHeight")
+    assert height < 6000, height  # issue 13 measured 11,481 px with a card per town and organization
     shot(phone, "reports-dashboard-phone")
     phone.select_option("#id_town", label="岳林街道")
     phone.locator("button", has_text="查看").click()
@@ -36,7 +46,7 @@ def test_status_page_polls_until_the_download_appears(desktop, live_server, logi
     assert desktop.locator("progress").get_attribute("value") == "40"
     shot(desktop, "reports-status-running")
     # The worker finishes: the page shows the link without being reloaded.
-    from reports.services import build_report
+    from reports.building import build_report
 
     build_report(report.pk)
     link = desktop.locator("a", has_text="下载 PDF")

@@ -8,9 +8,12 @@ import pytest
 from PIL import Image
 from weasyprint import HTML
 
+from core.formatting import figure, signed
+from reports.files import report_path
 from reports.models import MonthlyReport
 from reports.pdf import BASE_URL, RefusedURL, StaticOnlyFetcher, html_to_pdf, static_response
-from reports.services import figure_rows, report_path, request_report
+from reports.presentation import figure_rows
+from reports.services import request_report
 from reports.statistics import Scope, compute
 
 from .conftest import MARCH, ORG_A, ORG_B
@@ -38,11 +41,18 @@ def test_every_headline_figure_is_in_the_pdf_text(district_pdf, dataset):
     text = pdftotext(district_pdf)
     lines = [" ".join(line.split()) for line in text.splitlines()]
     for row in figure_rows(compute(MARCH, Scope.district())):
-        expected = f"{row['label']} {row['month']} {row['prev']} {row['change']} {row['ytd']}"
+        kind = row["kind"]
+        ytd = figure(row["ytd"], kind) + (" 人·月" if row["person_months"] else "")
+        expected = (
+            f"{row['label']} {figure(row['month'], kind)} {figure(row['prev'], kind)} "
+            f"{signed(row['change'], kind)} {ytd}"
+        )
         assert expected in lines, f"no line {expected!r}"
     # A few of them by hand, as a reader checks them.
     assert "走访（次） 7 2 +5 11" in lines
-    assert "项目资金（元） 62000.50 58000.00 +4000.50 70000.50" in lines
+    assert "项目资金（元） 62,000.50 58,000.00 +4,000.50 70,000.50" in lines
+    # Year-to-date key-care figures are person-months, and say so.
+    assert "重点关爱对象 3 2 +1 6 人·月" in lines
     assert "重点关爱覆盖率 33.3% 50.0% -16.7个百分点 50.0%" in lines
     assert "调解成功率 50.0% 0.0% +50.0个百分点 33.3%" in lines
 

@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import outbox
+from reports.building import build_report, reports_sweep_stuck
+from reports.files import reports_purge_orphan_files
 from reports.models import MonthlyReport
-from reports.services import build_report, reports_purge_orphan_files, reports_sweep_stuck, request_report
+from reports.services import request_report
 from reports.statistics import Scope
 from reports.tasks import build_last_month_reports
 
@@ -33,7 +35,7 @@ def test_the_sweeper_fails_a_build_with_no_progress_and_staff_retry_it(
 ):
     report = stuck(seconds=settings.REPORT_STUCK_AFTER + 1)
     page = reverse("reports:report_status", args=[report.pk])
-    assert "生成中" in client_for(staff).get(page).content.decode()  # what users saw forever
+    assert "正在生成" in client_for(staff).get(page).content.decode()  # what users saw forever
     assert reports_sweep_stuck() == 1
     report.refresh_from_db()
     assert report.status == "failed" and "中断" in report.error
@@ -95,7 +97,7 @@ def test_orphan_files_are_removed_and_the_current_one_kept(
 
 
 def test_the_monthly_job_runs_once_per_month(dataset):
-    from reports.services import all_scopes
+    from reports.presentation import all_scopes
 
     assert build_last_month_reports() == len(all_scopes())
     assert build_last_month_reports() == 0  # a second beat's run

@@ -1,6 +1,7 @@
 """Every figure of the known dataset (tests/reports/conftest.py), March 2026."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -13,7 +14,7 @@ from tests.factories import BeneficiaryFactory, OrganizationFactory, VisitFactor
 from .conftest import MARCH, ORG_A, ORG_B
 
 ZERO = dict.fromkeys(FIGURE_KEYS, 0) | {
-    "project_funds": "0.00",
+    "project_funds": Decimal("0.00"),
     "key_care_coverage": None,
     "mediation_success_rate": None,
 }
@@ -21,7 +22,7 @@ ZERO = dict.fromkeys(FIGURE_KEYS, 0) | {
 EXPECTED_MONTH = {
     "organizations_active": 3,
     "projects_in_progress": 2,
-    "project_funds": "62000.50",
+    "project_funds": Decimal("62000.50"),
     "beneficiaries_served": 4,
     "visits": 7,
     "key_care_total": 3,
@@ -40,7 +41,7 @@ EXPECTED_MONTH = {
 EXPECTED_PREVIOUS = {
     "organizations_active": 3,
     "projects_in_progress": 2,
-    "project_funds": "58000.00",
+    "project_funds": Decimal("58000.00"),
     "beneficiaries_served": 2,
     "visits": 2,
     "key_care_total": 2,
@@ -59,7 +60,7 @@ EXPECTED_PREVIOUS = {
 EXPECTED_YTD = {
     "organizations_active": 3,
     "projects_in_progress": 3,
-    "project_funds": "70000.50",
+    "project_funds": Decimal("70000.50"),
     "beneficiaries_served": 5,
     "visits": 11,
     # beneficiary-months: January 1 of 1, February 1 of 2, March 1 of 3
@@ -79,7 +80,7 @@ EXPECTED_YTD = {
 EXPECTED_TOWN_1 = {  # 锦屏街道: organization A and D; beneficiaries b1, b3, b5
     "organizations_active": 2,
     "projects_in_progress": 1,
-    "project_funds": "50000.00",
+    "project_funds": Decimal("50000.00"),
     "beneficiaries_served": 3,
     "visits": 6,
     "key_care_total": 1,
@@ -98,7 +99,7 @@ EXPECTED_TOWN_1 = {  # 锦屏街道: organization A and D; beneficiaries b1, b3,
 EXPECTED_TOWN_1_YTD = {
     "organizations_active": 2,
     "projects_in_progress": 1,
-    "project_funds": "50000.00",
+    "project_funds": Decimal("50000.00"),
     "beneficiaries_served": 3,
     "visits": 9,
     "key_care_total": 3,
@@ -117,7 +118,7 @@ EXPECTED_TOWN_1_YTD = {
 EXPECTED_TOWN_2 = {  # 岳林街道: organization B (and the one stopped on 20 March); b2, b4
     "organizations_active": 1,
     "projects_in_progress": 1,
-    "project_funds": "12000.50",
+    "project_funds": Decimal("12000.50"),
     "beneficiaries_served": 1,
     "visits": 1,
     "key_care_total": 2,
@@ -136,7 +137,7 @@ EXPECTED_TOWN_2 = {  # 岳林街道: organization B (and the one stopped on 20 M
 EXPECTED_TOWN_2_YTD = {
     "organizations_active": 1,
     "projects_in_progress": 2,
-    "project_funds": "20000.50",
+    "project_funds": Decimal("20000.50"),
     "beneficiaries_served": 2,
     "visits": 2,
     "key_care_total": 3,
@@ -155,7 +156,7 @@ EXPECTED_TOWN_2_YTD = {
 EXPECTED_ORG_A = {  # visits made by A: b1 ×2, b3, b5 ×2; key care of A's beneficiaries: b1
     "organizations_active": 1,
     "projects_in_progress": 1,
-    "project_funds": "50000.00",
+    "project_funds": Decimal("50000.00"),
     "beneficiaries_served": 3,
     "visits": 5,
     "key_care_total": 1,
@@ -174,7 +175,7 @@ EXPECTED_ORG_A = {  # visits made by A: b1 ×2, b3, b5 ×2; key care of A's bene
 EXPECTED_ORG_B = {  # visits made by B: b3 (A's beneficiary) and b4
     "organizations_active": 1,
     "projects_in_progress": 1,
-    "project_funds": "12000.50",
+    "project_funds": Decimal("12000.50"),
     "beneficiaries_served": 2,
     "visits": 2,
     "key_care_total": 2,
@@ -220,7 +221,7 @@ def stats(dataset):
 
 
 def test_district_month_ytd_and_previous_month(stats):
-    assert stats["month"] == "2026-03"
+    assert stats["month"] == datetime.date(2026, 3, 1)
     assert stats["scope"] == {"kind": "district", "name": "奉化区"}
     assert stats["month_figures"] == EXPECTED_MONTH
     assert stats["previous_month_figures"] == EXPECTED_PREVIOUS

@@ -1,14 +1,18 @@
 import datetime
 import json
+from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import OperationalError
 from django.urls import reverse
 
+from reports.files import report_path
 from reports.models import MonthlyReport
-from reports.services import key_care_overdue_count, report_path, request_report
+from reports.presentation import key_care_overdue_count
+from reports.services import request_report
 from reports.statistics import Scope, compute
 from reports.tasks import build_last_month_reports, build_monthly_report
 from tests.factories import BeneficiaryFactory, town
@@ -38,7 +42,7 @@ def test_staff_dashboard_shows_district_figures_charts_and_towns(dataset, staff,
     html = response.content.decode()
     assert "奉化区 · 2026-03 统计" in html
     assert html.count("<svg") >= 4 and "<script" not in html.split("<main")[1].split("</main>")[0]
-    assert "62000.50" in html and "岳林街道" in html
+    assert "62,000.50" in html and "岳林街道" in html
     assert "&lt;b&gt;巾帼&lt;/b&gt;" in html  # an organization's name is escaped
 
 
@@ -209,10 +213,35 @@ def test_beat_task_asks_for_every_scope(org_a, org_b, dataset):
 # --- the command ------------------------------------------------------------------------------
 
 
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.mark.parametrize(
+    ("args", "golden"),
+    [
+        (["2026-03"], "golden_district.json"),
+        (["2026-03", "--town", "岳林街道"], "golden_town.json"),
+        (["2026-01"], "golden_january.json"),
+    ],
+)
+def test_command_json_is_byte_for_byte_what_it_was(dataset, args, golden):
+    """compute() returns typed values now; --json prints exactly what it printed when it
+    returned strings (the files were written by the command before that change): amounts as
+    "62000.50", the month as "2026-03", rates as numbers, the same keys in the same order."""
+    out = StringIO()
+    call_command("monthly_report", *args, "--json", stdout=out)
+    assert out.getvalue() == (GOLDEN / golden).read_text(encoding="utf-8")
+
+
 def test_command_json_is_the_statistics(dataset):
     out = StringIO()
     call_command("monthly_report", "2026-03", "--json", stdout=out)
-    assert json.loads(out.getvalue()) == json.loads(json.dumps(compute(MARCH, Scope.district())))
+    data = json.loads(out.getvalue())
+    stats = compute(MARCH, Scope.district())
+    assert data["month"] == "2026-03" and stats["month"] == MARCH
+    assert data["month_figures"]["project_funds"] == "62000.50"
+    assert stats["month_figures"]["project_funds"] == Decimal("62000.50")
+    assert data["month_figures"]["visits"] == stats["month_figures"]["visits"] == 7
     out = StringIO()
     call_command("monthly_report", "2026-03", "--org", ORG_A, "--json", stdout=out)
     assert json.loads(out.getvalue())["month_figures"]["visits"] == 5

@@ -1,13 +1,13 @@
 """python manage.py monthly_report YYYY-MM [--town NAME] [--org NAME] [--json]"""
 
-import json
-
 from django.core.management.base import BaseCommand, CommandError
 
 from core.months import parse_month
 from organizations.models import Organization, Town
+from reports.files import report_path
 from reports.models import MonthlyReport
-from reports.services import prepare_report, report_path
+from reports.serializers import statistics_json
+from reports.services import prepare_report
 from reports.statistics import Scope, compute
 from reports.tasks import build_monthly_report
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         scope = self._scope(town, org)
         if json:
-            self.stdout.write(_dumps(compute(month, scope)))
+            self.stdout.write(statistics_json(compute(month, scope)))
             return
         report = prepare_report(month=month, scope=scope)
         build_monthly_report.apply(args=[report.pk])
@@ -52,7 +52,3 @@ class Command(BaseCommand):
                 raise CommandError(f"没有名为“{town}”的镇街。可选：{names}")
             return Scope.for_town(found)
         return Scope.district()
-
-
-def _dumps(data):
-    return json.dumps(data, ensure_ascii=False, indent=2)
