@@ -102,8 +102,8 @@ def backup(destination: str | Path) -> tuple[Path, Manifest]:
         with tarfile.open(partial, "w") as archive:
             archive.add(work / "manifest.json", "manifest.json")
             archive.add(work / manifest["database"]["file"], manifest["database"]["file"])
-            for name, path in files.items():
-                archive.add(path, name)
+            for name, source in files.items():
+                archive.add(source, name)
         os.replace(partial, path)
     return path, manifest
 

@@ -19,6 +19,7 @@ FIELD_WORK = [
     "beneficiaries:visit_list",
     "beneficiaries:overdue",
     "training:list",
+    "referrals:list",
     "cases:list",
 ]
 NAV = {
