@@ -19,14 +19,54 @@ sends hundreds a year), so the rows of the periods are read once and counted her
 import datetime
 import statistics
 from collections import defaultdict
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, Protocol, TypeAlias, TypeGuard
 
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import ServiceArea
+from organizations.models import Organization, ServiceArea, Town
 
 from .models import Referral
+
+# The types of the monthly figures, shared with reports.statistics (which this app may not import).
+# A figure's value: a count, an amount (Decimal), a rate or a median (float), or None.
+Value: TypeAlias = int | Decimal | float | None
+Figures: TypeAlias = dict[str, Value]
+# The scope's rows are grouped under None; a breakdown's under a town or an organization id.
+GroupId: TypeAlias = int | None
+# {group: {period name: figures}}
+ByGroup: TypeAlias = dict[GroupId, dict[str, Figures]]
+# (first day, last day)
+Period: TypeAlias = tuple[datetime.date, datetime.date]
+
+
+class PeriodsLike(Protocol):
+    """What this module reads of ``reports.statistics.Periods``."""
+
+    @property
+    def names(self) -> tuple[str, ...]: ...
+
+    @property
+    def earliest(self) -> datetime.date: ...
+
+    @property
+    def latest(self) -> datetime.date: ...
+
+    def items(self) -> list[tuple[str, Period]]: ...
+
+
+class ScopeLike(Protocol):
+    """What this module reads of ``reports.statistics.Scope``."""
+
+    @property
+    def town(self) -> Town | None: ...
+
+    @property
+    def organization(self) -> Organization | None: ...
+
 
 FIGURE_KEYS = [
     "referrals_made",
@@ -42,31 +82,31 @@ FIGURE_LABELS = {
     "referrals_pending": _("月末待接收转介"),
     "referral_acceptance_days_median": _("转介接收天数（中位数）"),
 }
-EMPTY = dict.fromkeys(FIGURE_KEYS, 0) | {"referral_acceptance_days_median": None}
+EMPTY: dict[str, int | None] = dict.fromkeys(FIGURE_KEYS, 0) | {"referral_acceptance_days_median": None}
 # reports.statistics.GROUP_PATHS["town" | "organization"]["referral"]
 GROUPINGS = {"town": "town", "organization": "organization"}
 
 
-def _day(moment):
+def _day(moment: datetime.datetime | None) -> datetime.date | None:
     return timezone.localtime(moment).date() if moment is not None else None
 
 
-def _start_of(day):
+def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _in(day, period):
+def _in(day: datetime.date | None, period: Period) -> TypeGuard[datetime.date]:
     return day is not None and period[0] <= day <= period[1]
 
 
-def _median(values):
+def _median(values: list[int]) -> int | float | None:
     if not values:
         return None
     middle = statistics.median(values)
     return int(middle) if float(middle).is_integer() else round(float(middle), 1)
 
 
-def _scope_q(scope, side):
+def _scope_q(scope: ScopeLike, side: str) -> Q:
     if scope.organization is not None:
         return Q(**{f"{side}_organization": scope.organization.pk})
     if scope.town is not None:
@@ -74,7 +114,7 @@ def _scope_q(scope, side):
     return Q()
 
 
-def domain(periods, scope, group_paths):
+def domain(periods: PeriodsLike, scope: ScopeLike, group_paths: Mapping[str, str]) -> ByGroup:
     """``{group: {period: {figure: value}}}`` as the other domains of reports.statistics give
     (group None for the scope; town or organization ids under a grouping)."""
     grouping = group_paths.get("referral")
@@ -97,21 +137,25 @@ def domain(periods, scope, group_paths):
         )
     )
 
-    def in_scope(row, side):
+    # A row's ids are read under a key made of ``side`` (mypy types a values() row per literal key).
+    def in_scope(row: Mapping[str, object], side: str) -> bool:
         if scope.organization is not None:
             return row[f"{side}_organization_id"] == scope.organization.pk
         if scope.town is not None:
             return row[f"{side}_organization__town_id"] == scope.town.pk
         return True
 
-    def group_of(row, side):
+    def group_of(row: Mapping[str, Any], side: str) -> GroupId:
         if grouping == "town":
-            return row[f"{side}_organization__town_id"]
+            return row[f"{side}_organization__town_id"]  # type: ignore[no-any-return]  # an int: a town id
         if grouping == "organization":
-            return row[f"{side}_organization_id"]
+            return row[f"{side}_organization_id"]  # type: ignore[no-any-return]  # an int: an organization id
         return None
 
-    counts: dict = defaultdict(lambda: {p: {**EMPTY, "_days": []} for p in periods.names})
+    # Counters and the "_days" list of each group and period: mixed values, popped below.
+    counts: defaultdict[GroupId, dict[str, dict[str, Any]]] = defaultdict(
+        lambda: {p: {**EMPTY, "_days": []} for p in periods.names}
+    )
     for row in rows:
         accepted, completed, closed = _day(row["accepted_at"]), _day(row["completed_at"]), _day(row["closed_at"])
         made_on = accepted if row["kind"] == Referral.Kind.REQUEST else row["sent_on"]
@@ -130,7 +174,7 @@ def domain(periods, scope, group_paths):
             decided = min((d for d in (accepted, closed) if d is not None), default=None)
             if row["sent_on"] <= end and (decided is None or decided > end):
                 slot["referrals_pending"] += 1
-    result: dict = {}
+    result: ByGroup = {}
     for group, by_period in counts.items():
         result[group] = {}
         for p, figures in by_period.items():
@@ -140,7 +184,7 @@ def domain(periods, scope, group_paths):
     return result
 
 
-def between_service_areas(month_period, ytd_period, scope):
+def between_service_areas(month_period: Period, ytd_period: Period, scope: ScopeLike) -> list[dict[str, str | int]]:
     """The referrals sent between service areas: [{"from", "to", "month", "ytd"}], the sending
     organization's areas against the receiving one's (an organization in two areas counts in
     both), pairs with a referral in the year only.  One query."""

@@ -15,7 +15,9 @@ import datetime
 import json
 import logging
 import time
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from typing import Any, TypeAlias
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -26,17 +28,20 @@ from core.months import add_months, month_start
 
 from . import generation
 from .models import FigureSnapshot
-from .statistics import compute, trend
+from .statistics import Scope, Series, Statistics, compute, trend
 
 logger = logging.getLogger(__name__)
 
 REFRESH_ONE_TASK = "reports.tasks.refresh_scope_figures"
 
+# (stats, series, computed_at): what pages and the PDF are given.
+FigureSet: TypeAlias = tuple[Statistics, Series, datetime.datetime]
+
 
 # --- typed values in JSON: Decimals and dates come back as they went in ----------------------
 
 
-def _encode(value):
+def _encode(value: object) -> object:
     if isinstance(value, dict):
         return {k: _encode(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -48,7 +53,7 @@ def _encode(value):
     return value
 
 
-def _decode(value):
+def _decode(value: Any) -> Any:  # JSON as stored: any shape
     if isinstance(value, dict):
         if len(value) == 1 and "$decimal" in value:
             return Decimal(value["$decimal"])
@@ -60,7 +65,7 @@ def _decode(value):
     return value
 
 
-def _loads(data):
+def _loads(data: Any) -> Any:  # a JSONField's value
     # A JSONField may hand back text on some backends' raw paths; the ORM gives Python values.
     return _decode(json.loads(data) if isinstance(data, str) else data)
 
@@ -68,11 +73,11 @@ def _loads(data):
 # --- computing and storing ------------------------------------------------------------------
 
 
-def fresh_figures(month, scope):
+def fresh_figures(month: datetime.date, scope: Scope) -> FigureSet:
     return compute(month, scope), trend(month, scope), timezone.localtime()
 
 
-def _store(month, scope, at_generation, figures, seconds):
+def _store(month: datetime.date, scope: Scope, at_generation: int, figures: FigureSet, seconds: float) -> None:
     """Keeps ``figures`` computed at ``at_generation`` unless a snapshot of a later generation
     is already there (two workers: the newer one wins)."""
     stats, series, computed_at = figures
@@ -93,7 +98,7 @@ def _store(month, scope, at_generation, figures, seconds):
             pass  # another worker stored them first
 
 
-def compute_and_store(month, scope):
+def compute_and_store(month: datetime.date, scope: Scope) -> FigureSet:
     """Computes the figures (the generation read first) and keeps them; returns them."""
     at_generation = generation.current()
     started = time.perf_counter()
@@ -102,18 +107,18 @@ def compute_and_store(month, scope):
     return figures
 
 
-def _snapshot(month, scope):
+def _snapshot(month: datetime.date, scope: Scope) -> FigureSnapshot | None:
     return FigureSnapshot.objects.filter(scope_key=scope.key, month=month_start(month)).first()
 
 
-def _figures_of(snapshot):
+def _figures_of(snapshot: FigureSnapshot) -> FigureSet:
     return _loads(snapshot.stats), _loads(snapshot.series), timezone.localtime(snapshot.computed_at)
 
 
 # --- what pages and the PDF ask for ------------------------------------------------------------
 
 
-def figures_for_report(month, scope):
+def figures_for_report(month: datetime.date, scope: Scope) -> FigureSet:
     """Exact figures: the snapshot if no counted write committed since it was computed, else
     computed now (and kept)."""
     now_generation = generation.current()
@@ -123,11 +128,11 @@ def figures_for_report(month, scope):
     return compute_and_store(month, scope)
 
 
-def is_current(snapshot):
+def is_current(snapshot: FigureSnapshot) -> bool:
     return snapshot.generation == generation.current()
 
 
-def figures_for_dashboard(month, scope):
+def figures_for_dashboard(month: datetime.date, scope: Scope) -> FigureSet:
     """The dashboard's figures (see the module docstring): never computed in the request
     unless this scope and month were never computed."""
     snapshot = _snapshot(month, scope)
@@ -139,14 +144,14 @@ def figures_for_dashboard(month, scope):
     return _figures_of(snapshot)
 
 
-def ask_refresh(month, scope):
+def ask_refresh(month: datetime.date, scope: Scope) -> None:
     """Has the worker compute a scope's figures again (once, however many pages ask)."""
     key = f"reports.figures:{scope.key}:{month_start(month):%Y-%m}"
     with transaction.atomic():
         outbox.enqueue(REFRESH_ONE_TASK, args=[scope.key, f"{month_start(month):%Y-%m}"], key=key)
 
 
-def refresh(month, scope):
+def refresh(month: datetime.date, scope: Scope) -> bool:
     """The worker's job for one scope and month: computed again unless already current."""
     snapshot = _snapshot(month, scope)
     if snapshot is not None and is_current(snapshot):
@@ -155,13 +160,13 @@ def refresh(month, scope):
     return True
 
 
-def recent_months(today=None):
+def recent_months(today: datetime.date | None = None) -> list[datetime.date]:
     """The months pages open on: this month and the last (the monthly PDFs' month)."""
     this = month_start(today or timezone.localdate())
     return [this, add_months(this, -1)]
 
 
-def refresh_all(scopes, months):
+def refresh_all(scopes: Sequence[Scope], months: Iterable[datetime.date]) -> int:
     """Computes the figures of ``scopes`` x ``months`` that are not current.  Returns how many
     were computed."""
     done = 0
@@ -173,7 +178,9 @@ def refresh_all(scopes, months):
     return done
 
 
-def refresh_kept(scope_from_key, *, today=None, months_back=12):
+def refresh_kept(
+    scope_from_key: Callable[[str], Scope | None], *, today: datetime.date | None = None, months_back: int = 12
+) -> int:
     """Computes again the kept figures (those the night computed or someone looked at) of the
     last ``months_back`` months that are not current: what an import may have changed."""
     since = add_months(month_start(today or timezone.localdate()), -months_back)

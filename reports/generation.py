@@ -39,11 +39,11 @@ CHANGE_TABLE = "reports_datachange"
 TRIGGER = "reports_generation"
 
 
-def counted_tables():
+def counted_tables() -> list[str]:
     return [apps.get_model(label)._meta.db_table for label in COUNTED_MODELS]
 
 
-def install_triggers(using=None, **_kwargs):
+def install_triggers(using: str | None = None, **_kwargs: object) -> None:
     """Creates the generation row and the triggers on every counted table (idempotent)."""
     from django.db import connections
 
@@ -77,7 +77,7 @@ def install_triggers(using=None, **_kwargs):
                     )
 
 
-def installed_on():
+def installed_on() -> set[str]:
     """The counted tables that carry the trigger (for the tests)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -92,7 +92,7 @@ def installed_on():
         return {row[0] for row in cursor.fetchall()}
 
 
-def current():
+def current() -> int:
     """The generation now (one statement, so one snapshot)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -105,7 +105,7 @@ def current():
         return int(cursor.fetchone()[0])
 
 
-def compact():
+def compact() -> int:
     """PostgreSQL: folds the change rows into the value, in one transaction (every reader sees
     the same generation before and after).  Returns how many rows were folded."""
     if connection.vendor != "postgresql":
@@ -116,6 +116,6 @@ def compact():
         if top is None:
             return 0
         cursor.execute(f"DELETE FROM {CHANGE_TABLE} WHERE id <= %s", [top])
-        folded = cursor.rowcount
+        folded: int = cursor.rowcount
         cursor.execute(f"UPDATE {GENERATION_TABLE} SET value = value + %s WHERE id = 1", [folded])
         return folded

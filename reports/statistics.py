@@ -23,11 +23,14 @@ sessions by the session's town.  The by-town and by-organization breakdowns foll
 rules.
 """
 
+import datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any, Self, TypeAlias
 
 from django.db import connection
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Aggregate, Count, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -37,7 +40,16 @@ from core.months import add_months, month_end, month_start
 from organizations.models import Organization, Town
 from projects.models import CharityProject
 from referrals import figures as referral_figures
+from referrals.figures import ByGroup, Figures, GroupId, Period
 from training.models import Attendance, TrainingSession
+
+# The JSON shape of DESIGN.md that ``compute()`` gives: mixed values (the month's date, the scope's
+# kind and name, figures, rows by town and organization), read by key.
+Statistics: TypeAlias = dict[str, Any]
+# A row of ``by_town`` / ``by_organization``: a name and figures (``by_town`` adds ``"ytd"``).
+Row: TypeAlias = dict[str, Any]
+# ``trend()``: the months' names and one list of values per figure.
+Series: TypeAlias = dict[str, list[Any]]
 
 FIGURE_KEYS = [
     "organizations_active",
@@ -88,7 +100,7 @@ DAYS_KEYS = {"referral_acceptance_days_median"}
 PERSON_MONTH_KEYS = {"key_care_total", "key_care_on_cadence"}
 
 
-def kind_of(key):
+def kind_of(key: str) -> str:
     """How a figure is written (``core.formatting``): ``rate``, ``yuan`` or ``count``."""
     if key in RATE_KEYS:
         return "rate"
@@ -111,19 +123,19 @@ class Scope:
     organization: Organization | None = None
 
     @classmethod
-    def district(cls):
+    def district(cls) -> Self:
         return cls("district")
 
     @classmethod
-    def for_town(cls, town):
+    def for_town(cls, town: Town) -> Self:
         return cls("town", town=town)
 
     @classmethod
-    def for_organization(cls, organization):
+    def for_organization(cls, organization: Organization) -> Self:
         return cls("organization", organization=organization)
 
     @property
-    def key(self):
+    def key(self) -> str:
         """The ``MonthlyReport.scope_key``: one report per key and month."""
         if self.town is not None:
             return f"town:{self.town.pk}"
@@ -132,14 +144,14 @@ class Scope:
         return "district"
 
     @property
-    def name(self):
+    def name(self) -> str:
         if self.town is not None:
             return self.town.name
         if self.organization is not None:
             return self.organization.name
         return str(_("奉化区"))
 
-    def q(self, org_path, town_path=None):
+    def q(self, org_path: str, town_path: str | None = None) -> Q:
         """A filter limiting rows to the scope: ``org_path`` leads to the organization id,
         ``town_path`` (default: the organization's town) to the town id."""
         if self.organization is not None:
@@ -154,38 +166,40 @@ class Periods:
     """The month, the year to date and the previous month; ``names`` limits which of them are
     computed (breakdowns need fewer, and each one left out spares the database work)."""
 
-    month: tuple
-    ytd: tuple
-    prev: tuple
-    names: tuple = PERIODS
+    month: Period
+    ytd: Period
+    prev: Period
+    names: tuple[str, ...] = PERIODS
 
     @classmethod
-    def for_month(cls, month):
+    def for_month(cls, month: datetime.date) -> Self:
         start = month_start(month)
         end = month_end(start)
         prev_start = add_months(start, -1)
         return cls(month=(start, end), ytd=(start.replace(month=1), end), prev=(prev_start, month_end(prev_start)))
 
-    def only(self, *names):
+    def only(self, *names: str) -> Self:
         return replace(self, names=names)
 
     @property
-    def earliest(self):
+    def earliest(self) -> datetime.date:
         return min(period[0] for _name, period in self.items())
 
     @property
-    def latest(self):
+    def latest(self) -> datetime.date:
         return self.month[1]
 
-    def items(self):
+    def items(self) -> list[tuple[str, Period]]:
         return [(name, getattr(self, name)) for name in self.names]
 
 
-def _in(field, period):
+def _in(field: str, period: Period) -> Q:
     return Q(**{f"{field}__gte": period[0], f"{field}__lte": period[1]})
 
 
-def _grouped(queryset, group, aggregates):
+def _grouped(
+    queryset: QuerySet[Model], group: str | None, aggregates: Mapping[str, Aggregate]
+) -> dict[GroupId, dict[str, Any]]:
     """One query: ``{None: {...}}`` for the scope, or ``{group id: {...}}`` per group."""
     if group is None:
         return {None: queryset.aggregate(**aggregates)}
@@ -195,8 +209,8 @@ def _grouped(queryset, group, aggregates):
 # --- one function per domain; each returns {group: {period: {figure: value}}} -----------------
 
 
-def _organizations(periods, scope, group_paths):
-    def active_at(end):
+def _organizations(periods: Periods, scope: Scope, group_paths: Mapping[str, str]) -> ByGroup:
+    def active_at(end: datetime.date) -> Q:
         return (Q(founded__isnull=True) | Q(founded__lte=end)) & (Q(active=True) | Q(deactivated_on__gt=end))
 
     qs = Organization.objects.filter(scope.q("pk", "town"))
@@ -205,8 +219,8 @@ def _organizations(periods, scope, group_paths):
     return {g: {p: {"organizations_active": row[p]} for p in periods.names} for g, row in rows.items()}
 
 
-def _projects(periods, scope, group_paths):
-    def overlaps(period):
+def _projects(periods: Periods, scope: Scope, group_paths: Mapping[str, str]) -> ByGroup:
+    def overlaps(period: Period) -> Q:
         return Q(start_date__lte=period[1], end_date__gte=period[0])
 
     qs = CharityProject.objects.filter(scope.q("organization")).filter(
@@ -226,7 +240,7 @@ def _projects(periods, scope, group_paths):
     }
 
 
-def _visits(periods, scope, group_paths):
+def _visits(periods: Periods, scope: Scope, group_paths: Mapping[str, str]) -> dict[GroupId, dict[str, dict[str, int]]]:
     """Visits dated in each period, and the distinct beneficiaries visited.
 
     One query in two steps: visits are first counted per beneficiary (and visiting
@@ -238,13 +252,16 @@ def _visits(periods, scope, group_paths):
     visit_table, person_table = Visit._meta.db_table, Beneficiary._meta.db_table
     # A withdrawn visit (entered by mistake) counts nowhere.
     where = ["v.visit_date >= %s", "v.visit_date <= %s", "v.withdrawn_at IS NULL"]
-    params = [periods.earliest, periods.latest]
+    params: list[datetime.date | int] = [periods.earliest, periods.latest]
     if scope.kind == "town":
         where.append(f"v.beneficiary_id IN (SELECT id FROM {person_table} WHERE town_id = %s)")
-        params.append(scope.town.pk)
+        params.append(scope.town.pk)  # type: ignore[union-attr]  # a "town" scope has its town
     elif scope.kind == "organization":
         where.append("v.organization_id = %s")
-        params.append(scope.organization.pk)
+        params.append(scope.organization.pk)  # type: ignore[union-attr]  # an "organization" scope has it
+    inner: list[str]
+    outer: list[str]
+    inner_params: list[datetime.date | int]
     inner, outer, inner_params = [], [], []
     for p, (start, end) in periods.items():
         inner.append(f"SUM(CASE WHEN v.visit_date >= %s AND v.visit_date <= %s THEN 1 ELSE 0 END) AS n_{p}")
@@ -265,7 +282,7 @@ def _visits(periods, scope, group_paths):
     with connection.cursor() as cursor:
         cursor.execute(sql, inner_params + params)
         fetched = cursor.fetchall()
-    rows = {}
+    rows: dict[GroupId, dict[str, dict[str, int]]] = {}
     for g, *values in fetched:
         rows[g] = {
             p: {"visits": int(values[2 * i] or 0), "beneficiaries_served": int(values[2 * i + 1] or 0)}
@@ -281,7 +298,9 @@ def _visits(periods, scope, group_paths):
     }
 
 
-def key_care_months(months, scope, group=None):
+def key_care_months(
+    months: Sequence[datetime.date], scope: Scope, group: str | None = None
+) -> dict[GroupId, list[tuple[int, int]]]:
     """For each month (first days), the key-care beneficiaries of the scope (flagged, listed
     by the end of that month, and on the register then: active, or taken off only after that
     month) and how many of them had at least their cadence of visits in that month (withdrawn
@@ -290,6 +309,8 @@ def key_care_months(months, scope, group=None):
     ``key_care_since``, so a year of records entered today gives each past month its own
     figure."""
     qs = Beneficiary.objects.filter(key_care=True).filter(scope.q("organization", "town"))
+    annotations: dict[str, Coalesce]
+    aggregates: dict[str, Count]
     annotations, aggregates = {}, {}
     for i, start in enumerate(months):
         end = month_end(start)
@@ -310,7 +331,7 @@ def key_care_months(months, scope, group=None):
     return {g: [(row[f"t{i}"], row[f"o{i}"]) for i in range(len(months))] for g, row in rows.items()}
 
 
-def _key_care(periods, scope, group_paths):
+def _key_care(periods: Periods, scope: Scope, group_paths: Mapping[str, str]) -> ByGroup:
     """Coverage of the month and the previous month; the year's in beneficiary-months (the sum
     of each month's on-cadence counts over the sum of each month's key-care counts)."""
     months = [periods.month[0]]
@@ -323,7 +344,7 @@ def _key_care(periods, scope, group_paths):
     ytd_count = len(months)
     if "prev" in periods.names:
         months.append(periods.prev[0])
-    result = {}
+    result: ByGroup = {}
     for g, counts in key_care_months(months, scope, group_paths.get("beneficiary")).items():
         year = counts[:ytd_count]
         by_period = {
@@ -335,15 +356,15 @@ def _key_care(periods, scope, group_paths):
     return result
 
 
-def _coverage(total, on):
+def _coverage(total: int, on: int) -> Figures:
     return {"key_care_total": total, "key_care_on_cadence": on, "key_care_coverage": _rate(on, total)}
 
 
-def _rate(part, whole):
+def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _training(periods, scope, group_paths):
+def _training(periods: Periods, scope: Scope, group_paths: Mapping[str, str]) -> ByGroup:
     sessions = TrainingSession.objects.filter(scope.q("organization", "town")).filter(
         date__gte=periods.earliest, date__lte=periods.latest
     )
@@ -361,14 +382,14 @@ def _training(periods, scope, group_paths):
             | Q(certified_on__gte=periods.earliest, certified_on__lte=periods.latest, certificate_obtained=True)
         )
     )
-    aggregates = {}
+    aggregates: dict[str, Count] = {}
     for p, period in periods.items():
         attended = _in("session__date", period) & Q(attended=True)
         aggregates[f"{p}_times"] = Count("pk", filter=attended)
         aggregates[f"{p}_people"] = Count("person_key", distinct=True, filter=attended)
         aggregates[f"{p}_certs"] = Count("pk", filter=_in("certified_on", period) & Q(certificate_obtained=True))
     attendance_rows = _grouped(attendance, group_paths.get("attendance"), aggregates)
-    result = {}
+    result: ByGroup = {}
     for g in set(session_rows) | set(attendance_rows):
         s, a = session_rows.get(g, {}), attendance_rows.get(g, {})
         result[g] = {
@@ -383,10 +404,10 @@ def _training(periods, scope, group_paths):
     return result
 
 
-def _cases(periods, scope, group_paths):
+def _cases(periods: Periods, scope: Scope, group_paths: Mapping[str, str]) -> ByGroup:
     closed = MediationCase.CLOSED_STATUSES
     qs = MediationCase.objects.filter(scope.q("organization")).filter(received_date__lte=periods.latest)
-    aggregates = {}
+    aggregates: dict[str, Count] = {}
     for p, period in periods.items():
         end = period[1]
         closed_in = _in("closed_date", period) & Q(status__in=closed)
@@ -414,10 +435,16 @@ def _cases(periods, scope, group_paths):
     }
 
 
-DOMAINS = [_organizations, _projects, _visits, _key_care, _training, _cases, referral_figures.domain]
+# One domain: ``{group: {period: {figure: value}}}`` for the periods, the scope and a grouping.
+Domain: TypeAlias = Callable[
+    [Periods, Scope, Mapping[str, str]], Mapping[GroupId, Mapping[str, Mapping[str, referral_figures.Value]]]
+]
+
+DOMAINS: list[Domain] = [_organizations, _projects, _visits, _key_care, _training, _cases, referral_figures.domain]
 
 # How each domain's rows reach a town or an organization (see the module docstring).
-GROUP_PATHS = {
+# Keyed by the grouping, None (no grouping) included, so that ``.get(grouping, {})`` takes any.
+GROUP_PATHS: dict[str | None, dict[str, str]] = {
     "town": {
         "organization": "town",
         "project": "organization__town",
@@ -440,7 +467,7 @@ GROUP_PATHS = {
     },
 }
 
-EMPTY = {
+EMPTY: Figures = {
     "organizations_active": 0,
     "projects_in_progress": 0,
     "project_funds": Decimal("0"),
@@ -462,10 +489,10 @@ EMPTY = {
 }
 
 
-def _figures(periods, scope, grouping=None):
+def _figures(periods: Periods, scope: Scope, grouping: str | None = None) -> ByGroup:
     """``{group: {period: figures}}`` (group ``None`` without a grouping)."""
     paths = GROUP_PATHS.get(grouping, {})
-    merged: dict[object, dict[str, dict[str, object]]] = {}
+    merged: ByGroup = {}
     for domain in DOMAINS:
         for g, by_period in domain(periods, scope, paths).items():
             slot = merged.setdefault(g, {p: dict(EMPTY) for p in periods.names})
@@ -474,16 +501,16 @@ def _figures(periods, scope, grouping=None):
     return merged
 
 
-def _typed(figures):
+def _typed(figures: Figures) -> Figures:
     """The figures in FIGURE_KEYS order, as computed: ints, a Decimal, rates."""
     return {key: figures[key] for key in FIGURE_KEYS}
 
 
-def _is_empty(figures):
+def _is_empty(figures: Figures) -> bool:
     return all(not figures[k] for k in FIGURE_KEYS if k not in RATE_KEYS)
 
 
-def compute(month, scope):
+def compute(month: datetime.date, scope: Scope) -> Statistics:
     """The figures of ``month`` (any day of it) for ``scope``, in the JSON shape of DESIGN.md:
     month, year to date and previous month; by town the month's and (under ``"ytd"``) the
     year's figures; by organization the month's.  A fixed number of aggregate queries.
@@ -495,15 +522,16 @@ def compute(month, scope):
     periods = Periods.for_month(month)
     totals = _figures(periods, scope).get(None) or {p: dict(EMPTY) for p in periods.names}
 
-    towns = (
+    # A "town" scope has its town, an "organization" scope its organization (Scope's constructors).
+    towns: Iterable[Town] = (
         Town.objects.all()
         if scope.kind == "district"
-        else [scope.town]
+        else [scope.town]  # type: ignore[list-item]  # never None here (see above)
         if scope.kind == "town"
-        else [scope.organization.town]
+        else [scope.organization.town]  # type: ignore[union-attr]  # never None here (see above)
     )
     by_town_rows = _figures(periods.only("month", "ytd"), scope, "town")
-    by_town = []
+    by_town: list[Row] = []
     for town in towns:
         row = by_town_rows.get(town.pk) or {p: dict(EMPTY) for p in ("month", "ytd")}
         by_town.append({"town": town.name, **_typed(row["month"]), "ytd": _typed(row["ytd"])})
@@ -511,7 +539,7 @@ def compute(month, scope):
     # Organizations: the month's figures of each one active or with anything to count.
     by_org_rows = _figures(periods.only("month"), scope, "organization")
     names = dict(Organization.objects.filter(pk__in=list(by_org_rows)).values_list("pk", "name")) if by_org_rows else {}
-    by_organization = [
+    by_organization: list[Row] = [
         {"organization": names[pk], **_typed(row["month"])}
         for pk, row in by_org_rows.items()
         if pk in names and not _is_empty(row["month"])
@@ -529,7 +557,7 @@ def compute(month, scope):
     }
 
 
-def trend(month, scope, months=12):
+def trend(month: datetime.date, scope: Scope, months: int = 12) -> Series:
     """Month-by-month series for the charts, the ``months`` months ending with ``month``:
     ``{"months": ["2021-02", ...], "visits": [...], "training_person_times": [...],
     "cases_received": [...], "cases_closed": [...], "key_care_coverage": [...]}``.  Five
@@ -538,7 +566,7 @@ def trend(month, scope, months=12):
     starts = [add_months(last, -i) for i in range(months - 1, -1, -1)]
     periods = [(start, month_end(start)) for start in starts]
 
-    def series(queryset, date_field):
+    def series(queryset: QuerySet[Model], date_field: str) -> list[int]:
         counts = queryset.filter(
             **{f"{date_field}__gte": periods[0][0], f"{date_field}__lte": periods[-1][1]}
         ).aggregate(**{f"m{i}": Count("pk", filter=_in(date_field, period)) for i, period in enumerate(periods)})

@@ -16,9 +16,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from beneficiaries.models import Beneficiary
+from core.months import month_start
 from reports.models import MonthlyReport
 from reports.services import request_report
-from reports.statistics import Scope, month_start
+from reports.statistics import Scope
 from spreadsheets.models import ImportJob
 from spreadsheets.services import ASYNC_ROWS, job_confirm, job_path, job_upload
 from tests.factories import OrganizationFactory, VisitFactory

@@ -9,7 +9,8 @@ from freezegun import freeze_time
 
 from beneficiaries import services
 from beneficiaries.models import Beneficiary, Visit
-from reports.statistics import Scope, add_months, compute, month_end, trend
+from core.months import add_months, month_end
+from reports.statistics import Scope, compute, trend
 from tests.factories import make_id_number, town
 
 pytestmark = pytest.mark.django_db

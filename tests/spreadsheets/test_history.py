@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from beneficiaries.models import Beneficiary
-from reports.statistics import Scope, add_months, key_care_months, month_start
+from core.months import add_months, month_start
+from reports.statistics import Scope, key_care_months
 from tests.factories import BeneficiaryFactory, VisitFactory, make_id_number
 
 from .helpers import run, write_xlsx
