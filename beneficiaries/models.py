@@ -2,6 +2,7 @@ import datetime
 from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
@@ -217,6 +218,8 @@ class Beneficiary(Versioned):
 
     history = HistoricalRecords(m2m_fields=[categories])
     objects = BeneficiaryQuerySet.as_manager()
+    # Services set it before a save: simple-history records it as the author of the version.
+    _history_user: AbstractBaseUser | None
 
     class Meta:
         verbose_name = _("服务对象")

@@ -35,8 +35,9 @@ Visit
 """
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import NamedTuple
+from typing import NamedTuple, TypeAlias
 
 from django.core.exceptions import ValidationError
 from django.db.models import Min
@@ -44,11 +45,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.history import field_label
-from core.rules import EARLIEST_RECORD_DATE, NON_FIELD, RuleSet, changed, error_key, merged, register
-from organizations.access import Actor
+from core.rules import EARLIEST_RECORD_DATE, NON_FIELD, Errors, RuleSet, Values, changed, error_key, merged, register
+from organizations.access import Actor, Who
 from organizations.validators import normalize_id_number, parse_id_number, phone_error
 
-from .models import Beneficiary, Visit
+from .models import Beneficiary, Visit, VisitQuerySet
 
 MINOR_AGE = 14
 MAX_CADENCE = 30
@@ -88,16 +89,18 @@ VISIT_FIELDS = (
     "follow_up_needed",
     "notes",
 )
+# (beneficiary_id, organization_id, visit_date, mode): what makes two visits a possible double entry.
+VisitKey: TypeAlias = tuple[int, int, datetime.date, str]
 
 
-def age_on(birth, day):
+def age_on(birth: datetime.date, day: datetime.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 # --- beneficiaries --------------------------------------------------------------------------
 
 
-def beneficiary_fields_editable_by(actor, beneficiary=None):
+def beneficiary_fields_editable_by(actor: Who, beneficiary: Beneficiary | None = None) -> frozenset[str]:
     """Every field for staff and for the members of the responsible organization (a new
     record: for anyone who belongs to an organization); none for others."""
     actor = Actor.of(actor)
@@ -108,7 +111,7 @@ def beneficiary_fields_editable_by(actor, beneficiary=None):
     return frozenset(BENEFICIARY_FIELDS) if allowed else frozenset()
 
 
-def beneficiary_write_errors(values, *, actor, instance=None):
+def beneficiary_write_errors(values: Values, *, actor: Who, instance: Beneficiary | None = None) -> Errors:
     actor = Actor.of(actor)
     if instance is not None and not actor.acts_for(instance.organization_id):
         return {NON_FIELD: _("该服务对象由其他组织负责，您不能修改；如需转移请联系妇联工作人员。")}
@@ -121,11 +124,13 @@ def beneficiary_write_errors(values, *, actor, instance=None):
     return {}
 
 
-def check_beneficiary(values, *, actor, instance=None, today=None):
+def check_beneficiary(
+    values: Values, *, actor: Who, instance: Beneficiary | None = None, today: datetime.date | None = None
+) -> Errors:
     """{field: message} for a beneficiary's values (see the module docstring)."""
     today = today or timezone.localdate()
     record = merged(instance, values, BENEFICIARY_FIELDS)
-    errors = {}
+    errors: Errors = {}
     name = (record.get("name") or "").strip()
     if not name:
         errors["name"] = _("请填写姓名。")
@@ -166,8 +171,8 @@ def check_beneficiary(values, *, actor, instance=None, today=None):
     return errors
 
 
-def _consent_errors(record, birth, today):
-    errors = {}
+def _consent_errors(record: Values, birth: datetime.date | None, today: datetime.date) -> Errors:
+    errors: Errors = {}
     consent = record.get("consent_date")
     if not consent:
         errors["consent_date"] = _("请填写本人（或监护人）同意登记个人信息的日期。")
@@ -188,8 +193,8 @@ def _consent_errors(record, birth, today):
     return errors
 
 
-def _key_care_errors(record, birth, today):
-    errors = {}
+def _key_care_errors(record: Values, birth: datetime.date | None, today: datetime.date) -> Errors:
+    errors: Errors = {}
     if record.get("key_care"):
         cadence = record.get("visit_cadence")
         if not cadence or cadence < 1:
@@ -204,7 +209,13 @@ def _key_care_errors(record, birth, today):
     return errors
 
 
-def key_care_for(values, *, instance=None, today=None, default_since=None):
+def key_care_for(
+    values: Values,
+    *,
+    instance: Beneficiary | None = None,
+    today: datetime.date | None = None,
+    default_since: datetime.date | None = None,
+) -> Values:
     """{"key_care", "visit_cadence", "key_care_since"} to store (the one place this is decided).
 
     A key-care person keeps the given 列为重点关爱日期, else the stored one if they were already
@@ -222,7 +233,7 @@ def key_care_for(values, *, instance=None, today=None, default_since=None):
     return {"key_care": True, "visit_cadence": cadence, "key_care_since": since or default_since or today}
 
 
-def identity_for(values):
+def identity_for(values: Values) -> Values:
     """{"id_number", "birth_date", "gender"} derived from a valid ID number in ``values``
     (normalized number, its birth date and gender); {} when it has none or is invalid."""
     number = normalize_id_number(values.get("id_number"))
@@ -240,11 +251,13 @@ class KeyCareStart(NamedTuple):
     source: str  # "earliest_visit" or "today"
 
     @property
-    def label(self):
+    def label(self) -> str:
         return _("最早走访日期") if self.source == "earliest_visit" else _("今天")
 
 
-def default_key_care_since(beneficiary_or_id_number, today=None):
+def default_key_care_since(
+    beneficiary_or_id_number: Beneficiary | str | None, today: datetime.date | None = None
+) -> KeyCareStart:
     """The day a key-care person with no 列为重点关爱日期 is listed from, for an import of past
     records: the person's earliest visit in the portal (withdrawn visits left out), or, when
     there is none (or the person is not registered yet), ``today`` (the import date).  Returns
@@ -265,7 +278,9 @@ def default_key_care_since(beneficiary_or_id_number, today=None):
 # --- visits ---------------------------------------------------------------------------------
 
 
-def _beneficiary_of(values, instance=None, beneficiary=None):
+def _beneficiary_of(
+    values: Values, instance: Visit | None = None, beneficiary: Beneficiary | None = None
+) -> Beneficiary | None:
     if beneficiary is not None:
         return beneficiary
     if instance is not None:
@@ -274,7 +289,7 @@ def _beneficiary_of(values, instance=None, beneficiary=None):
     return Beneficiary.objects.filter(pk=pk).first() if pk else None
 
 
-def visit_change_error(actor, visit, *, now=None):
+def visit_change_error(actor: Who, visit: Visit, *, now: datetime.datetime | None = None) -> str | None:
     """Why ``actor`` may not correct or withdraw ``visit``, or None when they may: staff at any
     time; the person who recorded it (still a member of the visiting organization) or an admin
     of the visiting organization within 7 days of its recording."""
@@ -287,12 +302,19 @@ def visit_change_error(actor, visit, *, now=None):
     if not (recorder or actor.is_admin_of(visit.organization_id)):
         return _("只有登记人或本组织管理员可以修改或撤回这条走访记录。")
     now = now or timezone.now()
-    if visit.created_at and now - visit.created_at > datetime.timedelta(days=CORRECTION_DAYS):
+    # created_at is None on a visit not saved yet (auto_now_add), though its field is not nullable.
+    if visit.created_at and now - visit.created_at > datetime.timedelta(days=CORRECTION_DAYS):  # type: ignore[truthy-bool]
         return _("这条走访记录登记已超过7天，只有妇联工作人员可以修改或撤回，请联系区妇联。")
     return None
 
 
-def visit_fields_editable_by(actor, visit=None, *, beneficiary=None, now=None):
+def visit_fields_editable_by(
+    actor: Who,
+    visit: Visit | None = None,
+    *,
+    beneficiary: Beneficiary | None = None,
+    now: datetime.datetime | None = None,
+) -> frozenset[str]:
     """A new visit: staff every field; the members of the person's responsible organization
     all but the visiting organization (it is theirs).  A visit on record: those who may
     correct it (``visit_change_error``) all but the person visited (and, for organization
@@ -311,7 +333,14 @@ def visit_fields_editable_by(actor, visit=None, *, beneficiary=None, now=None):
     return frozenset()
 
 
-def visit_write_errors(values, *, actor, instance=None, beneficiary=None, now=None):
+def visit_write_errors(
+    values: Values,
+    *,
+    actor: Who,
+    instance: Visit | None = None,
+    beneficiary: Beneficiary | None = None,
+    now: datetime.datetime | None = None,
+) -> Errors:
     actor = Actor.of(actor)
     if instance is not None:
         if instance.withdrawn_at:
@@ -319,7 +348,7 @@ def visit_write_errors(values, *, actor, instance=None, beneficiary=None, now=No
         error = visit_change_error(actor, instance, now=now)
         if error:
             return {NON_FIELD: error}
-        errors = {}
+        errors: Errors = {}
         editable = visit_fields_editable_by(actor, instance, now=now)
         for name in sorted(changed(instance, values) - editable):
             errors[error_key(name)] = _("“%(label)s”不能修改。") % {"label": field_label(Visit, error_key(name))}
@@ -335,13 +364,20 @@ def visit_write_errors(values, *, actor, instance=None, beneficiary=None, now=No
     return {}
 
 
-def visit_organization_for(actor, beneficiary, organization_id=None):
+def visit_organization_for(actor: Who, beneficiary: Beneficiary, organization_id: int | None = None) -> int | None:
     """The visiting organization of a new visit: the one staff name; for an organization user
     the person's responsible organization."""
     return organization_id if Actor.of(actor).is_staff else beneficiary.organization_id
 
 
-def check_visit(values, *, actor, instance=None, today=None, beneficiary=None):
+def check_visit(
+    values: Values,
+    *,
+    actor: Who,
+    instance: Visit | None = None,
+    today: datetime.date | None = None,
+    beneficiary: Beneficiary | None = None,
+) -> Errors:
     """{field: message} for a visit's values (see the module docstring).  ``beneficiary``: the
     person visited, when the caller has it already (an import loads a chunk's people at once);
     else it is read from ``values["beneficiary_id"]``."""
@@ -349,7 +385,7 @@ def check_visit(values, *, actor, instance=None, today=None, beneficiary=None):
     actor = Actor.of(actor)
     record = merged(instance, values, VISIT_FIELDS)
     person = _beneficiary_of(values, instance, beneficiary)
-    errors = {}
+    errors: Errors = {}
     if person is None:
         errors["beneficiary"] = _("请选择服务对象。")
     elif instance is None and not person.active:
@@ -377,9 +413,9 @@ def check_visit(values, *, actor, instance=None, today=None, beneficiary=None):
     return errors
 
 
-def duplicate_visits(values, *, instance=None):
+def duplicate_visits(values: Values, *, instance: Visit | None = None) -> VisitQuerySet:
     """Visits on record (not withdrawn) of the same person, organization, date and mode."""
-    found = Visit.objects.filter(
+    found: VisitQuerySet = Visit.objects.filter(
         beneficiary_id=values.get("beneficiary_id"),
         organization_id=values.get("organization_id"),
         visit_date=values.get("visit_date"),
@@ -388,7 +424,7 @@ def duplicate_visits(values, *, instance=None):
     return found.exclude(pk=instance.pk) if instance is not None and instance.pk else found
 
 
-def duplicate_visit_warning(values, *, instance=None):
+def duplicate_visit_warning(values: Values, *, instance: Visit | None = None) -> str | None:
     """The warning for a possible double entry, or None.  One query."""
     existing = duplicate_visits(values, instance=instance).select_related("organization", "created_by").first()
     if existing is None:
@@ -405,7 +441,7 @@ def duplicate_visit_warning(values, *, instance=None):
     }
 
 
-def duplicate_visit_keys(keys):
+def duplicate_visit_keys(keys: Iterable[VisitKey]) -> set[VisitKey]:
     """Of ``keys`` = [(beneficiary_id, organization_id, visit_date, mode)], those already on
     record (not withdrawn), as a set: one query for a whole chunk of an import."""
     keys = set(keys)

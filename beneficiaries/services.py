@@ -3,8 +3,12 @@ with the page forms and the imports); each service here takes keyword-only expli
 owns its transaction and checks those rules again.  Messages are Chinese and name the field;
 personal data is never logged."""
 
+import datetime
 import functools
 import logging
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,17 +16,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
-from core.rules import as_values, checked_update, raise_errors, require_permission, save_values
-from core.versioning import UNCHANGED, bump, given
+from accounts.models import User
+from core.roles import AnyUser
+from core.rules import Values, as_values, changed, checked_update, merged, raise_errors, require_permission, save_values
+from core.versioning import UNCHANGED, Unchanged, bump, given
 from organizations.access import can_see_personal_data
 from organizations.audit import Action, Subject, record_access
+from organizations.models import Organization, Town
 from organizations.privacy import mask_address, mask_id_number, mask_phone
 from organizations.validators import clean_phone, normalize_id_number
 
 from . import rules
-from .models import Beneficiary, Visit, person_granted_to
+from .models import Beneficiary, BeneficiaryCategory, Visit, VisitService, person_granted_to
 
 logger = logging.getLogger(__name__)
+_Service = TypeVar("_Service", bound=Callable[..., Any])
 # The fields shown masked, with their masking function; one is revealed at a time.
 REVEALABLE = {"id_number": mask_id_number, "phone": mask_phone, "address": mask_address}
 
@@ -30,7 +38,7 @@ REVEALABLE = {"id_number": mask_id_number, "phone": mask_phone, "address": mask_
 class DuplicateIdNumber(ValidationError):
     """A second record with the same ID number; ``existing`` is the first one."""
 
-    def __init__(self, message, existing):
+    def __init__(self, message: dict[str, str], existing: Beneficiary) -> None:
         super().__init__(message)
         self.existing = existing
 
@@ -38,7 +46,7 @@ class DuplicateIdNumber(ValidationError):
 class PossibleDuplicate(ValidationError):
     """Same name, birth date and village as ``matches``; saved only once the user confirms."""
 
-    def __init__(self, message, matches):
+    def __init__(self, message: dict[str, str], matches: list[Beneficiary]) -> None:
         super().__init__(message)
         self.matches = matches
 
@@ -48,7 +56,7 @@ class PossibleDuplicateVisit(ValidationError):
     user confirms (``confirm_duplicate``)."""
 
 
-def name_initials(name):
+def name_initials(name: str | None) -> str:
     """Lower-case pinyin initials of a name: 王秀英 -> "wxy"; other characters kept as they are."""
     return "".join(lazy_pinyin(name or "", style=Style.FIRST_LETTER, errors="default")).lower().replace(" ", "")[:50]
 
@@ -56,7 +64,7 @@ def name_initials(name):
 # --- beneficiaries --------------------------------------------------------------------------
 
 
-def _normalized(values):
+def _normalized(values: Values) -> Values:
     if "name" in values:
         values["name"] = (values["name"] or "").strip()
     if "id_number" in values:
@@ -69,18 +77,18 @@ def _normalized(values):
     return values
 
 
-def beneficiary_subject(beneficiary):
+def beneficiary_subject(beneficiary: Beneficiary) -> Subject:
     """The audit log's name for a beneficiary (``organizations.audit.Subject``)."""
     return Subject("beneficiary", beneficiary.pk, beneficiary.organization_id)
 
 
-def _audit_duplicate_attempts(service):
+def _audit_duplicate_attempts(service: _Service) -> _Service:
     """A second registration of a registered ID number is written to the audit log, on the
     existing person's record, after the service's transaction is rolled back (typing a number is
     a way to learn whether someone is registered: staff can see who tried)."""
 
     @functools.wraps(service)
-    def wrapper(*, actor, **kwargs):
+    def wrapper(*, actor: User, **kwargs: Any) -> Any:
         try:
             return service(actor=actor, **kwargs)
         except DuplicateIdNumber as exc:
@@ -93,10 +101,10 @@ def _audit_duplicate_attempts(service):
             )
             raise
 
-    return wrapper
+    return cast(_Service, wrapper)
 
 
-def _check_duplicates(values, instance, confirm_similar, actor):
+def _check_duplicates(values: Values, instance: Beneficiary | None, confirm_similar: bool, actor: User) -> None:
     """One person, one record; and a warning for the same name, birth date and village as a
     record the actor may see (records the actor may not see are never offered, so the check
     cannot be used to probe other organizations' people)."""
@@ -108,10 +116,10 @@ def _check_duplicates(values, instance, confirm_similar, actor):
             raise DuplicateIdNumber(
                 {"id_number": _("该身份证号已有服务对象记录，一人只能登记一次。")}, existing=existing
             )
-    identity = {name: values[name] for name in ("name", "id_number", "village") if name in values}
-    if confirm_similar or (instance is not None and not rules.changed(instance, identity)):
+    identity: Values = {name: values[name] for name in ("name", "id_number", "village") if name in values}
+    if confirm_similar or (instance is not None and not changed(instance, identity)):
         return
-    record = rules.merged(instance, values, ("name", "birth_date", "village"))
+    record = merged(instance, values, ("name", "birth_date", "village"))
     matches = list(
         others.visible_to(actor).filter(
             name=record["name"], birth_date=record["birth_date"], village=record["village"]
@@ -129,7 +137,7 @@ def _check_duplicates(values, instance, confirm_similar, actor):
         )
 
 
-def _write_beneficiary(instance, values, actor, today):
+def _write_beneficiary(instance: Beneficiary, values: Values, actor: User, today: datetime.date) -> Beneficiary:
     values.update(rules.identity_for(values))
     values.update(rules.key_care_for(values, instance=instance if instance.pk else None, today=today))
     values["name_initials"] = name_initials(values.get("name", instance.name))
@@ -142,26 +150,26 @@ def _write_beneficiary(instance, values, actor, today):
 @transaction.atomic
 def beneficiary_create(
     *,
-    actor,
-    name,
-    id_number,
-    town,
-    village,
-    organization,
-    consent_date,
-    consent_method,
-    gender="",
-    birth_date=None,
-    phone="",
-    address="",
-    categories=(),
-    key_care=False,
-    visit_cadence=0,
-    key_care_since=None,
-    guardian_name="",
-    guardian_consent_date=None,
-    confirm_similar=False,
-):
+    actor: User,
+    name: str,
+    id_number: str,
+    town: Town,
+    village: str,
+    organization: Organization,
+    consent_date: datetime.date | None,
+    consent_method: str,
+    gender: str = "",
+    birth_date: datetime.date | None = None,
+    phone: str = "",
+    address: str = "",
+    categories: Iterable[BeneficiaryCategory | int] = (),
+    key_care: bool = False,
+    visit_cadence: int | None = 0,
+    key_care_since: datetime.date | None = None,
+    guardian_name: str = "",
+    guardian_consent_date: datetime.date | None = None,
+    confirm_similar: bool = False,
+) -> Beneficiary:
     """Registers a person (rules: ``rules.check_beneficiary``).  One person, one record: a
     second record with the same ID number is refused (``DuplicateIdNumber``); the same name,
     birth date and village as another record is saved only with ``confirm_similar``
@@ -203,28 +211,28 @@ def beneficiary_create(
 @transaction.atomic
 def beneficiary_update(
     *,
-    beneficiary,
-    actor,
-    version,
-    name=UNCHANGED,
-    id_number=UNCHANGED,
-    gender=UNCHANGED,
-    birth_date=UNCHANGED,
-    phone=UNCHANGED,
-    town=UNCHANGED,
-    village=UNCHANGED,
-    address=UNCHANGED,
-    categories=UNCHANGED,
-    key_care=UNCHANGED,
-    visit_cadence=UNCHANGED,
-    key_care_since=UNCHANGED,
-    organization=UNCHANGED,
-    consent_date=UNCHANGED,
-    consent_method=UNCHANGED,
-    guardian_name=UNCHANGED,
-    guardian_consent_date=UNCHANGED,
-    confirm_similar=False,
-):
+    beneficiary: Beneficiary,
+    actor: User,
+    version: int | str | None,
+    name: str | Unchanged = UNCHANGED,
+    id_number: str | Unchanged = UNCHANGED,
+    gender: str | Unchanged = UNCHANGED,
+    birth_date: datetime.date | None | Unchanged = UNCHANGED,
+    phone: str | Unchanged = UNCHANGED,
+    town: Town | Unchanged = UNCHANGED,
+    village: str | Unchanged = UNCHANGED,
+    address: str | Unchanged = UNCHANGED,
+    categories: Iterable[BeneficiaryCategory | int] | Unchanged = UNCHANGED,
+    key_care: bool | Unchanged = UNCHANGED,
+    visit_cadence: int | None | Unchanged = UNCHANGED,
+    key_care_since: datetime.date | None | Unchanged = UNCHANGED,
+    organization: Organization | Unchanged = UNCHANGED,
+    consent_date: datetime.date | None | Unchanged = UNCHANGED,
+    consent_method: str | Unchanged = UNCHANGED,
+    guardian_name: str | Unchanged = UNCHANGED,
+    guardian_consent_date: datetime.date | None | Unchanged = UNCHANGED,
+    confirm_similar: bool = False,
+) -> Beneficiary:
     """Changes a person's record from a form loaded at ``version``: a stale save is refused
     with what the other person changed (personal fields named, values hidden).  The same rules
     as ``beneficiary_create``; staff and members of the responsible organization."""
@@ -269,7 +277,7 @@ def beneficiary_update(
 
 
 @transaction.atomic
-def beneficiary_deactivate(*, beneficiary, actor, reason):
+def beneficiary_deactivate(*, beneficiary: Beneficiary, actor: User, reason: str) -> Beneficiary:
     """Takes a person off the register (never deleted: visits and history stay).  Staff and
     the responsible organization's admins."""
     if not Beneficiary.objects.manageable_by(actor).filter(pk=beneficiary.pk).exists():
@@ -288,7 +296,7 @@ def beneficiary_deactivate(*, beneficiary, actor, reason):
 
 
 @transaction.atomic
-def beneficiary_reactivate(*, beneficiary, actor):
+def beneficiary_reactivate(*, beneficiary: Beneficiary, actor: User) -> Beneficiary:
     """Puts a deactivated person back on the register (for example after moving back), keeping
     the earlier visits.  Staff and the responsible organization's admins."""
     if not Beneficiary.objects.manageable_by(actor).filter(pk=beneficiary.pk).exists():
@@ -305,7 +313,7 @@ def beneficiary_reactivate(*, beneficiary, actor):
 
 
 @transaction.atomic
-def personal_data_reveal(*, beneficiary, field, actor):
+def personal_data_reveal(*, beneficiary: Beneficiary, field: str, actor: User) -> str:
     """Returns the full value of one masked field of one record and writes who saw it, when.
     Staff and members of the responsible organization, and of an organization holding an
     access grant in force (an accepted referral); leaders never."""
@@ -320,10 +328,11 @@ def personal_data_reveal(*, beneficiary, field, actor):
         organization=beneficiary.organization_id,
         field=field,
     )
-    return getattr(beneficiary, field)
+    value: str = getattr(beneficiary, field)
+    return value
 
 
-def may_see_personal_data(user, beneficiary):
+def may_see_personal_data(user: AnyUser, beneficiary: Beneficiary) -> bool:
     """Staff, members of the responsible organization, and members of an organization that
     holds an access grant in force on this person (see ``AccessGrant``)."""
     return can_see_personal_data(user, beneficiary.organization_id) or person_granted_to(user, beneficiary.pk)
@@ -332,7 +341,7 @@ def may_see_personal_data(user, beneficiary):
 # --- visits ---------------------------------------------------------------------------------
 
 
-def _visit_values(data):
+def _visit_values(data: Mapping[str, Any]) -> Values:
     values = as_values(Visit, data)
     if "supplies_value" in values and values["supplies_value"] is None:
         values["supplies_value"] = 0
@@ -342,7 +351,7 @@ def _visit_values(data):
     return values
 
 
-def _refuse_duplicate(values, instance, confirm_duplicate):
+def _refuse_duplicate(values: Values, instance: Visit | None, confirm_duplicate: bool) -> None:
     if confirm_duplicate:
         return
     warning = rules.duplicate_visit_warning(values, instance=instance)
@@ -353,18 +362,18 @@ def _refuse_duplicate(values, instance, confirm_duplicate):
 @transaction.atomic
 def visit_create(
     *,
-    beneficiary,
-    actor,
-    visit_date,
-    mode,
-    organization=None,
-    services=(),
-    supplies_value=0,
-    visitors="",
-    follow_up_needed=False,
-    notes="",
-    confirm_duplicate=False,
-):
+    beneficiary: Beneficiary,
+    actor: User,
+    visit_date: datetime.date,
+    mode: str,
+    organization: Organization | None = None,
+    services: Iterable[VisitService | int] = (),
+    supplies_value: Decimal | int | None = 0,
+    visitors: str = "",
+    follow_up_needed: bool = False,
+    notes: str = "",
+    confirm_duplicate: bool = False,
+) -> Visit:
     """Records a visit (rules: ``rules.check_visit``).  Staff may record any visit and name the
     visiting organization; for an organization user the visiting organization is the person's
     responsible organization.  The same person, organization, date and mode as a visit on
@@ -391,19 +400,19 @@ def visit_create(
 @transaction.atomic
 def visit_update(
     *,
-    visit,
-    actor,
-    version,
-    visit_date=UNCHANGED,
-    mode=UNCHANGED,
-    organization=UNCHANGED,
-    services=UNCHANGED,
-    supplies_value=UNCHANGED,
-    visitors=UNCHANGED,
-    follow_up_needed=UNCHANGED,
-    notes=UNCHANGED,
-    confirm_duplicate=False,
-):
+    visit: Visit,
+    actor: User,
+    version: int | str | None,
+    visit_date: datetime.date | Unchanged = UNCHANGED,
+    mode: str | Unchanged = UNCHANGED,
+    organization: Organization | Unchanged = UNCHANGED,
+    services: Iterable[VisitService | int] | Unchanged = UNCHANGED,
+    supplies_value: Decimal | int | None | Unchanged = UNCHANGED,
+    visitors: str | Unchanged = UNCHANGED,
+    follow_up_needed: bool | Unchanged = UNCHANGED,
+    notes: str | Unchanged = UNCHANGED,
+    confirm_duplicate: bool = False,
+) -> Visit:
     """Corrects a visit from a form loaded at ``version`` (recorded in its history).  Staff at
     any time; the recorder or an admin of the visiting organization within 7 days of its
     recording (``rules.visit_change_error``)."""
@@ -429,13 +438,13 @@ def visit_update(
         queryset=Visit.all_objects.select_related("beneficiary"),
         today=timezone.localdate(),
     )
-    if {"visit_date", "mode", "organization_id"} & rules.changed(fresh, values):
-        _refuse_duplicate(rules.merged(fresh, values, rules.VISIT_FIELDS), fresh, confirm_duplicate)
+    if {"visit_date", "mode", "organization_id"} & changed(fresh, values):
+        _refuse_duplicate(merged(fresh, values, rules.VISIT_FIELDS), fresh, confirm_duplicate)
     return save_values(fresh, values, actor=actor)
 
 
 @transaction.atomic
-def visit_withdraw(*, visit, actor, version, reason):
+def visit_withdraw(*, visit: Visit, actor: User, version: int | str | None, reason: str | None) -> Visit:
     """Withdraws a visit entered by mistake: kept, with who withdrew it, when and why, but
     counted in no list or figure from then on.  The same people as ``visit_update``."""
     reason = (reason or "").strip()

@@ -287,7 +287,8 @@ def visit_detail(request, pk):
 def _change_allowed(request, visit):
     refusal = rules.visit_change_error(request.user, visit)
     if visit.withdrawn or refusal:
-        messages.error(request, _("这条走访记录已撤回。") if visit.withdrawn else refusal)
+        # Not withdrawn means refused: ``refusal`` is a message here, never None.
+        messages.error(request, _("这条走访记录已撤回。") if visit.withdrawn else refusal)  # type: ignore[arg-type]
         return False
     return True
 

@@ -4,10 +4,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.mail import absolute_url, email_language, send_email
+from core.models import Email
 from organizations.models import Membership
 
+from .models import MediationCase
 
-def notify_case_reopened(case):
+
+def notify_case_reopened(case: MediationCase) -> Email | None:
     """Tells the handling organization's admins that staff reopened one of their cases.  The
     mail names the case number only: narratives stay in the portal."""
     recipients = Membership.objects.filter(

@@ -22,11 +22,13 @@ Party
 Nothing here reads the database except whether a new case's organization is active and, when
 not given, a party's case."""
 
+import datetime
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.rules import EARLIEST_RECORD_DATE, NON_FIELD, RuleSet, changed, merged, register
-from organizations.access import Actor
+from core.rules import EARLIEST_RECORD_DATE, NON_FIELD, Errors, RuleSet, Values, changed, merged, register
+from organizations.access import Actor, Who
 from organizations.models import Organization
 from organizations.validators import phone_error
 
@@ -52,7 +54,7 @@ WORKFLOW_FIELDS = frozenset({"status", "closed_date", "outcome"})
 PARTY_FIELDS = ("case_id", "role", "name", "phone")
 
 
-def case_fields_editable_by(actor, case=None):
+def case_fields_editable_by(actor: Who, case: MediationCase | None = None) -> frozenset[str]:
     """A new case: every field, for staff and the members of an organization.  A case on
     record: category, source, received date and summary for its workers, plus status (with
     its closing date and outcome) through the workflow; the handling organization never."""
@@ -64,7 +66,7 @@ def case_fields_editable_by(actor, case=None):
     return frozenset(EDITABLE_FIELDS) | WORKFLOW_FIELDS
 
 
-def case_write_errors(values, *, actor, instance=None):
+def case_write_errors(values: Values, *, actor: Who, instance: MediationCase | None = None) -> Errors:
     actor = Actor.of(actor)
     if instance is None:
         organization_id = values.get("organization_id")
@@ -73,7 +75,7 @@ def case_write_errors(values, *, actor, instance=None):
         return {}
     if not actor.acts_for(instance.organization_id):
         return {NON_FIELD: _("该案件由其他组织承办，您不能修改。")}
-    errors = {}
+    errors: Errors = {}
     moved = changed(instance, values)
     if "organization_id" in moved:
         errors["organization"] = _("案件的承办组织不能修改。")
@@ -82,7 +84,7 @@ def case_write_errors(values, *, actor, instance=None):
     return errors
 
 
-def status_errors(values, *, actor, instance=None):
+def status_errors(values: Values, *, actor: Who, instance: MediationCase | None = None) -> Errors:
     """{field: reason} when ``values`` would move a case's status (or its closing date and
     outcome) outside the workflow; {} otherwise."""
     actor = Actor.of(actor)
@@ -105,11 +107,13 @@ def status_errors(values, *, actor, instance=None):
     return {}
 
 
-def check_case(values, *, actor, instance=None, today=None):
+def check_case(
+    values: Values, *, actor: Who, instance: MediationCase | None = None, today: datetime.date | None = None
+) -> Errors:
     """{field: message} for a case's values (see the module docstring)."""
     today = today or timezone.localdate()
     record = merged(instance, values, CASE_FIELDS)
-    errors = {}
+    errors: Errors = {}
     if not record.get("organization_id"):
         errors["organization"] = _("请选择承办组织。")
     elif instance is None and not Organization.objects.filter(pk=record["organization_id"], active=True).exists():
@@ -148,14 +152,22 @@ def check_case(values, *, actor, instance=None, today=None):
     return errors
 
 
-def transition_errors(*, case, to_status, closed_date=None, outcome="", note="", today=None):
+def transition_errors(
+    *,
+    case: MediationCase,
+    to_status: str,
+    closed_date: datetime.date | None = None,
+    outcome: str | None = "",
+    note: str | None = "",
+    today: datetime.date | None = None,
+) -> Errors:
     """{field: message}: every reason a status step of ``case`` is refused, all at once (the
     status page's form shows them next to their fields in the first round; the service checks
     them again on the locked row).  The step must be in the workflow table; closing (调解成功,
     调解失败, 转介) needs 结案日期 and 调解结果; withdrawing needs a reason (说明 or 调解结果); a
     closing or end date lies between the received date and today."""
     today = today or timezone.localdate()
-    errors = {}
+    errors: Errors = {}
     if to_status not in S.values:
         errors["status"] = _("未知的案件状态“%(s)s”。") % {"s": to_status}
     elif to_status not in workflow.allowed_targets(case.status):
@@ -179,14 +191,18 @@ def transition_errors(*, case, to_status, closed_date=None, outcome="", note="",
 # --- parties --------------------------------------------------------------------------------
 
 
-def party_fields_editable_by(actor, party=None, *, case=None):
+def party_fields_editable_by(
+    actor: Who, party: CaseParty | None = None, *, case: MediationCase | None = None
+) -> frozenset[str]:
     case = case or (party.case if party is not None else None)
     if case is None or not Actor.of(actor).acts_for(case.organization_id):
         return frozenset()
     return frozenset(PARTY_FIELDS) - {"case_id"}
 
 
-def party_write_errors(values, *, actor, instance=None, case=None):
+def party_write_errors(
+    values: Values, *, actor: Who, instance: CaseParty | None = None, case: MediationCase | None = None
+) -> Errors:
     case = case or (instance.case if instance is not None else None)
     if case is None and values.get("case_id"):
         case = MediationCase.objects.filter(pk=values["case_id"]).first()
@@ -195,11 +211,18 @@ def party_write_errors(values, *, actor, instance=None, case=None):
     return {}
 
 
-def check_party(values, *, actor, instance=None, today=None, case=None):
+def check_party(
+    values: Values,
+    *,
+    actor: Who,
+    instance: CaseParty | None = None,
+    today: datetime.date | None = None,
+    case: MediationCase | None = None,
+) -> Errors:
     """{field: message} for one party of a case (see the module docstring).  ``case``: the
     case, when the caller has it (None for the parties of a case being opened)."""
     record = merged(instance, values, PARTY_FIELDS)
-    errors = {}
+    errors: Errors = {}
     name = (record.get("name") or "").strip()
     if not name:
         errors["name"] = _("请填写当事人姓名。")
@@ -215,17 +238,25 @@ def check_party(values, *, actor, instance=None, today=None, case=None):
     return errors
 
 
-def split_names(value):
+def split_names(value: str | None) -> list[str]:
     """Several names in one field, separated by ，、; or ；."""
     for sep in "，、;；":
         value = (value or "").replace(sep, ",")
-    return [name.strip() for name in value.split(",") if name.strip()]
+    # The loop ran (its string is not empty), so ``value`` is a str here.
+    return [name.strip() for name in value.split(",") if name.strip()]  # type: ignore[union-attr]
 
 
-def opening_party_errors(*, actor, applicant_name="", applicant_phone="", respondent_names="", respondent_phone=""):
+def opening_party_errors(
+    *,
+    actor: Who,
+    applicant_name: str | None = "",
+    applicant_phone: str | None = "",
+    respondent_names: str | None = "",
+    respondent_phone: str | None = "",
+) -> Errors:
     """The parties of a case being opened, checked by ``check_party``, keyed by the opening
     form's fields (applicant_name, applicant_phone, respondent_names, respondent_phone)."""
-    errors: dict[str, str] = {}
+    errors: Errors = {}
     people = [(CaseParty.Role.APPLICANT, applicant_name, applicant_phone)]
     people += [(CaseParty.Role.RESPONDENT, name, respondent_phone) for name in split_names(respondent_names)]
     for role, name, phone in people:

@@ -4,15 +4,19 @@ change goes through ``case_transition`` or ``case_reopen`` here and leaves a tim
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.files import delete_attachment_file, store_attachment
+from core.roles import AnyUser
 from core.rules import as_values, checked_update, raise_errors, require_permission, save_values
-from core.versioning import UNCHANGED, given
-from organizations.access import Actor, can_act_for, can_see_personal_data, is_staff
+from core.versioning import UNCHANGED, Unchanged, given
+from organizations.access import Actor, Who, can_act_for, can_see_personal_data, is_staff
 from organizations.audit import Action, Subject, record_access
+from organizations.models import Organization
 from organizations.privacy import mask_phone
 from organizations.validators import clean_phone, normalize_id_number
 
@@ -25,7 +29,7 @@ from .notifications import notify_case_reopened
 PARTY_REVEALABLE = {"phone": mask_phone}
 
 
-def _require_worker(user, case):
+def _require_worker(user: Who, case: MediationCase) -> None:
     """Staff and members of the handling organization record and change a case (``user``: a
     user, or an Actor: an import's)."""
     allowed = (
@@ -36,7 +40,7 @@ def _require_worker(user, case):
 
 
 @transaction.atomic
-def next_case_number(*, year):
+def next_case_number(*, year: int) -> str:
     """The next number of ``year`` (TJ-YYYY-NNNN).  The year's counter row is created if
     missing (get_or_create copes with two creators racing on the primary key) and then locked
     with SELECT ... FOR UPDATE, so two cases opened at once wait for each other and never get
@@ -56,17 +60,17 @@ def next_case_number(*, year):
 @transaction.atomic
 def case_create(
     *,
-    organization,
-    actor,
-    category,
-    received_date,
-    source=MediationCase.Source.WALK_IN,
-    summary="",
-    applicant_name="",
-    applicant_phone="",
-    respondent_names="",
-    respondent_phone="",
-):
+    organization: Organization,
+    actor: User,
+    category: str,
+    received_date: datetime.date,
+    source: str = MediationCase.Source.WALK_IN,
+    summary: str = "",
+    applicant_name: str = "",
+    applicant_phone: str = "",
+    respondent_names: str = "",
+    respondent_phone: str = "",
+) -> MediationCase:
     """Opens a case (status 受理) with a number from ``next_case_number`` and its parties.
     Staff may open a case for any active organization, members for their own (rules:
     ``rules.check_case`` and ``rules.check_party``)."""
@@ -124,8 +128,15 @@ def case_create(
 
 @transaction.atomic
 def case_update(
-    *, case, version, actor, category=UNCHANGED, source=UNCHANGED, received_date=UNCHANGED, summary=UNCHANGED
-):
+    *,
+    case: MediationCase,
+    version: int | str | None,
+    actor: AnyUser,
+    category: str | Unchanged = UNCHANGED,
+    source: str | Unchanged = UNCHANGED,
+    received_date: datetime.date | Unchanged = UNCHANGED,
+    summary: str | Unchanged = UNCHANGED,
+) -> MediationCase:
     """Saves an edit made on a form that was loaded at ``version`` (core.versioning): when
     another person saved (or the status changed) in between, the edit is refused with what
     they changed, and nothing is overwritten.  The status changes only through
@@ -136,12 +147,20 @@ def case_update(
     return save_values(fresh, values, actor=actor)
 
 
-def _lock(case):
+def _lock(case: MediationCase) -> MediationCase:
     return MediationCase.objects.select_for_update().get(pk=case.pk)
 
 
 @transaction.atomic
-def case_transition(*, case, to_status, actor, closed_date=None, outcome="", note=""):
+def case_transition(
+    *,
+    case: MediationCase,
+    to_status: str,
+    actor: User | Actor,
+    closed_date: datetime.date | None = None,
+    outcome: str | None = "",
+    note: str | None = "",
+) -> MediationCase:
     """Moves a case along the workflow table (see workflow.py).  Closing (调解成功, 调解失败,
     转介) needs a closing date between the received date and today and an outcome; withdrawing
     needs a reason and keeps the date it ended when one is given.  Writes a 状态变更 timeline entry and bumps the version, so that an edit
@@ -174,7 +193,7 @@ def case_transition(*, case, to_status, actor, closed_date=None, outcome="", not
 
 
 @transaction.atomic
-def case_reopen(*, case, actor, reason):
+def case_reopen(*, case: MediationCase, actor: User, reason: str | None) -> MediationCase:
     """Staff reopen an ended case with a reason: back to 调解中, closing date and outcome
     cleared, the reason kept on the timeline; the organization's admins are told by email."""
     if not is_staff(actor):
@@ -206,7 +225,7 @@ def case_reopen(*, case, actor, reason):
 
 
 @transaction.atomic
-def event_add(*, case, actor, kind, at, text):
+def event_add(*, case: MediationCase, actor: User, kind: str, at: datetime.datetime, text: str) -> CaseEvent:
     """Adds a timeline entry (session, call, home visit, note); status entries come only from
     the workflow."""
     _require_worker(actor, case)
@@ -220,7 +239,9 @@ def event_add(*, case, actor, kind, at, text):
 
 
 @transaction.atomic
-def party_add(*, case, actor, role, name, phone="", beneficiary_id_number=""):
+def party_add(
+    *, case: MediationCase, actor: User, role: str, name: str, phone: str = "", beneficiary_id_number: str | None = ""
+) -> CaseParty:
     """Adds a party; the optional link to a beneficiary is by ID number and only to a
     beneficiary the actor may see."""
     from beneficiaries.models import Beneficiary
@@ -238,13 +259,13 @@ def party_add(*, case, actor, role, name, phone="", beneficiary_id_number=""):
     )
 
 
-def party_subject(party):
+def party_subject(party: CaseParty) -> Subject:
     """The audit log's name for a case party (``organizations.audit.Subject``)."""
     return Subject("case_party", party.pk, party.case.organization_id)
 
 
 @transaction.atomic
-def party_reveal(*, party, field, actor):
+def party_reveal(*, party: CaseParty, field: str, actor: User) -> str:
     """Returns the full value of one masked field of one case party and writes who saw it,
     when.  Staff and members of the handling organization only (leaders never see cases)."""
     if field not in PARTY_REVEALABLE:
@@ -258,18 +279,21 @@ def party_reveal(*, party, field, actor):
         organization=party.case.organization_id,
         field=field,
     )
-    return getattr(party, field)
+    value: str = getattr(party, field)
+    return value
 
 
 @transaction.atomic
-def party_remove(*, party, actor):
+def party_remove(*, party: CaseParty, actor: AnyUser) -> None:
     """The explicit 移除 action of the case page: the only way a party is ever deleted."""
     _require_worker(actor, party.case)
     party.delete()
 
 
 @transaction.atomic
-def attachment_add(*, case, actor, upload, description=""):
+def attachment_add(
+    *, case: MediationCase, actor: User, upload: "UploadedFile[bytes]", description: str | None = ""
+) -> CaseAttachment:
     """Stores an agreement or other document (PDF, JPEG, PNG; 10 MB at most) privately."""
     _require_worker(actor, case)
     relative, content_type = store_attachment(upload, "cases")
@@ -279,7 +303,7 @@ def attachment_add(*, case, actor, upload, description=""):
             file=relative,
             original_name=(upload.name or "")[-200:],
             content_type=content_type,
-            size=upload.size,
+            size=upload.size,  # type: ignore[misc]  # never None: store_attachment refused an empty file
             description=(description or "").strip()[:100],
             uploaded_by=actor,
         )

@@ -21,7 +21,7 @@ from .models import MediationCase
 
 S = MediationCase.Status
 
-TRANSITIONS = {
+TRANSITIONS: dict[str, tuple[MediationCase.Status, ...]] = {
     S.RECEIVED: (S.MEDIATING, S.REFERRED, S.WITHDRAWN),
     S.MEDIATING: (S.SUCCEEDED, S.FAILED, S.REFERRED, S.WITHDRAWN),
     S.SUCCEEDED: (),
@@ -43,15 +43,15 @@ ACTION_LABELS = {
 }
 
 
-def allowed_targets(status):
+def allowed_targets(status: str) -> tuple[MediationCase.Status, ...]:
     return TRANSITIONS.get(status, ())
 
 
-def can_reopen(status):
+def can_reopen(status: str) -> bool:
     return status in ENDED
 
 
-def steps_between(from_status, to_status):
+def steps_between(from_status: str, to_status: str) -> list[str] | None:
     """The statuses a case passes through from ``from_status`` to ``to_status`` along the
     table, shortest way (``to_status`` last); [] when they are the same; None when the table
     has no way (an ended case: only staff may reopen it, on its page, with a reason).  An
@@ -59,7 +59,7 @@ def steps_between(from_status, to_status):
     its timeline entry."""
     if from_status == to_status:
         return []
-    paths = [[from_status]]
+    paths: list[list[str]] = [[from_status]]
     seen = {from_status}
     while paths:
         path = paths.pop(0)

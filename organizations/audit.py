@@ -7,13 +7,16 @@ new-person form's duplicate check.  ``organizations`` knows no domain model, so 
 registers its kind of person in its AppConfig.ready() (``register_subject_type``), the way the
 organization page's panels are registered."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
 from django.db import transaction
 
-from .models import DataAccessEvent, DataAccessSubject
+from accounts.models import User
+
+from .models import DataAccessEvent, DataAccessSubject, Organization
 
 Action = DataAccessEvent.Action
 SUBJECT_BATCH = 1000
@@ -70,16 +73,16 @@ def field_label(name: str) -> str:
 @transaction.atomic
 def record_access(
     *,
-    actor,
-    action,
-    subjects=(),
-    organization=None,
-    field="",
-    resource="",
-    filters=None,
-    row_count=None,
-    purpose="",
-):
+    actor: User,
+    action: str,
+    subjects: Iterable[Subject | tuple[Any, ...]] = (),
+    organization: Organization | int | None = None,
+    field: str = "",
+    resource: str = "",
+    filters: dict[str, Any] | None = None,
+    row_count: int | None = None,
+    purpose: str | None = "",
+) -> DataAccessEvent:
     """Writes one entry of the audit log and returns it.
 
     ``action`` is a ``DataAccessEvent.Action``; ``subjects`` an iterable of ``Subject`` (or of
@@ -107,7 +110,7 @@ def record_access(
     return event
 
 
-def _as_tuple(subject):
+def _as_tuple(subject: Subject | tuple[Any, ...]) -> tuple[Any, Any, Any]:
     if isinstance(subject, Subject):
         return (subject.record_type, subject.record_id, subject.organization_id)
     record_type, record_id, *rest = subject

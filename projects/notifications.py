@@ -8,19 +8,22 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.mail import email_language
+from core.models import Notification
 from core.notifications import notify
 from organizations.models import Membership
 
+from .models import ProjectReport
 
-def _period(report):
+
+def _period(report: ProjectReport) -> str:
     return _("%(a)s 至 %(b)s") % {"a": report.period_start.isoformat(), "b": report.period_end.isoformat()}
 
 
-def _path(report):
+def _path(report: ProjectReport) -> str:
     return reverse("projects:report_detail", args=[report.pk])
 
 
-def notify_report_submitted(report):
+def notify_report_submitted(report: ProjectReport) -> list[Notification]:
     """Tells the federation staff that a report waits for review."""
     with email_language():
         subject = _("【兰馨HUI】待审核：%(project)s 进展报告") % {"project": report.project.name}
@@ -34,12 +37,13 @@ def notify_report_submitted(report):
         kind="report_submitted",
         text=text,
         url=_path(report),
-        key=f"projects.report-submitted:{report.pk}:{report.submitted_at.isoformat()}",
+        # report_submit sets submitted_at before it calls this.
+        key=f"projects.report-submitted:{report.pk}:{report.submitted_at.isoformat()}",  # type: ignore[union-attr]
         subject=subject,
     )
 
 
-def notify_report_reviewed(report):
+def notify_report_reviewed(report: ProjectReport) -> list[Notification]:
     """Tells the undertaking organization's admins that their report was approved or returned
     (with the reviewer's comment)."""
     admins = User.objects.filter(
@@ -66,6 +70,7 @@ def notify_report_reviewed(report):
         kind=f"report_{report.status}",
         text=text,
         url=_path(report),
-        key=f"projects.report-{report.status}:{report.pk}:{report.reviewed_at.isoformat()}",
+        # The review sets reviewed_at before it calls this.
+        key=f"projects.report-{report.status}:{report.pk}:{report.reviewed_at.isoformat()}",  # type: ignore[union-attr]
         subject=subject,
     )

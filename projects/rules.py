@@ -30,14 +30,15 @@ Progress report
 
 Uniqueness reads the database (one query); the rest is pure."""
 
+import datetime
 from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.history import field_label
-from core.rules import EARLIEST_RECORD_DATE, NON_FIELD, RuleSet, changed, error_key, merged, register
-from organizations.access import Actor
+from core.rules import EARLIEST_RECORD_DATE, NON_FIELD, Errors, RuleSet, Values, changed, error_key, merged, register
+from organizations.access import Actor, Who
 from organizations.models import Organization
 
 from . import workflow
@@ -77,7 +78,7 @@ REPORT_FIELDS = (
 # --- projects -------------------------------------------------------------------------------
 
 
-def project_fields_editable_by(actor, project=None):
+def project_fields_editable_by(actor: Who, project: CharityProject | None = None) -> frozenset[str]:
     """Staff: every field (a new project's status too; afterwards the status moves only
     through the workflow).  The undertaking organization's admins: 项目简介 and 目标人数 of a
     project not yet closed.  Others: none."""
@@ -94,14 +95,14 @@ def project_fields_editable_by(actor, project=None):
     return frozenset()
 
 
-def project_write_errors(values, *, actor, instance=None):
+def project_write_errors(values: Values, *, actor: Who, instance: CharityProject | None = None) -> Errors:
     actor = Actor.of(actor)
     if instance is None and not actor.is_staff:
         return {NON_FIELD: _("只有妇联工作人员可以新建公益项目。")}
     if instance is not None and not (actor.is_staff or actor.is_admin_of(instance.organization_id)):
         return {NON_FIELD: _("您不能修改该公益项目。")}
     editable = project_fields_editable_by(actor, instance) | {"status"}  # the workflow judges the status
-    errors = {}
+    errors: Errors = {}
     for name in sorted(changed(instance, values) - editable):
         if name == "funder_id":
             errors["funder"] = _("只有妇联工作人员可以指定资助方。")
@@ -111,7 +112,7 @@ def project_write_errors(values, *, actor, instance=None):
     return errors
 
 
-def status_errors(values, *, actor, instance=None):
+def status_errors(values: Values, *, actor: Who, instance: CharityProject | None = None) -> Errors:
     """{"status": reason} when ``values`` would change a project's status in a way the
     workflow does not allow this actor; {} otherwise (see the module docstring)."""
     status = values.get("status")
@@ -119,7 +120,8 @@ def status_errors(values, *, actor, instance=None):
         return {}
     steps = workflow.steps_between(instance.status, status)
     if steps is None:
-        return {"status": workflow.transition_error(actor, instance, status)}
+        # A step backwards (or to no status) is never allowed: transition_error gives its reason.
+        return {"status": workflow.transition_error(actor, instance, status)}  # type: ignore[dict-item]
     probe = CharityProject(organization_id=instance.organization_id, status=instance.status)
     for step in steps:
         error = workflow.transition_error(actor, probe, step)
@@ -129,10 +131,12 @@ def status_errors(values, *, actor, instance=None):
     return {}
 
 
-def check_project(values, *, actor, instance=None, today=None):
+def check_project(
+    values: Values, *, actor: Who, instance: CharityProject | None = None, today: datetime.date | None = None
+) -> Errors:
     """{field: message} for a charity project's values (see the module docstring)."""
     record = merged(instance, values, PROJECT_FIELDS)
-    errors = {}
+    errors: Errors = {}
     name = (record.get("name") or "").strip()
     organization_id = record.get("organization_id")
     if not name:
@@ -181,7 +185,7 @@ def check_project(values, *, actor, instance=None, today=None):
     return errors
 
 
-def _years_after(day, years):
+def _years_after(day: datetime.date, years: int) -> datetime.date:
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
@@ -191,7 +195,9 @@ def _years_after(day, years):
 # --- progress reports -----------------------------------------------------------------------
 
 
-def _project_of(values, instance=None, project=None):
+def _project_of(
+    values: Values, instance: ProjectReport | None = None, project: CharityProject | None = None
+) -> CharityProject | None:
     if project is not None:
         return project
     if instance is not None:
@@ -200,13 +206,15 @@ def _project_of(values, instance=None, project=None):
     return CharityProject.objects.filter(pk=pk).first() if pk else None
 
 
-def can_write_reports(actor, project):
+def can_write_reports(actor: Who, project: CharityProject) -> bool:
     """The members of the undertaking organization write and submit its reports."""
     actor = Actor.of(actor)
     return not actor.is_staff and project.organization_id in actor.member_org_ids
 
 
-def report_fields_editable_by(actor, report=None, *, project=None):
+def report_fields_editable_by(
+    actor: Who, report: ProjectReport | None = None, *, project: CharityProject | None = None
+) -> frozenset[str]:
     project = _project_of({}, report, project)
     if project is None or not can_write_reports(actor, project):
         return frozenset()
@@ -215,21 +223,30 @@ def report_fields_editable_by(actor, report=None, *, project=None):
     return frozenset(REPORT_FIELDS) - ({"project_id"} if report is not None else set())
 
 
-def report_write_errors(values, *, actor, instance=None, project=None):
+def report_write_errors(
+    values: Values, *, actor: Who, instance: ProjectReport | None = None, project: CharityProject | None = None
+) -> Errors:
     project = _project_of(values, instance, project)
     if project is not None and not can_write_reports(actor, project):
         return {NON_FIELD: _("只有承接组织的成员可以填写和修改进展报告。")}
     return {}
 
 
-def check_report(values, *, actor, instance=None, today=None, project=None):
+def check_report(
+    values: Values,
+    *,
+    actor: Who,
+    instance: ProjectReport | None = None,
+    today: datetime.date | None = None,
+    project: CharityProject | None = None,
+) -> Errors:
     """{field: message} for a progress report's values (see the module docstring).
     ``project``: the report's project when the caller has it; else read from
     ``values["project_id"]``."""
     today = today or timezone.localdate()
     record = merged(instance, values, REPORT_FIELDS)
     project = _project_of(values, instance, project)
-    errors = {}
+    errors: Errors = {}
     if project is None:
         errors["project"] = _("未找到该项目。")
     elif instance is None and project.status == CharityProject.Status.DECLARED:

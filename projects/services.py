@@ -7,15 +7,24 @@ Report review cycle:  draft → submitted → approved (locked)
 The undertaking organization's members write, edit and submit; staff approve or return.
 """
 
+import datetime
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.files import delete_attachment_file, store_attachment
-from core.rules import as_values, checked_update, raise_errors, require_permission, save_values
-from core.versioning import UNCHANGED, bump, given
-from organizations.access import Actor, is_staff
+from core.roles import AnyUser
+from core.rules import Values, as_values, checked_update, raise_errors, require_permission, save_values
+from core.versioning import UNCHANGED, Unchanged, bump, given
+from organizations.access import Actor, Who, is_staff
+from organizations.models import Organization
 
 from . import rules, workflow
 from .models import CharityProject, ProjectReport, ReportAttachment
@@ -24,14 +33,14 @@ from .notifications import notify_report_reviewed, notify_report_submitted
 can_write_reports = rules.can_write_reports
 
 
-def report_is_editable(report):
+def report_is_editable(report: ProjectReport) -> bool:
     return report.status in ProjectReport.EDITABLE_STATUSES
 
 
 # --- projects -------------------------------------------------------------------------------
 
 
-def _project_values(data):
+def _project_values(data: Mapping[str, Any]) -> Values:
     values = as_values(CharityProject, data)
     if "name" in values:
         values["name"] = (values["name"] or "").strip()
@@ -44,18 +53,18 @@ def _project_values(data):
 @transaction.atomic
 def project_create(
     *,
-    actor,
-    name,
-    organization,
-    funding_source,
-    start_date,
-    end_date,
-    funder=None,
-    amount=0,
-    target_beneficiaries=0,
-    status=CharityProject.Status.DECLARED,
-    description="",
-):
+    actor: AnyUser,
+    name: str,
+    organization: Organization,
+    funding_source: str,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    funder: Organization | None = None,
+    amount: Decimal | int | None = 0,
+    target_beneficiaries: int | None = 0,
+    status: str = CharityProject.Status.DECLARED,
+    description: str = "",
+) -> CharityProject:
     """Creates a project (staff only; an existing project may be recorded at any status)."""
     values = _project_values(
         {
@@ -79,19 +88,19 @@ def project_create(
 @transaction.atomic
 def project_update(
     *,
-    project,
-    actor,
-    version,
-    name=UNCHANGED,
-    organization=UNCHANGED,
-    funder=UNCHANGED,
-    funding_source=UNCHANGED,
-    amount=UNCHANGED,
-    start_date=UNCHANGED,
-    end_date=UNCHANGED,
-    target_beneficiaries=UNCHANGED,
-    description=UNCHANGED,
-):
+    project: CharityProject,
+    actor: AnyUser,
+    version: int | str | None,
+    name: str | Unchanged = UNCHANGED,
+    organization: Organization | Unchanged = UNCHANGED,
+    funder: Organization | None | Unchanged = UNCHANGED,
+    funding_source: str | Unchanged = UNCHANGED,
+    amount: Decimal | int | None | Unchanged = UNCHANGED,
+    start_date: datetime.date | Unchanged = UNCHANGED,
+    end_date: datetime.date | Unchanged = UNCHANGED,
+    target_beneficiaries: int | None | Unchanged = UNCHANGED,
+    description: str | Unchanged = UNCHANGED,
+) -> CharityProject:
     """Changes a project from a form loaded at ``version`` (a stale save is refused with what
     changed since).  Staff change every field but the status (``project_transition``); the
     undertaking organization's admins its description and target only."""
@@ -113,7 +122,7 @@ def project_update(
 
 
 @transaction.atomic
-def project_transition(*, project, actor, to_status):
+def project_transition(*, project: CharityProject, actor: Who, to_status: str) -> CharityProject:
     """Moves a project one step along the workflow (``workflow.py``), by whom the table
     allows; the version is bumped so that an edit form opened before is refused."""
     locked = CharityProject.objects.select_for_update().get(pk=project.pk)
@@ -127,7 +136,7 @@ def project_transition(*, project, actor, to_status):
     return save_values(locked, {"status": to_status}, actor=user)
 
 
-def _require_workflow_actor(actor, project):
+def _require_workflow_actor(actor: Who, project: CharityProject) -> None:
     """Staff and the undertaking organization's admins may take steps (which ones: the table)."""
     actor = Actor.of(actor)
     if not (actor.is_staff or actor.is_admin_of(project.organization_id)):
@@ -135,7 +144,7 @@ def _require_workflow_actor(actor, project):
 
 
 @transaction.atomic
-def project_advance(*, project, actor):
+def project_advance(*, project: CharityProject, actor: Who) -> CharityProject:
     """The workflow button of the project page: the next step from the stored status."""
     _require_workflow_actor(actor, project)
     current = CharityProject.objects.values_list("status", flat=True).get(pk=project.pk)
@@ -148,7 +157,7 @@ def project_advance(*, project, actor):
 # --- reports --------------------------------------------------------------------------------
 
 
-def _report_values(data):
+def _report_values(data: Mapping[str, Any]) -> Values:
     values = as_values(ProjectReport, data)
     for name in ("people_served", "funds_spent", "people_employed", "income_generated"):
         if name in values and values[name] is None:
@@ -159,16 +168,16 @@ def _report_values(data):
 @transaction.atomic
 def report_create(
     *,
-    project,
-    actor,
-    period_start,
-    period_end,
-    narrative="",
-    people_served=0,
-    funds_spent=0,
-    people_employed=0,
-    income_generated=0,
-):
+    project: CharityProject,
+    actor: User,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    narrative: str = "",
+    people_served: int | None = 0,
+    funds_spent: Decimal | int | None = 0,
+    people_employed: int | None = 0,
+    income_generated: Decimal | int | None = 0,
+) -> ProjectReport:
     """A draft report for a period by a member of the undertaking organization, for a project
     that has been approved (立项 or later)."""
     values = _report_values(
@@ -194,24 +203,24 @@ def report_create(
     return report
 
 
-def _lock_report(report):
+def _lock_report(report: ProjectReport) -> ProjectReport:
     return ProjectReport.objects.select_for_update().select_related("project").get(pk=report.pk)
 
 
 @transaction.atomic
 def report_update(
     *,
-    report,
-    actor,
-    version,
-    period_start=UNCHANGED,
-    period_end=UNCHANGED,
-    narrative=UNCHANGED,
-    people_served=UNCHANGED,
-    funds_spent=UNCHANGED,
-    people_employed=UNCHANGED,
-    income_generated=UNCHANGED,
-):
+    report: ProjectReport,
+    actor: AnyUser,
+    version: int | str | None,
+    period_start: datetime.date | Unchanged = UNCHANGED,
+    period_end: datetime.date | Unchanged = UNCHANGED,
+    narrative: str | Unchanged = UNCHANGED,
+    people_served: int | None | Unchanged = UNCHANGED,
+    funds_spent: Decimal | int | None | Unchanged = UNCHANGED,
+    people_employed: int | None | Unchanged = UNCHANGED,
+    income_generated: Decimal | int | None | Unchanged = UNCHANGED,
+) -> ProjectReport:
     """Edits a draft or returned report from a form loaded at ``version`` (a stale save is
     refused with what changed since); submitted reports wait for review and approved ones are
     locked."""
@@ -239,7 +248,7 @@ def report_update(
 
 
 @transaction.atomic
-def report_submit(*, report, actor):
+def report_submit(*, report: ProjectReport, actor: User) -> ProjectReport:
     """Draft or returned → submitted; staff are told by email after commit."""
     locked = _lock_report(report)
     if not can_write_reports(actor, locked.project):
@@ -257,7 +266,7 @@ def report_submit(*, report, actor):
     return locked
 
 
-def _review(report, actor, status, comment):
+def _review(report: ProjectReport, actor: User, status: str, comment: str) -> ProjectReport:
     if not is_staff(actor):
         raise PermissionDenied
     locked = _lock_report(report)
@@ -275,13 +284,13 @@ def _review(report, actor, status, comment):
 
 
 @transaction.atomic
-def report_approve(*, report, actor, comment=""):
+def report_approve(*, report: ProjectReport, actor: User, comment: str | None = "") -> ProjectReport:
     """Submitted → approved (staff); the report is locked from then on."""
     return _review(report, actor, ProjectReport.Status.APPROVED, (comment or "").strip())
 
 
 @transaction.atomic
-def report_return(*, report, actor, comment):
+def report_return(*, report: ProjectReport, actor: User, comment: str | None) -> ProjectReport:
     """Submitted → returned with the reviewer's comment (required), for the organization to
     revise and resubmit."""
     comment = (comment or "").strip()
@@ -291,7 +300,7 @@ def report_return(*, report, actor, comment):
 
 
 @transaction.atomic
-def report_attachment_add(*, report, actor, upload):
+def report_attachment_add(*, report: ProjectReport, actor: User, upload: "UploadedFile[bytes]") -> ReportAttachment:
     """Attaches a PDF, JPEG or PNG (10 MB at most) to a report that can still be edited."""
     locked = _lock_report(report)
     if not can_write_reports(actor, locked.project):
@@ -305,7 +314,7 @@ def report_attachment_add(*, report, actor, upload):
             file=relative,
             original_name=(upload.name or "")[-200:],
             content_type=content_type,
-            size=upload.size,
+            size=upload.size,  # type: ignore[misc]  # never None: store_attachment refused an empty file
             uploaded_by=actor,
         )
     except Exception:

@@ -14,19 +14,19 @@ from the stored one goes through it too, step by step, or is refused)."""
 
 from django.utils.translation import gettext as _
 
-from organizations.access import Actor
+from organizations.access import Actor, Who
 
 from .models import CharityProject
 
 S = CharityProject.Status
 
-TRANSITIONS = {
+TRANSITIONS: dict[str, CharityProject.Status | None] = {
     S.DECLARED: S.APPROVED,
     S.APPROVED: S.IN_PROGRESS,
     S.IN_PROGRESS: S.COMPLETED,
     S.COMPLETED: None,
 }
-ORDER = [S.DECLARED, S.APPROVED, S.IN_PROGRESS, S.COMPLETED]
+ORDER: list[str] = [S.DECLARED, S.APPROVED, S.IN_PROGRESS, S.COMPLETED]
 # Steps an undertaking organization's admin may take; the others are staff's.
 ORGANIZATION_STEPS = frozenset({S.IN_PROGRESS})
 
@@ -37,11 +37,11 @@ ACTION_LABELS = {
 }
 
 
-def next_status(status):
+def next_status(status: str) -> CharityProject.Status | None:
     return TRANSITIONS.get(status)
 
 
-def steps_between(from_status, to_status):
+def steps_between(from_status: str, to_status: str) -> list[str] | None:
     """The statuses passed through going forward from ``from_status`` to ``to_status``
     (``to_status`` last), [] when they are the same, None when it would go backwards."""
     if from_status == to_status:
@@ -52,14 +52,14 @@ def steps_between(from_status, to_status):
     return ORDER[start + 1 : end + 1] if end > start else None
 
 
-def may_take(actor, project, to_status):
+def may_take(actor: Who, project: CharityProject, to_status: str) -> bool:
     actor = Actor.of(actor)
     if actor.is_staff:
         return True
     return to_status in ORGANIZATION_STEPS and actor.is_admin_of(project.organization_id)
 
 
-def transition_error(actor, project, to_status):
+def transition_error(actor: Who, project: CharityProject, to_status: str) -> str | None:
     """None when ``actor`` may move ``project`` to ``to_status`` now (one step forward, by
     someone the table allows), else the Chinese reason."""
     if to_status not in S.values:

@@ -5,6 +5,7 @@ services (consent, grants, notifications).  Idempotent: a demo referral is recog
 person and note."""
 
 import datetime
+from typing import TypedDict
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -28,8 +29,17 @@ RECEIVERS = {
     ANXIN: ("school@demo.lanxin.cn", "安馨 老师", "安馨老师（接收转介）"),
 }
 
+
+class StepDetails(TypedDict, total=False):
+    """What a step of the demo passes to ``services.referral_step`` besides the action."""
+
+    note: str
+    reject_reason: str
+    outcome: str
+
+
 # to organization, reason, urgency, note, days ago sent, [(action, days ago, details)]
-Step = tuple[str, int, dict[str, str]]
+Step = tuple[str, int, StepDetails]
 REFERRALS: list[tuple[str, str, str, str, int, list[Step]]] = [
     (HESHISAO, "family_mediation", "urgent", "走访发现子女推脱赡养，老人无人照顾。", 1, []),
     (HESHISAO, "family_mediation", "normal", "婆媳长期不和，希望调解。", 12, [("accept", 10, {})]),

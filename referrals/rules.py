@@ -14,13 +14,15 @@
 Reads of the database: whether the organizations are active, and whether the sending
 organization has the person (its register, or a grant in force)."""
 
+import datetime
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import AccessGrant, Beneficiary
 from beneficiaries.rules import MINOR_AGE
-from core.rules import NON_FIELD, RuleSet, merged, register
-from organizations.access import Actor
+from core.rules import NON_FIELD, Errors, RuleSet, Values, merged, register
+from organizations.access import Actor, Who
 from organizations.models import Organization
 
 from .models import Referral
@@ -43,7 +45,7 @@ FIELDS = (
 WORKFLOW_FIELDS = frozenset({"status", "reject_reason", "outcome", "to_organization_id"})
 
 
-def referral_fields_editable_by(actor, referral=None):
+def referral_fields_editable_by(actor: Who, referral: Referral | None = None) -> frozenset[str]:
     """A new referral: every field, for staff and organization members.  A referral on record:
     nothing by an edit; its status only through the workflow."""
     actor = Actor.of(actor)
@@ -52,7 +54,7 @@ def referral_fields_editable_by(actor, referral=None):
     return frozenset()
 
 
-def referral_write_errors(values, *, actor, instance=None):
+def referral_write_errors(values: Values, *, actor: Who, instance: Referral | None = None) -> Errors:
     actor = Actor.of(actor)
     if instance is not None:
         return {NON_FIELD: _("转介发出后不能修改，只能按流程接收、拒绝、办结或撤回。")}
@@ -67,9 +69,9 @@ def referral_write_errors(values, *, actor, instance=None):
     return {}
 
 
-def consent_errors(record, person, today):
+def consent_errors(record: Values, person: Beneficiary | None, today: datetime.date) -> Errors:
     """{field: message} when the consent to share is missing or wrong (see the docstring)."""
-    errors = {}
+    errors: Errors = {}
     consent = record.get("consent_date")
     if not consent:
         errors["consent_date"] = _("转介前须取得本人同意：请填写同意转介的日期。")
@@ -88,13 +90,20 @@ def consent_errors(record, person, today):
     return errors
 
 
-def check_referral(values, *, actor, instance=None, today=None, person=None):
+def check_referral(
+    values: Values,
+    *,
+    actor: Who,
+    instance: Referral | None = None,
+    today: datetime.date | None = None,
+    person: Beneficiary | None = None,
+) -> Errors:
     """{field: message} for a referral's values (see the module docstring).  ``person``: the
     Beneficiary, when the caller has it."""
     today = today or timezone.localdate()
     record = merged(instance, values, FIELDS)
     kind = record.get("kind") or Referral.Kind.REFERRAL
-    errors = {}
+    errors: Errors = {}
     person_id = record.get("person_id")
     if person is None and person_id:
         person = Beneficiary.objects.filter(pk=person_id).first()

@@ -9,18 +9,21 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beneficiaries.models import AccessGrant
+from accounts.models import User
+from beneficiaries.models import AccessGrant, Beneficiary, Visit
 from cases import services as case_services
 from cases.models import MediationCase
 from core.mail import email_language
 from core.notifications import notify
-from core.rules import as_values, raise_errors, require_permission
+from core.rules import Errors, Values, as_values, raise_errors, require_permission
 from core.versioning import bump
-from organizations.models import Organization
+from organizations.access import Who
+from organizations.models import Organization, OrganizationQuerySet
 
 from . import rules, workflow
 from .models import Referral, ReferralEvent
@@ -28,7 +31,7 @@ from .models import Referral, ReferralEvent
 S = Referral.Status
 
 
-def people_of(organization_id):
+def people_of(organization_id: int) -> QuerySet[User]:
     """The active admins and members of an organization (who are told about its referrals)."""
     return (
         get_user_model()
@@ -39,7 +42,9 @@ def people_of(organization_id):
     )
 
 
-def _event(referral, actor, text, *, status="", organization_id=None):
+def _event(
+    referral: Referral, actor: User | None, text: str, *, status: str = "", organization_id: int | None = None
+) -> ReferralEvent:
     return ReferralEvent.objects.create(
         referral=referral,
         at=timezone.now(),
@@ -50,7 +55,7 @@ def _event(referral, actor, text, *, status="", organization_id=None):
     )
 
 
-def _tell(referral, organization_id, kind, text, suffix):
+def _tell(referral: Referral, organization_id: int, kind: str, text: str, suffix: str) -> None:
     with email_language():
         message = str(text)
     notify(
@@ -62,7 +67,7 @@ def _tell(referral, organization_id, kind, text, suffix):
     )
 
 
-def _speaking_for(actor, referral, party):
+def _speaking_for(actor: Who, referral: Referral, party: str) -> int | None:
     """The organization an actor speaks for in a step (for the timeline)."""
     if party == workflow.SENDER:
         return referral.from_organization_id
@@ -74,21 +79,21 @@ def _speaking_for(actor, referral, party):
 @transaction.atomic
 def referral_create(
     *,
-    person,
-    from_organization,
-    to_organization,
-    actor,
-    reason,
-    note="",
-    urgency=Referral.Urgency.NORMAL,
-    consent_date=None,
-    consent_method="",
-    guardian_name="",
-    guardian_consent_date=None,
-    source_visit=None,
-    source_case=None,
-    today=None,
-):
+    person: Beneficiary,
+    from_organization: Organization,
+    to_organization: Organization,
+    actor: User,
+    reason: str,
+    note: str | None = "",
+    urgency: str | None = Referral.Urgency.NORMAL,
+    consent_date: datetime.date | None = None,
+    consent_method: str | None = "",
+    guardian_name: str | None = "",
+    guardian_consent_date: datetime.date | None = None,
+    source_visit: Visit | None = None,
+    source_case: MediationCase | None = None,
+    today: datetime.date | None = None,
+) -> Referral:
     """Sends a referral (待接收) of ``person`` from ``from_organization`` to ``to_organization``;
     refused without the person's consent (and a guardian's under 14).  The receiving
     organization's people are told."""
@@ -146,7 +151,15 @@ def referral_create(
 
 
 @transaction.atomic
-def referral_request(*, person, requesting_organization, actor, reason, note, today=None):
+def referral_request(
+    *,
+    person: Beneficiary,
+    requesting_organization: Organization,
+    actor: User,
+    reason: str,
+    note: str | None,
+    today: datetime.date | None = None,
+) -> Referral:
     """The duplicate path: ``requesting_organization`` found ``person`` registered by another
     organization and asks it for a referral (申请中).  The registering organization decides
     (``approve`` with the consent, or ``decline``); the requester learns nothing of the person
@@ -187,7 +200,7 @@ def referral_request(*, person, requesting_organization, actor, reason, note, to
     return referral
 
 
-def _grant_start(referral, now):
+def _grant_start(referral: Referral, now: datetime.datetime) -> None:
     AccessGrant.objects.update_or_create(
         source=referral.grant_source,
         defaults={
@@ -199,20 +212,29 @@ def _grant_start(referral, now):
     )
 
 
-def _grant_end(referral, ends):
+def _grant_end(referral: Referral, ends: datetime.datetime) -> None:
     AccessGrant.objects.filter(source=referral.grant_source).update(ends=ends)
 
 
-def access_ends(completed_at):
+def access_ends(completed_at: datetime.datetime) -> datetime.datetime:
     """When the receiving organization's access ends after a referral is completed."""
     return completed_at + datetime.timedelta(days=settings.REFERRAL_ACCESS_DAYS)
 
 
-def step_errors(referral, action, *, reject_reason="", outcome="", to_organization=None, consent=None, today=None):
+def step_errors(
+    referral: Referral,
+    action: str,
+    *,
+    reject_reason: str | None = "",
+    outcome: str | None = "",
+    to_organization: Organization | None = None,
+    consent: Values | None = None,
+    today: datetime.date | None = None,
+) -> Errors:
     """{field: message}: what ``action`` needs and lacks (the page's form shows them next to
     their fields; the service checks them again on the locked row)."""
     step = workflow.STEPS[action]
-    errors = {}
+    errors: Errors = {}
     if referral.status not in step.sources:
         errors["status"] = _("转介状态为“%(s)s”，不能%(a)s。") % {"s": referral.get_status_display(), "a": step.label}
     if "reject_reason" in step.needs and not (reject_reason or "").strip():
@@ -234,19 +256,19 @@ def step_errors(referral, action, *, reject_reason="", outcome="", to_organizati
 @transaction.atomic
 def referral_step(
     *,
-    referral,
-    action,
-    actor,
-    note="",
-    reject_reason="",
-    outcome="",
-    to_organization=None,
-    consent_date=None,
-    consent_method="",
-    guardian_name="",
-    guardian_consent_date=None,
-    today=None,
-):
+    referral: Referral,
+    action: str,
+    actor: User,
+    note: str | None = "",
+    reject_reason: str | None = "",
+    outcome: str = "",
+    to_organization: Organization | None = None,
+    consent_date: datetime.date | None = None,
+    consent_method: str | None = "",
+    guardian_name: str | None = "",
+    guardian_consent_date: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> Referral:
     """Takes one step of the workflow table (``workflow.STEPS``): ``PermissionDenied`` when
     the actor may not take it (nothing written), ``ValidationError`` when it lacks what it
     needs.  Accepting (or approving a request) gives the receiving organization the person's
@@ -281,7 +303,7 @@ def referral_step(
     now = timezone.now()
     before = locked.get_status_display()
     note = (note or "").strip()
-    details = []
+    details: list[str] = []
     tell_sender, tell_receiver = False, False
     if action in workflow.GRANTING:
         locked.accepted_at = now
@@ -308,11 +330,12 @@ def referral_step(
         tell_sender = True
     elif action == "redirect":
         previous = locked.to_organization
-        locked.to_organization = to_organization
+        # A redirect needs to_organization: step_errors refused None above.
+        locked.to_organization = to_organization  # type: ignore[assignment]
         locked.reject_reason = ""
         locked.closed_at = None
         locked.sent_on = today or timezone.localdate()
-        details.append(_("由 %(a)s 改派至 %(b)s") % {"a": previous.name, "b": to_organization.name})
+        details.append(_("由 %(a)s 改派至 %(b)s") % {"a": previous.name, "b": to_organization.name})  # type: ignore[union-attr]
         tell_receiver = True
     locked.status = step.target
     bump(locked)
@@ -337,7 +360,14 @@ def referral_step(
 
 
 @transaction.atomic
-def referral_open_case(*, referral, actor, category, received_date=None, summary=""):
+def referral_open_case(
+    *,
+    referral: Referral,
+    actor: User,
+    category: str,
+    received_date: datetime.date | None = None,
+    summary: str | None = "",
+) -> tuple[Referral, MediationCase]:
     """The receiving organization opens a mediation case from an accepted referral (the person
     as applicant); the referral and the case are linked both ways (``resulting_case`` /
     ``case.source_referral``)."""
@@ -370,20 +400,20 @@ def referral_open_case(*, referral, actor, category, received_date=None, summary
 @transaction.atomic
 def referral_from_case(
     *,
-    case,
-    person,
-    to_organization,
-    actor,
-    reason,
-    closed_date,
-    outcome,
-    note="",
-    urgency=Referral.Urgency.NORMAL,
-    consent_date=None,
-    consent_method="",
-    guardian_name="",
-    guardian_consent_date=None,
-):
+    case: MediationCase,
+    person: Beneficiary,
+    to_organization: Organization,
+    actor: User,
+    reason: str,
+    closed_date: datetime.date | None,
+    outcome: str | None,
+    note: str | None = "",
+    urgency: str | None = Referral.Urgency.NORMAL,
+    consent_date: datetime.date | None = None,
+    consent_method: str | None = "",
+    guardian_name: str | None = "",
+    guardian_consent_date: datetime.date | None = None,
+) -> Referral:
     """Closes ``case`` as 转介 and refers ``person`` (a party of it) to ``to_organization``,
     in one transaction: neither happens without the other."""
     if not case.parties.filter(beneficiary=person).exists():
@@ -407,7 +437,7 @@ def referral_from_case(
     )
 
 
-def target_organizations(referral=None):
+def target_organizations(referral: Referral | None = None) -> OrganizationQuerySet:
     """Active organizations a referral may go to."""
     queryset = Organization.objects.active().order_by("name")
     if referral is not None:

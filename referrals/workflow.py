@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from organizations.access import Actor
+from organizations.access import Actor, Who
 
 from .models import Referral
 
@@ -52,7 +52,7 @@ STEPS = {
 GRANTING = frozenset({"accept", "approve"})
 
 
-def party_may(actor, referral, party):
+def party_may(actor: Who, referral: Referral, party: str) -> bool:
     """Whether ``actor`` (a user or Actor) speaks for ``party`` of ``referral``."""
     actor = Actor.of(actor)
     if party == STAFF:
@@ -61,13 +61,13 @@ def party_may(actor, referral, party):
     return organization_id in actor.member_org_ids
 
 
-def may_take(actor, referral, action):
+def may_take(actor: Who, referral: Referral, action: str) -> bool:
     """Whether ``actor`` may take ``action`` on ``referral`` in its current status."""
     step = STEPS.get(action)
     return step is not None and referral.status in step.sources and party_may(actor, referral, step.by)
 
 
-def actions_for(actor, referral):
+def actions_for(actor: Who, referral: Referral) -> list[str]:
     """The actions ``actor`` may take on ``referral`` now, in the table's order."""
     actor = Actor.of(actor)
     return [name for name in STEPS if may_take(actor, referral, name)]

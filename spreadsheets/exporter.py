@@ -9,7 +9,10 @@ it is produced, and xlsx is written by a write-only workbook to a temporary file
 import csv
 import datetime
 import tempfile
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -92,7 +95,7 @@ def _xlsx_cell(sheet, value):
 class RejectedRowsWriter:
     """Collects rejected rows (as uploaded) with a 错误原因 column into a write-only xlsx."""
 
-    def __init__(self, path, headers):
+    def __init__(self, path: Path, headers: Sequence[str]) -> None:
         self.path = path
         self.workbook = Workbook(write_only=True)
         self.sheet = self.workbook.create_sheet(title="未导入的行")
@@ -100,17 +103,17 @@ class RejectedRowsWriter:
         self.width = len(headers)
         self.count = 0
 
-    def __call__(self, number, row, errors):
+    def __call__(self, number: int, row: Sequence[Any], errors: Iterable[tuple[str, str]]) -> None:
         cells = list(row[: self.width]) + [None] * (self.width - len(row))
         reasons = "；".join(f"{header}：{reason}" for header, reason in errors)
         self.sheet.append([number] + [escape_cell(cell) for cell in cells] + [reasons])
         self.count += 1
 
-    def close(self):
+    def close(self) -> int:
         self.workbook.save(self.path)
         return self.count
 
-    def discard(self):
+    def discard(self) -> None:
         """Drops the sheet (the file was refused as a whole): written, so that openpyxl's
         temporary file goes, then deleted."""
         self.close()

@@ -12,9 +12,14 @@ import codecs
 import csv
 import os
 import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
@@ -27,7 +32,7 @@ class FileRejected(Exception):
     """A file refused as a whole (not a row error)."""
 
 
-def check_file(path, size=None, *, scan_xml=True):
+def check_file(path: Path | str, size: int | None = None, *, scan_xml: bool = True) -> str:
     """Returns 'xlsx' or 'csv', or raises FileRejected with a Chinese reason.  Without
     ``scan_xml`` only what costs no inflating is checked (size, type, the zip directory): what
     an upload request does before it hands a large file to a task."""
@@ -217,7 +222,7 @@ def _xlsx_rows(path):
             workbook.close()
 
 
-def uncompressed_size(path, kind):
+def uncompressed_size(path: Path | str, kind: str) -> int:
     """How much there is to parse, from the zip directory (checked by ``check_file``: a
     part that inflates past its stated size is refused) or the CSV's size: decides whether a
     preview may run inside a request.  Never read from the sheet itself."""
@@ -231,7 +236,7 @@ def open_sheet(path, max_rows=None):
     return Sheet(path, check_file(path), max_rows=max_rows)
 
 
-def read_upload_to(uploaded, destination):
+def read_upload_to(uploaded: "UploadedFile[bytes]", destination: Path | str) -> int:
     """Copies an UploadedFile to ``destination``, refusing it as soon as it passes the limit."""
     if uploaded.size is not None and uploaded.size > MAX_UPLOAD_BYTES:
         raise FileRejected(_("文件超过 10 MB，请拆分后分批导入。"))

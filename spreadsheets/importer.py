@@ -24,24 +24,31 @@ given": the default for a new record, the current value kept for an existing one
 re-importing a sheet never reverts what the pages changed since."""
 
 from array import array
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeAlias
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.roles import AnyUser
 from organizations.access import Actor
 from organizations.models import Organization
 from organizations.options import forget_organization_options
 
 from .files import FileRejected, open_sheet
-from .resources.base import NOT_FOUND, text_of
+from .resources.base import NOT_FOUND, SheetResource, text_of
 
 CHUNK_SIZE = 1000
 MAX_STORED_ERRORS = 2000
 PREVIEW_ROWS = 50
 IGNORED_HEADERS = {"错误原因", "error", "errors", "行号"}
+
+# Receives a rejected row: its number, its cells as uploaded, [(header, reason)].
+RowSink: TypeAlias = Callable[[int, Sequence[Any], Iterable[tuple[str, str]]], object]
 
 
 @dataclass
@@ -60,7 +67,7 @@ class ImportResult:
     rows: list = field(default_factory=list)
     notes: dict = field(default_factory=dict)  # {note: rows it applies to}, e.g. how a date was set
 
-    def summary(self):
+    def summary(self) -> dict[str, Any]:
         return {
             "total": self.total,
             "new": self.new,
@@ -238,17 +245,17 @@ def match_headers(resource, headers):
 
 
 def import_sheet(
-    resource,
-    path,
+    resource: SheetResource,
+    path: Path | str,
     *,
-    user,
-    dry_run,
-    progress=None,
-    rejected_sink=None,
-    chunk_size=CHUNK_SIZE,
-    preview_rows=0,
-    max_rows=None,
-):
+    user: AnyUser,
+    dry_run: bool,
+    progress: Callable[[int], object] | None = None,
+    rejected_sink: Callable[[Sequence[str]], RowSink] | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    preview_rows: int = 0,
+    max_rows: int | None = None,
+) -> ImportResult:
     """Imports the file at ``path`` as ``resource`` for ``user`` (None: the shell, with staff
     rights).  Returns an ImportResult; raises FileRejected for a file refused as a whole
     (its type, its header, more rows than ``max_rows``, default ``settings.IMPORT_MAX_ROWS``).

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.mail import email_language
+from core.models import Notification
 from core.notifications import notify
 
 from .models import ImportJob
@@ -14,7 +15,7 @@ from .models import ImportJob
 ANNOUNCED = (ImportJob.Status.DONE, ImportJob.Status.REJECTED, ImportJob.Status.FAILED)
 
 
-def notify_job_ended(job):
+def notify_job_ended(job: ImportJob) -> list[Notification]:
     """Tells the uploader that ``job`` was imported, rejected or failed (other statuses: nothing)."""
     if job.status not in ANNOUNCED:
         return []

@@ -1,6 +1,7 @@
 """Who may import and who may export, per record type.  Checked on every step of the web
 import (upload, preview, confirm, cancel, download) and by every export."""
 
+from core.roles import AnyUser
 from organizations.access import admin_org_ids, role_of
 
 # Leaders see aggregates only; these two hold no personal data.
@@ -13,7 +14,7 @@ def is_org_admin(user):
     return role_of(user) == "member" and admin_org_ids(user).exists()
 
 
-def can_import(user, resource=None):
+def can_import(user: AnyUser, resource: str | None = None) -> bool:
     """Staff import every type; an organization admin imports the records of the own
     organization(s) (not the directory of organizations); members and leaders never."""
     role = role_of(user)

@@ -11,7 +11,9 @@ import datetime
 import logging
 import os
 import secrets
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from accounts.models import User
 from core import outbox
 from core.files import private_storage
 
@@ -32,6 +35,9 @@ from .notifications import notify_job_ended
 from .permissions import can_import
 from .resources import get_resource
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
 ASYNC_ROWS = 500
 PREVIEW_TASK = "spreadsheets.tasks.preview_import"
 RUN_TASK = "spreadsheets.tasks.run_import"
@@ -41,19 +47,20 @@ logger = logging.getLogger(__name__)
 UPLOAD_DIR = "imports"
 
 
-def _path(name):
+def _path(name: str) -> Path:
     return Path(private_storage().path(name))
 
 
-def job_path(job):
-    return _path(job.file.name) if job.file else None
+# A FieldFile that is set (truthy) has a name: the ignores below are for FieldFile.name's None.
+def job_path(job: ImportJob) -> Path | None:
+    return _path(job.file.name) if job.file else None  # type: ignore[arg-type]
 
 
-def rejected_path(job):
-    return _path(job.file.name + ".rejected.xlsx") if job.file else None
+def rejected_path(job: ImportJob) -> Path | None:
+    return _path(job.file.name + ".rejected.xlsx") if job.file else None  # type: ignore[operator]
 
 
-def _remove_files(job, keep_rejected=False):
+def _remove_files(job: ImportJob, keep_rejected: bool = False) -> None:
     for path in (job_path(job), None if keep_rejected else rejected_path(job)):
         if path is not None:
             try:
@@ -62,15 +69,16 @@ def _remove_files(job, keep_rejected=False):
                 pass
 
 
-def progress_key(job_id):
+def progress_key(job_id: int) -> str:
     return f"spreadsheets:import-progress:{job_id}"
 
 
-def job_progress(job):
-    return cache.get(progress_key(job.pk), job.processed_rows)
+def job_progress(job: ImportJob) -> int:
+    rows: int = cache.get(progress_key(job.pk), job.processed_rows)
+    return rows
 
 
-def job_upload(*, user, resource_name, uploaded):
+def job_upload(*, user: User, resource_name: str, uploaded: "UploadedFile[bytes]") -> ImportJob:
     """Stores the upload under an unguessable name, checks what needs no parsing (size, type,
     the zip directory: a zip bomb is refused without inflating it) and starts its preview: in
     the request for a small file, in a task otherwise.  Raises FileRejected or PermissionDenied."""
@@ -100,14 +108,14 @@ def job_upload(*, user, resource_name, uploaded):
     return job
 
 
-def _progress(job):
-    def report(rows):
+def _progress(job: ImportJob) -> Callable[[int], None]:
+    def report(rows: int) -> None:
         cache.set(progress_key(job.pk), rows, 3600)
 
     return report
 
 
-def job_preview(*, job):
+def job_preview(*, job: ImportJob) -> ImportJob:
     """The dry run: the first rows as they would be imported (new, changed with the changed
     fields, unchanged, rejected with the reasons), the counts, every rejected row's errors and
     the rejected rows written to a sheet the user can download, fix and upload again.  A job
@@ -117,16 +125,17 @@ def job_preview(*, job):
     if not can_import(job.user, job.resource):
         raise PermissionDenied
     resource = get_resource(job.resource)
-    writers = []
+    writers: list[RejectedRowsWriter] = []
 
-    def sink(headers):
-        writers.append(RejectedRowsWriter(rejected_path(job), headers))
+    def sink(headers: Sequence[str]) -> RejectedRowsWriter:
+        # An uploaded job has its file, so it has a rejected-rows path.
+        writers.append(RejectedRowsWriter(rejected_path(job), headers))  # type: ignore[arg-type]
         return writers[0]
 
     try:
         result = import_sheet(
             resource,
-            job_path(job),
+            job_path(job),  # type: ignore[arg-type]  # an uploaded job has its file
             user=job.user,
             dry_run=True,
             progress=_progress(job),
@@ -163,11 +172,13 @@ def job_preview(*, job):
     return job
 
 
-def _locked_status(job):
+def _locked_status(job: ImportJob) -> str | None:
     return ImportJob.objects.select_for_update().filter(pk=job.pk).values_list("status", flat=True).first()
 
 
-def _finish(job, status, summary=None, errors=None):
+def _finish(
+    job: ImportJob, status: str, summary: dict[str, Any] | None = None, errors: list[list[Any]] | None = None
+) -> None:
     # The uploader is told how a confirmed import ended, and of any failure (a preview's result
     # shows on the page they are on: no notice for it).
     announce = job.status == ImportJob.Status.RUNNING or status == ImportJob.Status.FAILED
@@ -183,11 +194,12 @@ def _finish(job, status, summary=None, errors=None):
         notify_job_ended(job)
 
 
-def can_confirm(job):
-    return job.status == ImportJob.Status.PREVIEWED and job_path(job).exists()
+def can_confirm(job: ImportJob) -> bool:
+    # A previewed job has its file (a rejected or failed preview removes it, with that status).
+    return job.status == ImportJob.Status.PREVIEWED and job_path(job).exists()  # type: ignore[union-attr]
 
 
-def job_confirm(*, job, user):
+def job_confirm(*, job: ImportJob, user: User) -> ImportJob:
     """Imports a previewed job with no rejected rows (again all or none: the rows are checked
     once more, since records may have changed since the preview).  Large sheets go to a task."""
     if not can_import(user, job.resource) or job.user_id != user.pk:
@@ -204,7 +216,7 @@ def job_confirm(*, job, user):
     return job
 
 
-def job_run(*, job):
+def job_run(*, job: ImportJob) -> ImportJob:
     """The import itself (called in the request for small sheets, by the task otherwise).  The
     uploaded file is removed afterwards."""
     if job.status != ImportJob.Status.RUNNING:
@@ -215,7 +227,11 @@ def job_run(*, job):
         return job
     try:
         result = import_sheet(
-            get_resource(job.resource), job_path(job), user=job.user, dry_run=False, progress=_progress(job)
+            get_resource(job.resource),
+            job_path(job),  # type: ignore[arg-type]  # a confirmed job has its file (can_confirm)
+            user=job.user,
+            dry_run=False,
+            progress=_progress(job),
         )
     except FileRejected as exc:
         _finish(job, ImportJob.Status.REJECTED, errors=[[0, "", str(exc)]])
@@ -234,7 +250,7 @@ def job_run(*, job):
 CANCELLABLE = (ImportJob.Status.UPLOADED, ImportJob.Status.PREVIEWED, ImportJob.Status.REJECTED)
 
 
-def job_cancel(*, job, user):
+def job_cancel(*, job: ImportJob, user: User) -> ImportJob:
     """Deletes the upload (and the rejected-rows sheet) of a job not yet imported."""
     if job.user_id != user.pk and not can_import(user, job.resource):
         raise PermissionDenied
@@ -250,7 +266,7 @@ def job_cancel(*, job, user):
 STALE_AFTER = datetime.timedelta(days=1)
 
 
-def jobs_purge_stale(*, now=None):
+def jobs_purge_stale(*, now: datetime.datetime | None = None) -> int:
     """Uploads left waiting (never confirmed or cancelled) for a day are cancelled and their
     files (and rejected-rows sheets) removed: the sheets hold personal data and must not pile
     up.  Returns how many."""
@@ -275,7 +291,7 @@ RETRY_EXPIRED = _lazy("重试期限已过，上传的文件已删除，没有导
 INTERRUPTED = _lazy("导入中断（处理程序停止运行），没有导入任何行。可以点击“重试”重新导入。")
 
 
-def job_start_run(job_id):
+def job_start_run(job_id: int) -> ImportJob | None:
     """The confirmed job for a task run to import, or None: not waiting to run (done, failed,
     a message delivered twice), or started MAX_RUNS times (a sheet that kills its worker fails,
     to be retried later).  Counting the start also restarts the sweeper's clock."""
@@ -291,7 +307,7 @@ def job_start_run(job_id):
     return job
 
 
-def _fail_retryable(job):
+def _fail_retryable(job: ImportJob) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         job.errors = [[0, "", str(INTERRUPTED)]]
     job.status, job.retryable, job.processed_rows = ImportJob.Status.FAILED, True, 0
@@ -300,7 +316,7 @@ def _fail_retryable(job):
     notify_job_ended(job)
 
 
-def jobs_sweep_stuck(*, now=None):
+def jobs_sweep_stuck(*, now: datetime.datetime | None = None) -> int:
     """Jobs being previewed or imported by a task that died (kill -9, a lost machine): nothing
     happened for IMPORT_STUCK_AFTER seconds (the task's own time limit is shorter) and no
     message for them waits in the outbox.  Marked failed, retryable; their upload is kept for
@@ -320,11 +336,12 @@ def jobs_sweep_stuck(*, now=None):
     return count
 
 
-def can_retry(job):
-    return job.status == ImportJob.Status.FAILED and job.retryable and bool(job.file) and job_path(job).exists()
+def can_retry(job: ImportJob) -> bool:
+    # bool(job.file): job_path(job) is a path here.
+    return job.status == ImportJob.Status.FAILED and job.retryable and bool(job.file) and job_path(job).exists()  # type: ignore[union-attr]
 
 
-def job_retry(*, job, user):
+def job_retry(*, job: ImportJob, user: User) -> ImportJob:
     """Runs a job that failed because its worker died again, for the user who uploaded it: a
     previewed job is imported again (its rows checked once more), otherwise it is previewed."""
     if not can_import(user, job.resource) or job.user_id != user.pk:
@@ -347,7 +364,7 @@ def job_retry(*, job, user):
     return job
 
 
-def jobs_purge_failed(*, now=None):
+def jobs_purge_failed(*, now: datetime.datetime | None = None) -> int:
     """Failed jobs' uploads (personal data) are removed once their retry window (a day, as for
     uploads nobody confirmed) has passed.  Returns how many."""
     now = now or timezone.now()

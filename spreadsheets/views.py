@@ -200,7 +200,8 @@ def _job_context(job):
         "working": job.status in (ImportJob.Status.UPLOADED, ImportJob.Status.RUNNING),
         "can_confirm": services.can_confirm(job),
         "can_cancel": job.status in services.CANCELLABLE and bool(job.file),
-        "has_rejected_file": bool(job.file) and services.rejected_path(job).exists(),
+        # bool(job.file): rejected_path(job) is a path here.
+        "has_rejected_file": bool(job.file) and services.rejected_path(job).exists(),  # type: ignore[union-attr]
         "can_retry": services.can_retry(job),
     }
 

@@ -7,6 +7,7 @@ stay free of spreadsheet code; ``spreadsheets`` sits above them and imports thei
 from django.http import Http404
 
 from .attendance import AttendanceResource
+from .base import ModelSheetResource
 from .beneficiaries import BeneficiaryResource
 from .cases import CaseResource
 from .organizations import OrganizationResource
@@ -61,7 +62,7 @@ def resource_name(name):
     return name if name in RESOURCES else None
 
 
-def get_resource(name):
+def get_resource(name: str | None) -> ModelSheetResource:
     canonical = resource_name(name)
     if canonical is None:
         raise KeyError(name)

@@ -44,6 +44,7 @@ def test_every_record_type_has_its_rule_set():
         "attendance",
         "cases",
         "case_parties",
+        "referrals",
     }
     for ruleset in all_rules().values():
         for function in (ruleset.check, ruleset.write_errors):
