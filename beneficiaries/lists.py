@@ -15,6 +15,7 @@ from core.lists import (
     Sorting,
     action_header,
     choice_names,
+    html_row,
     names_by_owner,
     plain_header,
     rows_html,
@@ -151,7 +152,7 @@ def visit_rows(page, user):
             person.append(mask_id_tail(row["beneficiary__id_number"]))
         person.append(row["beneficiary__village"])
         badge = format_html(' <span class="badge-overdue">{}</span>', follow_up) if row["follow_up_needed"] else ""
-        return format_html(
+        return html_row(
             '<tr><td data-label="{}"><a href="{}">{}</a></td>'
             '<td data-label="{}" class="person">{}</td>'
             '<td data-label="{}">{}</td>'
@@ -238,7 +239,7 @@ def beneficiary_rows(page):
         marks = format_html(' <span class="tag">{}</span>', key_care) if row["key_care"] else ""
         if not row["active"]:
             marks = format_html('{} <span class="muted">{}</span>', marks, inactive)
-        return format_html(
+        return html_row(
             '<tr><td data-label="{}"><a href="{}">{}</a>{}</td>'
             '<td data-label="{}" class="masked">{}</td>'
             '<td data-label="{}" class="masked">{}</td>'
@@ -332,7 +333,7 @@ def overdue_rows(page):
     visit = url_for_pk("beneficiaries:visit_create_for")
 
     def render(row):
-        return format_html(
+        return html_row(
             '<tr><td data-label="{}"><a href="{}">{}</a></td>'
             '<td data-label="{}">{} · {}</td>'
             '<td data-label="{}">{}</td>'

@@ -15,7 +15,7 @@ from core.feedback import add_service_errors, error_messages
 from core.history import field_label
 from core.lists import posted_search, without_search
 from core.pagination import keyset_paginate, paginate
-from organizations.access import can_act_for, get_visible_or_404, is_staff
+from organizations.access import can_act_for, get_visible_or_404, is_staff, scope_key
 from organizations.audit import events_about
 
 from . import lists, rules, services
@@ -239,7 +239,12 @@ def visit_list(request):
         return posted_search(request, lists.VISIT_SEARCH_KEY, SearchForm)
     found = lists.visit_query(request)
     page, query = keyset_paginate(
-        request, found.rows, found.sorting.order, anchors=found.anchors, values=lists.VISIT_FIELDS
+        request,
+        found.rows,
+        found.sorting.order,
+        anchors=found.anchors,
+        values=lists.VISIT_FIELDS,
+        remember_count=("visits", scope_key(request.user), found.filterset.chosen(), found.searched),
     )
     return render(
         request,

@@ -1,11 +1,21 @@
 """The case list: what it lists (shared by the page and its export), its sorts, its rows."""
 
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.filters import filtered
-from core.lists import Labels, ListQuery, Sort, Sorting, choice_names, plain_header, rows_html, url_for_pk, ymd
+from core.lists import (
+    Labels,
+    ListQuery,
+    Sort,
+    Sorting,
+    choice_names,
+    html_row,
+    plain_header,
+    rows_html,
+    url_for_pk,
+    ymd,
+)
 
 from .filters import CaseFilter
 from .models import MediationCase
@@ -52,7 +62,7 @@ def case_rows(page):
     detail = url_for_pk("cases:detail")
 
     def render(row):
-        return format_html(
+        return html_row(
             '<tr><td data-label="{}"><a href="{}">{}</a></td>'
             '<td data-label="{}">{}</td>'
             '<td data-label="{}">{}</td>'

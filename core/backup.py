@@ -25,6 +25,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 
+from . import generation
+
 FORMAT = 1
 
 # manifest.json as read and written: JSON ({"format", "created_at", "database": {"vendor",
@@ -187,6 +189,8 @@ def restore(archive_path: str | Path, *, replace: bool = False) -> Manifest:
             root.mkdir(parents=True, exist_ok=True)
             if (work / name).is_dir():
                 shutil.copytree(work / name, root, dirs_exist_ok=True)
+    # The restored data may carry a generation already seen: drop what was remembered.
+    generation.forget()
     problems = verify(manifest)
     if problems:
         raise BackupError("恢复后的数据与备份不一致：\n" + "\n".join(problems))

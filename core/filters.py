@@ -4,7 +4,7 @@ from typing import Any, ClassVar, TypeVar
 import django_filters
 from django import forms
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
@@ -33,6 +33,14 @@ class PortalFilterSet(django_filters.FilterSet):  # type: ignore[misc]
                     widget.cache_key = key_for(self.request)
         form: forms.Form = self._form
         return form
+
+    def chosen(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(filter name, values in the query string) of every filter, in a fixed order: what a
+        list's remembered figures or count depend on besides the user and the search."""
+        if self.request is None:
+            return tuple((name, ()) for name in sorted(self.filters))
+        data: QueryDict = self.request.GET
+        return tuple((name, tuple(data.getlist(name))) for name in sorted(self.filters))
 
     def fields_html(self) -> SafeString:
         """The filter form's fields, each ``<div class="field"><label>…</label><widget></div>``,

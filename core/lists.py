@@ -20,6 +20,7 @@ they never reach a URL, a log or a browser's history."""
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from html import escape as escape_text
 from typing import Any
 
 from django import forms
@@ -158,6 +159,23 @@ def tags(names: Iterable[str], empty: str = "—") -> SafeString:
     """``<span class="tag">`` per name, or "—"."""
     joined = "".join(f'<span class="tag">{escape(name)}</span>' for name in names)
     return mark_safe(joined or escape(empty))
+
+
+def cell(value: Any) -> str:
+    """``value`` as HTML: escaped, unless it is already HTML (``__html__``: a SafeString, a
+    ``format_html`` result)."""
+    html = getattr(value, "__html__", None)
+    return str(html()) if html is not None else escape_text(str(value))
+
+
+def html_row(template: str, *values: Any) -> str:
+    """``format_html`` for the rows of a list: ``template`` with each of ``values`` escaped
+    (``cell``), the same HTML.  Rows call it 50-200 times a page, with a dozen values each:
+    Django's ``escape`` checks every argument for lazy strings (``keep_lazy``), which made
+    escaping most of a row's cost; the standard library's ``html.escape`` gives the same text
+    (``&amp; &lt; &gt; &quot; &#x27;``).  The result is not marked safe: ``rows_html`` marks the
+    whole body."""
+    return template.format(*map(cell, values))
 
 
 def rows_html(rows: Iterable[Any], render: Callable[[Any], str], *, empty: str, columns: int) -> SafeString:

@@ -24,6 +24,8 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.http import Http404, HttpRequest, QueryDict
 
+from .generation import remembered
+
 COUNT_CAP = 1000
 # No list comes near this many rows; a page number past it (9223372036854775807) is answered
 # with 404 before it reaches the database, whose OFFSET is a 64-bit integer.
@@ -232,6 +234,7 @@ def keyset_paginate(
     anchors: QuerySet[Any, Any],
     values: Sequence[str] = (),
     per_page: int | None = None,
+    remember_count: Sequence[object] | None = None,
 ) -> tuple[Page[Any], str]:
     """Returns (page, the list's query string) for ``?after=<id>`` (the rows after that row),
     ``?before=<id>`` (the rows before it) or neither (the first page), ``per_page`` up to 200.
@@ -244,12 +247,18 @@ def keyset_paginate(
     answers 404 exactly like one that does not exist.
     ``values``: read the rows as dicts of these fields (``.values()``); the count is taken on
     ``queryset`` itself, so the joins that only the shown columns need are not made for it.
+    ``remember_count``: what, besides the generation of the counted data, the count depends on
+    (the list, the user's scope, the filters, the search); given, the count is remembered until
+    a counted write commits (``core.generation.remembered``), not taken on every page.
 
     Any cursor answers a page or 404, never an error; a page after the last row is an empty
     page that links back to the first, and costs no more than the first."""
     per_page = _per_page(request, per_page)
     after, before = _cursor(request, "after"), _cursor(request, "before")
-    counted, capped = _count(queryset)
+    if remember_count is None:
+        counted, capped = _count(queryset)
+    else:
+        counted, capped = remembered("list-count", remember_count, lambda: _count(queryset))
     paginator = CappedPaginator(counted, per_page, capped)
     query = list_query(request)
     shown = _int(request.GET.get("page"), 0)

@@ -19,7 +19,7 @@ from django.http import Http404
 
 from core.roles import AnyUser, Role, role_of
 
-from .scoping import OrganizationIds, ScopedQuerySet, admin_org_ids, member_org_ids, user_pk
+from .scoping import OrganizationIds, ScopedQuerySet, admin_org_ids, member_org_ids, scope_key, user_pk
 
 # Re-exported: callers import the role helpers and the scope (organizations.scoping) from here.
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "admin_org_ids",
     "member_org_ids",
     "role_of",
+    "scope_key",
 ]
 
 _M = TypeVar("_M", bound=models.Model)

@@ -13,6 +13,7 @@ from core.lists import (
     Sort,
     Sorting,
     choice_names,
+    html_row,
     names_by_owner,
     plain_header,
     rows_html,
@@ -86,7 +87,7 @@ def organization_rows(page):
     detail = url_for_pk("organizations:detail")
 
     def render(row):
-        return format_html(
+        return html_row(
             '<tr><td data-label="{}"><a href="{}">{}</a></td>'
             '<td data-label="{}">{}</td>'
             '<td data-label="{}">{}</td>'

@@ -28,9 +28,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import get_language
 
-from core.roles import Role, role_of
-
-from .access import member_org_ids
+from .access import scope_key
 
 logger = logging.getLogger(__name__)
 
@@ -49,15 +47,11 @@ def organization_options_key(request: HttpRequest | None) -> str | None:
     """The cache key of the organization options for ``request``'s user (None: not cached)."""
     if request is None:
         return None
-    user = request.user
-    role = role_of(user)
-    if role in (Role.STAFF, Role.LEADER):
-        scope = "all"
-    elif role == Role.MEMBER:
-        ids = sorted(member_org_ids(user).values_list("organization_id", flat=True))
-        scope = "m" + ".".join(str(pk) for pk in ids)
-    else:
+    scope = scope_key(request.user)
+    if scope is None:
         return None
+    if scope == "leader":
+        scope = "all"  # leaders are offered every organization, as staff are
     generation = _safe_generation()
     return None if generation is None else f"organization-options:{generation}:{get_language()}:{scope}"
 

@@ -34,6 +34,22 @@ def member_org_ids(user: AnyUser) -> OrganizationIds:
     return Membership.objects.filter(user_id=user_pk(user), organization__active=True).values("organization_id")
 
 
+def scope_key(user: AnyUser) -> str | None:
+    """A short text naming whose rows ``visible_to(user)`` gives, for cache keys: ``all``
+    (staff), ``leader``, or ``m`` and the ids of the organizations the user belongs to (one
+    small query; a membership added or removed, or an organization stopped, changes it at
+    once); None for a signed-out user (nothing to cache)."""
+    role = role_of(user)
+    if role == Role.STAFF:
+        return "all"
+    if role == Role.LEADER:
+        return "leader"
+    if role == Role.MEMBER:
+        ids = sorted(member_org_ids(user).values_list("organization_id", flat=True))
+        return "m" + ".".join(str(pk) for pk in ids)
+    return None
+
+
 def admin_org_ids(user: AnyUser) -> OrganizationIds:
     """A lazy subquery of the ids of the organizations the user administers."""
     from .models import Membership

@@ -5,7 +5,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.filters import filtered
-from core.lists import Labels, ListQuery, Sort, Sorting, choice_names, plain_header, rows_html, url_for_pk, ymd
+from core.lists import (
+    Labels,
+    ListQuery,
+    Sort,
+    Sorting,
+    choice_names,
+    html_row,
+    plain_header,
+    rows_html,
+    url_for_pk,
+    ymd,
+)
 from core.roles import Role, role_of
 
 from .filters import ReferralFilter
@@ -95,7 +106,7 @@ def rows(page, actor):
         conceal = conceals(actor, row["kind"], row["status"], row["from_organization_id"])
         person = hidden if conceal else f"{row['person__name']}（{row['person__town__name']}）"
         sender = hidden if conceal else row["from_organization__name"]
-        return format_html(
+        return html_row(
             '<tr><td data-label="{}"><a href="{}">{}</a></td>'
             '<td data-label="{}">{}</td>'
             '<td data-label="{}">{}{}</td>'

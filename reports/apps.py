@@ -8,9 +8,13 @@ class ReportsConfig(AppConfig):
     verbose_name = _("统计报表")
 
     def ready(self):
+        from core import generation as core_generation
         from spreadsheets.models import ImportJob
 
         from . import generation, signals
+
+        # Lists below reports key their cached figures on the generation (core.generation).
+        core_generation.provide(generation.current)
 
         # The generation triggers follow the list in code, whatever migrated last.
         post_migrate.connect(generation.install_triggers, dispatch_uid="reports.generation")

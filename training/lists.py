@@ -1,14 +1,26 @@
 """The training list: what it lists (shared by the page and its export), its sorts, its rows."""
 
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.filters import filtered
-from core.lists import Labels, ListQuery, Sort, Sorting, choice_names, plain_header, rows_html, url_for_pk, ymd
+from core.generation import remembered
+from core.lists import (
+    Labels,
+    ListQuery,
+    Sort,
+    Sorting,
+    choice_names,
+    html_row,
+    plain_header,
+    rows_html,
+    url_for_pk,
+    ymd,
+)
+from organizations.access import scope_key
 
 from .filters import TrainingSessionFilter
-from .models import TrainingSession
+from .models import Attendance, TrainingSession
 
 # Each sort has an index on its whole order (training/migrations: the list orders).
 SESSION_SORTS = (Sort("date", ("date", "id")), Sort("title", ("title", "id")))
@@ -20,6 +32,19 @@ def session_query(request):
     base = TrainingSession.objects.visible_to(request.user)
     filterset, rows = filtered(TrainingSessionFilter, request, base)
     return ListQuery(filterset, rows, Sorting(request, SESSION_SORTS, SESSION_DEFAULT), base)
+
+
+def list_figures(request, found):
+    """The figures above the list (sessions, person-times, distinct trainees, certificates) of
+    the sessions listed, remembered until the counted data changes (``core.generation``): at
+    ten districts' scale the distinct count reads every attendance row the user may see."""
+
+    def compute():
+        figures = Attendance.objects.filter(session__in=found.rows.values("pk")).figures()
+        figures["sessions"] = found.rows.count()
+        return figures
+
+    return remembered("training-list", (scope_key(request.user), found.filterset.chosen()), compute)
 
 
 def _figures_of(session_ids):
@@ -69,7 +94,7 @@ def session_rows(page):
 
     def render(row):
         counts = figures.get(row["id"], none)
-        return format_html(
+        return html_row(
             '<tr><td data-label="{}">{}</td>'
             '<td data-label="{}"><a href="{}">{}</a></td>'
             '<td data-label="{}">{}</td>'

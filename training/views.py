@@ -20,8 +20,7 @@ from .models import Attendance, TrainingSession
 @field_worker_required
 def session_list(request):
     found = lists.session_query(request)
-    figures = Attendance.objects.filter(session__in=found.rows.values("pk")).figures()
-    figures["sessions"] = found.rows.count()
+    figures = lists.list_figures(request, found)
     page, query = keyset_paginate(
         request, found.rows, found.sorting.order, anchors=found.anchors, values=lists.SESSION_FIELDS
     )
