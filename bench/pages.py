@@ -231,10 +231,10 @@ def row_rendering(user):
             lists._services_of = original
         lines.append(f"  Django template, translate in the loop   {django_ms:6.2f} ms")
         lines.append(
-            f"  format_html (kept; core.lists)           {format_ms:6.2f} ms   {django_ms / format_ms:4.1f}× faster"
+            f"  html_row (kept; core.lists)              {format_ms:6.2f} ms   {django_ms / format_ms:4.1f}× faster"
         )
         try:
-            import jinja2  # type: ignore[import-not-found]  # optional: only this comparison uses it
+            import jinja2  # type: ignore[import-not-found,unused-ignore]  # optional: only this comparison uses it
         except ImportError:
             lines.append("  Jinja2: not installed (pip install jinja2 to compare; the portal does not need it)")
         else:

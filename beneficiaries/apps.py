@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,9 +14,12 @@ class BeneficiariesConfig(AppConfig):
         from . import (
             audit,
             rules,  # noqa: F401  (registers the rule sets)
+            triggers,
         )
         from .panels import beneficiaries_panel
 
+        # Visit.person_town is kept by the database: (re)installed after every migrate.
+        post_migrate.connect(triggers.install_triggers, sender=self, dispatch_uid="beneficiaries.person_town")
         register_panel(20, beneficiaries_panel)
         register_subject_type(
             "beneficiary", label=audit.LABEL, labels=audit.labels, find=audit.find, fields=audit.field_labels()

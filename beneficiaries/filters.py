@@ -37,7 +37,8 @@ class VisitFilter(PortalFilterSet):
     )
     end = django_filters.DateFilter(label=_("结束日期"), field_name="visit_date", lookup_expr="lte", widget=DateInput())
     organization = django_filters.ModelChoiceFilter(label=_("走访组织"), queryset=visible_organizations)
-    town = TownFilter(label=_("所属镇街"), field_name="beneficiary__town")
+    # The person's town, as copied on the visit by the database (beneficiaries/triggers.py).
+    town = TownFilter(label=_("所属镇街"), field_name="person_town")
     mode = django_filters.ChoiceFilter(label=_("走访方式"), choices=Visit.Mode.choices)
     follow_up_needed = django_filters.BooleanFilter(label=_("需要跟进"))
     # "Visits I recorded" (the home page's count of the week links here with mine=true).

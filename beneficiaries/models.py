@@ -331,8 +331,20 @@ class Visit(Versioned):
         related_name="+",
     )
     withdrawal_reason = models.CharField(_("撤回原因"), max_length=200, blank=True)
+    # The visited person's town, kept by the database (beneficiaries/triggers.py), never
+    # written by Python: the visit list filtered by town reads its page from an index on it.
+    person_town = models.ForeignKey(
+        Town,
+        verbose_name=_("服务对象所属镇街"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
 
-    history = HistoricalRecords(m2m_fields=[services])
+    history = HistoricalRecords(m2m_fields=[services], excluded_fields=["person_town"])
     objects = CurrentVisitManager()
     all_objects = VisitQuerySet.as_manager()
 
@@ -360,6 +372,14 @@ class Visit(Versioned):
                 fields=["beneficiary", "visit_date", "id"],
                 condition=Q(withdrawn_at__isnull=True),
                 name="visit_person_date",
+            ),
+            # The list filtered by the people's town, in its order: a page is read from here
+            # (at ten districts' scale the page otherwise walked the district's visits newest
+            # first and looked up each one's person: 3.5-5 ms a page).
+            models.Index(
+                fields=["person_town", "visit_date", "id"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="visit_town_list_order",
             ),
         ]
 

@@ -245,6 +245,7 @@ def visit_list(request):
         anchors=found.anchors,
         values=lists.VISIT_FIELDS,
         remember_count=("visits", scope_key(request.user), found.filterset.chosen(), found.searched),
+        ids_first=bool(found.searched),
     )
     return render(
         request,

@@ -235,6 +235,7 @@ def keyset_paginate(
     values: Sequence[str] = (),
     per_page: int | None = None,
     remember_count: Sequence[object] | None = None,
+    ids_first: bool = False,
 ) -> tuple[Page[Any], str]:
     """Returns (page, the list's query string) for ``?after=<id>`` (the rows after that row),
     ``?before=<id>`` (the rows before it) or neither (the first page), ``per_page`` up to 200.
@@ -250,10 +251,16 @@ def keyset_paginate(
     ``remember_count``: what, besides the generation of the counted data, the count depends on
     (the list, the user's scope, the filters, the search); given, the count is remembered until
     a counted write commits (``core.generation.remembered``), not taken on every page.
+    ``ids_first``: choose the page's ids in order first (the filters' tables only, in a
+    subquery), then read those rows with the shown columns: for a list narrowed through another
+    table (visits of the people a search found), where joining every matching row to keep 50
+    costs more (visits searched "wxy" at scale 10: 4.2-4.7 ms -> 2.5 ms, one query).
 
     Any cursor answers a page or 404, never an error; a page after the last row is an empty
     page that links back to the first, and costs no more than the first."""
     per_page = _per_page(request, per_page)
+    if ids_first and not values:
+        raise ValueError("ids_first reads rows with .values(): give values")
     after, before = _cursor(request, "after"), _cursor(request, "before")
     if remember_count is None:
         counted, capped = _count(queryset)
@@ -265,9 +272,23 @@ def keyset_paginate(
     number: int | None = shown if 2 <= shown <= MAX_OFFSET else None
     cursor = after if after is not None else before
     rows_of: QuerySet[Any, Any] = queryset.values(*values) if values else queryset
-    ordered = rows_of.order_by(*order)
+
+    def read(in_order: Sequence[str], condition: Q | None = None) -> list[Any]:
+        """The first ``per_page + 1`` rows in ``in_order`` (after ``condition``)."""
+        source = queryset if ids_first else rows_of
+        chosen = source.order_by(*in_order)
+        if condition is not None:
+            chosen = chosen.filter(condition)
+        if not ids_first:
+            return list(chosen[: per_page + 1])
+        ids = chosen.values("pk")[: per_page + 1]  # a subquery: one round trip
+        # The rows by id alone: the filters are the subquery's (repeating them outside made
+        # PostgreSQL plan them twice, 3 ms of planning).
+        shown = queryset.model._default_manager.values(*values)
+        return list(shown.filter(pk__in=ids).order_by(*in_order))
+
     if cursor is None:
-        rows = list(ordered[: per_page + 1])
+        rows = read(order)
         next_params, previous_params = _links(rows, per_page, 1)
         first = Page(
             rows[:per_page],
@@ -284,13 +305,11 @@ def keyset_paginate(
     if anchor is None:
         raise Http404
     if after is not None:
-        rows = list(ordered.filter(beyond(order, anchor))[: per_page + 1])
+        rows = read(order, beyond(order, anchor))
         page_rows = rows[:per_page]
         has_next, has_previous = len(rows) > per_page, True
     else:
-        back = list(
-            rows_of.order_by(*reversed_order(order)).filter(beyond(reversed_order(order), anchor))[: per_page + 1]
-        )
+        back = read(reversed_order(order), beyond(reversed_order(order), anchor))
         page_rows = back[:per_page][::-1]
         has_next, has_previous = True, len(back) > per_page
         if not has_previous:

@@ -95,6 +95,34 @@ def test_visit_search_by_id_tail_only_among_people_one_may_see(org_a, org_b, mem
     assert "张凤英" not in page.content.decode()
 
 
+def test_searched_visits_page_by_cursor_in_order_both_ways(org_a, member_a, client_for):
+    """A searched list reads its page's ids first, then their rows (``ids_first``): the same
+    rows in the same order, page after page, and back."""
+    wang = BeneficiaryFactory(name="王秀英", organization=org_a)
+    other = BeneficiaryFactory(name="李美华", organization=org_a)
+    for day in (3, 9, 9, 14, 20, 21, 28):
+        VisitFactory(beneficiary=wang, visit_date=datetime.date(2026, 3, day))
+        VisitFactory(beneficiary=other, visit_date=datetime.date(2026, 3, day))
+    client = client_for(member_a)
+    location, page = search(client, "wxy")
+    expected = [f"2026-03-{day:02d}" for day in sorted((3, 9, 9, 14, 20, 21, 28), reverse=True)]
+    seen, pages = [], []
+    url = location + "&per_page=3"
+    while url:
+        response = client.get(url)
+        html = response.content.decode()
+        shown = rows(response)
+        assert all(row.split(" | ")[1].startswith("王秀英") for row in shown)
+        seen += [row.split(" | ")[0] for row in shown]
+        pages.append(html)
+        found = re.search(r'<a href="([^"]+)" rel="next"', html)
+        url = reverse("beneficiaries:visit_list") + found.group(1).replace("&amp;", "&") if found else None
+    assert seen == expected and len(pages) == 3
+    back = re.search(r'<a href="([^"]+)" rel="prev"', pages[-1]).group(1).replace("&amp;", "&")
+    shown = rows(client.get(reverse("beneficiaries:visit_list") + back))
+    assert [row.split(" | ")[0] for row in shown] == expected[3:6]
+
+
 def test_clearing_the_search_shows_every_visit_again(org_a, member_a, client_for):
     VisitFactory(beneficiary=BeneficiaryFactory(name="王秀英", organization=org_a))
     VisitFactory(beneficiary=BeneficiaryFactory(name="李美华", organization=org_a))
