@@ -35,12 +35,15 @@ class PortalFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         return form
 
     def chosen(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """(filter name, values in the query string) of every filter, in a fixed order: what a
-        list's remembered figures or count depend on besides the user and the search."""
+        """What a list's remembered figures or count depend on besides the user's scope and the
+        search: the user (a filter may be the user's own: "visits I recorded" is
+        ``created_by=request.user``, so two users of one scope must never share it) and
+        (filter name, values in the query string) of every filter, in a fixed order."""
         if self.request is None:
             return tuple((name, ()) for name in sorted(self.filters))
         data: QueryDict = self.request.GET
-        return tuple((name, tuple(data.getlist(name))) for name in sorted(self.filters))
+        user = (("user", (str(getattr(self.request.user, "pk", "")),)),)
+        return user + tuple((name, tuple(data.getlist(name))) for name in sorted(self.filters))
 
     def fields_html(self) -> SafeString:
         """The filter form's fields, each ``<div class="field"><label>…</label><widget></div>``,

@@ -15,8 +15,11 @@ remembered: every call computes.
 * any later committed write changes the generation, so the key, and the next request computes.
 
 ``parts`` must name everything else the figures depend on: the user's scope (whose rows) and
-the filters.  Visibility that changes with time alone (an access grant ending after 30 days)
-is covered by the day, which is always part of the key.
+the filters (``PortalFilterSet.chosen()``, which names the user too).  The day is always part of
+the key, but visibility that changes with the clock within a day is not covered: an access
+grant (``beneficiaries.AccessGrant``) ends at any moment, so lists of records visible through
+grants (people, referrals) must not be remembered this way; the lists that are (training
+figures, visit counts) have no grant in their scope.
 
 Two cases compute without remembering: inside a transaction (its own uncommitted writes would
 count in the generation it reads, and a rollback would leave figures of data that never

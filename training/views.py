@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from core.decorators import field_worker_required
 from core.feedback import add_service_errors
 from core.pagination import keyset_paginate
-from organizations.access import can_act_for, get_visible_or_404
+from organizations.access import can_act_for, get_visible_or_404, scope_key
 
 from . import lists, services
 from .forms import AttendanceForm, TrainingSessionForm
@@ -22,7 +22,12 @@ def session_list(request):
     found = lists.session_query(request)
     figures = lists.list_figures(request, found)
     page, query = keyset_paginate(
-        request, found.rows, found.sorting.order, anchors=found.anchors, values=lists.SESSION_FIELDS
+        request,
+        found.rows,
+        found.sorting.order,
+        anchors=found.anchors,
+        values=lists.SESSION_FIELDS,
+        remember_count=("training", scope_key(request.user), found.filterset.chosen()),
     )
     return render(
         request,

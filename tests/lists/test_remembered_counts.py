@@ -67,3 +67,18 @@ def test_each_scope_filter_and_search_counts_its_own(
     session[VISIT_SEARCH_KEY] = "王秀英"
     session.save()
     assert shown_count(client, LIST + "&search=1")[0] == 12
+
+
+def test_visits_i_recorded_are_counted_for_each_user(transactional_db, client_for, member_a, org_a):
+    """Two volunteers of one organization share a scope; "我登记的" (mine=true) is each one's own."""
+    from tests.factories import MembershipFactory, UserFactory
+
+    other = UserFactory(email="other-a@example.cn", role="member")
+    MembershipFactory(user=other, organization=org_a, role="member")
+    person = BeneficiaryFactory(organization=org_a)
+    for day in range(1, 4):
+        VisitFactory(beneficiary=person, visit_date=datetime.date(2026, 3, day), created_by=member_a)
+    VisitFactory(beneficiary=person, visit_date=datetime.date(2026, 3, 9), created_by=other)
+    mine = LIST + "&mine=true"
+    assert shown_count(client_for(member_a), mine)[0] == 3
+    assert shown_count(client_for(other), mine)[0] == 1
