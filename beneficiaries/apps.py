@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,6 +19,7 @@ class BeneficiariesConfig(AppConfig):
         from .panels import beneficiaries_panel
 
         # Visit.person_town is kept by the database: (re)installed after every migrate.
+        pre_migrate.connect(triggers.drop_before_migrate, sender=self, dispatch_uid="beneficiaries.person_town.drop")
         post_migrate.connect(triggers.install_triggers, sender=self, dispatch_uid="beneficiaries.person_town")
         register_panel(20, beneficiaries_panel)
         register_subject_type(

@@ -13,8 +13,12 @@ person moved to another town takes all her visits with her in the same statement
 * SQLite (no assignment to NEW): AFTER INSERT and AFTER UPDATE triggers on visits set it when it
   differs; the same trigger on people.
 
-``install_triggers`` is idempotent and runs after every ``migrate`` (``BeneficiariesConfig``);
-``tests/beneficiaries/test_person_town.py`` checks every way a visit or a person is written."""
+``install_triggers`` is idempotent and runs after every ``migrate`` (``BeneficiariesConfig``)
+and in migration 0010, whose reversal drops them (``drop_triggers``).  On SQLite a migration that
+rebuilds the visits or people table (SQLite alters a table by copying it) fails while a trigger
+names the other table, so there they are dropped before every ``migrate`` (pre_migrate) and
+installed again after it.  ``tests/beneficiaries/test_person_town.py`` checks every way a visit
+or a person is written."""
 
 from typing import Any
 
@@ -59,6 +63,27 @@ _SQLITE = [
 ]
 
 
+def drop_triggers(using: str | None = None, **_kwargs: Any) -> None:
+    """Removes the triggers (and PostgreSQL's functions); the copies stay as they are."""
+    conn = connections[using or "default"]
+    tables = conn.introspection.table_names()
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            for name, table in ((NAME, VISITS), (f"{NAME}_moved", PEOPLE)):
+                if table in tables:
+                    cursor.execute(f'DROP TRIGGER IF EXISTS {name} ON "{table}"')
+                cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+        elif conn.vendor == "sqlite":
+            for suffix in ("insert", "update", "moved"):
+                cursor.execute(f'DROP TRIGGER IF EXISTS "{NAME}_{suffix}"')
+
+
+def drop_before_migrate(using: str | None = None, **_kwargs: Any) -> None:
+    """pre_migrate, SQLite only: see the module."""
+    if connections[using or "default"].vendor == "sqlite":
+        drop_triggers(using)
+
+
 def install_triggers(using: str | None = None, **_kwargs: Any) -> None:
     """Creates (or replaces) the triggers, then fills any visit whose copy is missing or wrong
     (visits written before the triggers existed)."""
@@ -66,12 +91,12 @@ def install_triggers(using: str | None = None, **_kwargs: Any) -> None:
     tables = conn.introspection.table_names()
     if VISITS not in tables or PEOPLE not in tables:
         return
-    if "person_town_id" not in {c.name for c in conn.introspection.get_table_description(conn.cursor(), VISITS)}:
-        return
     statements = {"postgresql": _POSTGRESQL, "sqlite": _SQLITE}.get(conn.vendor)
     if statements is None:
         return
     with conn.cursor() as cursor:
+        if "person_town_id" not in {c.name for c in conn.introspection.get_table_description(cursor, VISITS)}:
+            return  # migrated only part of the way
         for statement in statements:
             cursor.execute(statement)
         cursor.execute(f"SELECT 1 FROM {VISITS} WHERE person_town_id IS NULL LIMIT 1")

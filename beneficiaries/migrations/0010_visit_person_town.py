@@ -5,6 +5,18 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def install(apps, schema_editor):
+    from beneficiaries.triggers import install_triggers
+
+    install_triggers(schema_editor.connection.alias)
+
+
+def drop(apps, schema_editor):
+    from beneficiaries.triggers import drop_triggers
+
+    drop_triggers(schema_editor.connection.alias)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -23,4 +35,6 @@ class Migration(migrations.Migration):
             model_name='visit',
             index=models.Index(condition=models.Q(('withdrawn_at__isnull', True)), fields=['person_town', 'visit_date', 'id'], name='visit_town_list_order'),
         ),
+        # The triggers that keep person_town (beneficiaries/triggers.py); undone before the field goes.
+        migrations.RunPython(install, drop),
     ]
