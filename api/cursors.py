@@ -2,7 +2,8 @@
 order, ``WHERE (visit_date, id) < (d, i) ORDER BY ... LIMIT n + 1`` (read from the order's
 index, so a deep page costs what the first costs).  The cursor is opaque to clients: the
 boundary row's values of the order, base64url-encoded JSON; a malformed one is refused with a
-problem naming ``cursor``."""
+problem naming ``cursor``.  The condition is the pages' keyset condition
+(``core.pagination.beyond``)."""
 
 import base64
 import binascii
@@ -11,8 +12,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+
+from core.pagination import beyond
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 50
@@ -36,18 +39,6 @@ def decode(cursor: str, size: int) -> list[Any]:
     return list(values or ())
 
 
-def after(order: Sequence[str], values: Sequence[Any]) -> Q:
-    """The rows strictly after the row with ``values`` in ``order`` ("-visit_date", "-id")."""
-    condition = Q()
-    for i, name in enumerate(order):
-        field = name.lstrip("-")
-        step = Q(**{f"{field}__{'lt' if name.startswith('-') else 'gt'}": values[i]})
-        for j in range(i):
-            step &= Q(**{order[j].lstrip("-"): values[j]})
-        condition |= step
-    return condition
-
-
 def page(
     queryset: QuerySet[Any],
     order: Sequence[str],
@@ -61,7 +52,7 @@ def page(
     if cursor:
         values = decode(cursor, len(order))
         try:
-            rows = rows.filter(after(order, values))
+            rows = rows.filter(beyond(order, values))
             found = list(rows[: limit + 1])
         except (ValidationError, ValueError, TypeError):
             raise ValidationError({"cursor": _("游标无效，请从第一页重新读取。")}) from None

@@ -24,9 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.roles import AnyUser, Role, role_of
 from core.versioning import Versioned
-from organizations.access import OrganizationIds, ScopedQuerySet, member_org_ids
+from organizations.access import OrganizationIds, ScopedQuerySet
 from organizations.models import Organization, Town
 
 if TYPE_CHECKING:
@@ -397,12 +396,6 @@ class AccessGrantQuerySet(models.QuerySet["AccessGrant"]):
         now = now or timezone.now()
         return self.filter(starts__lte=now).filter(Q(ends__isnull=True) | Q(ends__gt=now))
 
-    def held_by(self, user: AnyUser) -> Self:
-        """Grants to the organizations ``user`` belongs to (none for other roles)."""
-        if role_of(user) != Role.MEMBER:
-            return self.none()
-        return self.filter(organization__in=member_org_ids(user))
-
 
 class AccessGrant(models.Model):
     """Organization ``organization`` sees ``person`` (the record, masked, with the audited
@@ -431,8 +424,3 @@ class AccessGrant(models.Model):
 
     def __str__(self) -> str:
         return self.source
-
-
-def person_granted_to(user: AnyUser, person_id: int, now: datetime.datetime | None = None) -> bool:
-    """Whether one of ``user``'s organizations holds a grant in force on this person."""
-    return AccessGrant.objects.in_force(now).held_by(user).filter(person_id=person_id).exists()

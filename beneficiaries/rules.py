@@ -35,7 +35,7 @@ Visit
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import NamedTuple, TypeAlias
 
@@ -164,18 +164,25 @@ def check_beneficiary(
         errors["village"] = _("请填写村社区。")
     if not record.get("organization_id"):
         errors["organization"] = _("请选择负责组织。")
-    errors.update(_consent_errors(record, birth, today))
+    errors.update(consent_errors(record, birth, today))
     errors.update(_key_care_errors(record, birth, today))
     for field, message in beneficiary_write_errors(values, actor=actor, instance=instance).items():
         errors.setdefault(field, message)
     return errors
 
 
-def _consent_errors(record: Values, birth: datetime.date | None, today: datetime.date) -> Errors:
+def consent_errors(
+    record: Values, birth: datetime.date | None, today: datetime.date, *, missing: Mapping[str, str] | None = None
+) -> Errors:
+    """{field: message} when a consent is missing or wrong: the person's (date, how) and, for a
+    child under 14, the guardian's (name, date).  Registering a person and referring one
+    (``referrals.rules``) both ask it; ``missing`` words the messages for an absent
+    ``consent_date``, ``guardian_name`` or ``guardian_consent_date`` for the purpose."""
+    said = missing or {}
     errors: Errors = {}
     consent = record.get("consent_date")
     if not consent:
-        errors["consent_date"] = _("请填写本人（或监护人）同意登记个人信息的日期。")
+        errors["consent_date"] = said.get("consent_date") or _("请填写本人（或监护人）同意登记个人信息的日期。")
     elif consent > today:
         errors["consent_date"] = _("同意日期不能晚于今天。")
     method = record.get("consent_method")
@@ -184,10 +191,12 @@ def _consent_errors(record: Values, birth: datetime.date | None, today: datetime
     if birth and age_on(birth, today) < MINOR_AGE:
         # PIPL: all personal information of a child under 14 is sensitive; the guardian consents.
         if not (record.get("guardian_name") or "").strip():
-            errors["guardian_name"] = _("未满14周岁的服务对象须填写监护人姓名。")
+            errors["guardian_name"] = said.get("guardian_name") or _("未满14周岁的服务对象须填写监护人姓名。")
         guardian_date = record.get("guardian_consent_date")
         if not guardian_date:
-            errors["guardian_consent_date"] = _("未满14周岁的服务对象须记录监护人同意日期。")
+            errors["guardian_consent_date"] = said.get("guardian_consent_date") or _(
+                "未满14周岁的服务对象须记录监护人同意日期。"
+            )
         elif guardian_date > today:
             errors["guardian_consent_date"] = _("监护人同意日期不能晚于今天。")
     return errors

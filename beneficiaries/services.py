@@ -20,14 +20,13 @@ from accounts.models import User
 from core.roles import AnyUser
 from core.rules import Values, as_values, changed, checked_update, merged, raise_errors, require_permission, save_values
 from core.versioning import UNCHANGED, Unchanged, bump, given
-from organizations.access import can_see_personal_data
 from organizations.audit import Action, Subject, record_access
 from organizations.models import Organization, Town
 from organizations.privacy import mask_address, mask_id_number, mask_phone
 from organizations.validators import clean_phone, normalize_id_number
 
 from . import rules
-from .models import Beneficiary, BeneficiaryCategory, Visit, VisitService, person_granted_to
+from .models import Beneficiary, BeneficiaryCategory, Visit, VisitService
 
 logger = logging.getLogger(__name__)
 _Service = TypeVar("_Service", bound=Callable[..., Any])
@@ -333,9 +332,10 @@ def personal_data_reveal(*, beneficiary: Beneficiary, field: str, actor: User) -
 
 
 def may_see_personal_data(user: AnyUser, beneficiary: Beneficiary) -> bool:
-    """Staff, members of the responsible organization, and members of an organization that
-    holds an access grant in force on this person (see ``AccessGrant``)."""
-    return can_see_personal_data(user, beneficiary.organization_id) or person_granted_to(user, beneficiary.pk)
+    """Whoever may see the record, by the one access rule (``visible_to``: staff, members of
+    the responsible organization, members of an organization holding an access grant in force
+    on this person); leaders never."""
+    return Beneficiary.objects.visible_to(user).filter(pk=beneficiary.pk).exists()
 
 
 # --- visits ---------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from core.files import delete_attachment_file, store_attachment
 from core.roles import AnyUser
 from core.rules import as_values, checked_update, raise_errors, require_permission, save_values
 from core.versioning import UNCHANGED, Unchanged, given
-from organizations.access import Actor, Who, can_act_for, can_see_personal_data, is_staff
+from organizations.access import Actor, Who, can_see_personal_data, is_staff
 from organizations.audit import Action, Subject, record_access
 from organizations.models import Organization
 from organizations.privacy import mask_phone
@@ -32,10 +32,7 @@ PARTY_REVEALABLE = {"phone": mask_phone}
 def _require_worker(user: Who, case: MediationCase) -> None:
     """Staff and members of the handling organization record and change a case (``user``: a
     user, or an Actor: an import's)."""
-    allowed = (
-        user.acts_for(case.organization_id) if isinstance(user, Actor) else can_act_for(user, case.organization_id)
-    )
-    if not allowed:
+    if not Actor.of(user).acts_for(case.organization_id):
         raise PermissionDenied
 
 

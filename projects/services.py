@@ -138,8 +138,7 @@ def project_transition(*, project: CharityProject, actor: Who, to_status: str) -
 
 def _require_workflow_actor(actor: Who, project: CharityProject) -> None:
     """Staff and the undertaking organization's admins may take steps (which ones: the table)."""
-    actor = Actor.of(actor)
-    if not (actor.is_staff or actor.is_admin_of(project.organization_id)):
+    if not Actor.of(actor).manages(project.organization_id):
         raise PermissionDenied
 
 

@@ -87,7 +87,7 @@ def conceals(actor, kind, status, from_organization_id):
     a request not approved (申请中, or declined or cancelled), seen by the requester."""
     return (
         kind == Referral.Kind.REQUEST
-        and status in (Referral.Status.REQUESTED, Referral.Status.REJECTED, Referral.Status.WITHDRAWN)
+        and status in Referral.CONCEALED_REQUEST_STATUSES
         and not actor.acts_for(from_organization_id)
     )
 

@@ -23,15 +23,6 @@ from organizations.access import OrganizationIds, ScopedQuerySet, member_org_ids
 from organizations.models import Organization
 
 
-def add_working_days(day: datetime.date, days: int) -> datetime.date:
-    """``day`` plus ``days`` working days (Monday to Friday; public holidays are not known)."""
-    while days > 0:
-        day += datetime.timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
-
-
 def subtract_working_days(day: datetime.date, days: int) -> datetime.date:
     while days > 0:
         day -= datetime.timedelta(days=1)
@@ -94,6 +85,11 @@ class Referral(Versioned):
     class Kind(models.TextChoices):
         REFERRAL = "referral", _("转介")
         REQUEST = "request", _("转介申请")
+
+    # A request not approved (申请中, declined or withdrawn) shows the requester neither the
+    # person nor the registering organization: the list (``lists.conceals``) and the export
+    # (``spreadsheets.resources.referrals``) both read this.
+    CONCEALED_REQUEST_STATUSES = (Status.REQUESTED, Status.REJECTED, Status.WITHDRAWN)
 
     WAITING_STATUSES = (Status.REQUESTED, Status.PENDING)
     ENDED_STATUSES = (Status.REJECTED, Status.COMPLETED, Status.WITHDRAWN)

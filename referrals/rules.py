@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import AccessGrant, Beneficiary
-from beneficiaries.rules import MINOR_AGE
+from beneficiaries.rules import consent_errors as beneficiary_consent_errors
 from core.rules import NON_FIELD, Errors, RuleSet, Values, merged, register
 from organizations.access import Actor, Who
 from organizations.models import Organization
@@ -70,24 +70,18 @@ def referral_write_errors(values: Values, *, actor: Who, instance: Referral | No
 
 
 def consent_errors(record: Values, person: Beneficiary | None, today: datetime.date) -> Errors:
-    """{field: message} when the consent to share is missing or wrong (see the docstring)."""
-    errors: Errors = {}
-    consent = record.get("consent_date")
-    if not consent:
-        errors["consent_date"] = _("转介前须取得本人同意：请填写同意转介的日期。")
-    elif consent > today:
-        errors["consent_date"] = _("同意日期不能晚于今天。")
-    if record.get("consent_method") not in Beneficiary.ConsentMethod.values:
-        errors["consent_method"] = _("请选择同意方式。")
-    if person is not None and person.age_on(today) < MINOR_AGE:
-        if not (record.get("guardian_name") or "").strip():
-            errors["guardian_name"] = _("未满14周岁的服务对象须由监护人同意转介：请填写监护人姓名。")
-        guardian = record.get("guardian_consent_date")
-        if not guardian:
-            errors["guardian_consent_date"] = _("未满14周岁的服务对象须记录监护人同意转介的日期。")
-        elif guardian > today:
-            errors["guardian_consent_date"] = _("监护人同意日期不能晚于今天。")
-    return errors
+    """{field: message} when the consent to share is missing or wrong (see the docstring): the
+    registration's consent rule (``beneficiaries.rules.consent_errors``), worded for a referral."""
+    return beneficiary_consent_errors(
+        record,
+        person.birth_date if person is not None else None,
+        today,
+        missing={
+            "consent_date": _("转介前须取得本人同意：请填写同意转介的日期。"),
+            "guardian_name": _("未满14周岁的服务对象须由监护人同意转介：请填写监护人姓名。"),
+            "guardian_consent_date": _("未满14周岁的服务对象须记录监护人同意转介的日期。"),
+        },
+    )
 
 
 def check_referral(

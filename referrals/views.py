@@ -44,6 +44,7 @@ def referral_list(request):
     found = lists.referral_query(request)
     page, query = keyset_paginate(request, found.rows, found.sorting.order, anchors=found.anchors, values=lists.FIELDS)
     box = lists.box_of(request)
+    actor = Actor.of(request.user)
     return render(
         request,
         "referrals/referral_list.html",
@@ -52,9 +53,9 @@ def referral_list(request):
             "page": page,
             "query": query,
             "box": box,
-            "is_staff": Actor.of(request.user).is_staff,
+            "is_staff": actor.is_staff,
             "headers": lists.headers(found.sorting),
-            "rows": lists.rows(page, Actor.of(request.user)),
+            "rows": lists.rows(page, actor),
         },
     )
 

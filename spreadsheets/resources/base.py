@@ -390,15 +390,6 @@ class ModelSheetResource(SheetResource):
     def unique_keys(self, attrs, key):
         return [key]
 
-    def effective(self, attrs, instance):
-        """The values the record will have: the row's, and for what the row leaves blank the
-        defaults (a new record) or the current values (an existing one)."""
-        values = dict(attrs)
-        for name, default in self.defaults.items():
-            if name not in values:
-                values[name] = default if instance is None else getattr(instance, name)
-        return values
-
     # --- the rules: the record type's rule set (``core.rules.rules_for(rule_name)``) ---------
     rule_name = ""  # default: ``name``
     owner_header = ""  # the column naming the organization (a new record's NON_FIELD errors go there)
@@ -697,7 +688,3 @@ def mask_names(value):
 def mask_narrative(value):
     """A narrative (a case's outcome) is never shown in the preview, only its length."""
     return _("（%(n)d字）") % {"n": len(value)} if value else ""
-
-
-def id_error(header, exc):
-    return RowError(header, exc.messages[0] if hasattr(exc, "messages") else str(exc))

@@ -140,11 +140,10 @@ class CaseResource(ModelSheetResource):
         errors = super().permission(attrs, ctx, instance)
         if errors or instance is None:
             return errors
-        party_rules = rules_for("case_parties")
-        for attr in ROLES:
-            found = party_rules.write_errors({"case_id": instance.pk}, actor=ctx.actor, case=instance)
-            if found:
-                return [(self.column_of(attr).header, str(next(iter(found.values()))))]
+        # The parties' write rule (the case page's party forms obey it), once for the row.
+        found = rules_for("case_parties").write_errors({"case_id": instance.pk}, actor=ctx.actor, case=instance)
+        if found:
+            return [(self.column_of(next(iter(ROLES))).header, str(next(iter(found.values()))))]
         return []
 
     def check(self, attrs, ctx, instance):

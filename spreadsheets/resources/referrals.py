@@ -48,7 +48,7 @@ class ReferralResource(SheetResource):
     def export_queryset(self, user):
         hidden = Q(
             kind=Referral.Kind.REQUEST,
-            status__in=(Referral.Status.REQUESTED, Referral.Status.REJECTED, Referral.Status.WITHDRAWN),
+            status__in=Referral.CONCEALED_REQUEST_STATUSES,
         ) & ~Q(from_organization__in=member_org_ids(user))
         rows = super().export_queryset(user)
         return rows if role_of(user) == Role.STAFF else rows.exclude(hidden)

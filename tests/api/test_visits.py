@@ -160,3 +160,28 @@ def test_after_seven_days_only_staff_may_correct(member_a, staff, bearer, person
     assert visit.notes == ""
     allowed = Client().patch(f"/api/v1/visits/{visit.pk}", body, content_type="application/json", **bearer(staff))
     assert allowed.status_code == 200 and allowed.json()["notes"] == "补记"
+
+
+def test_the_visit_list_costs_the_same_queries_for_few_and_many_rows(member_a, bearer, person):
+    """``can_change`` on each row is judged with one Actor per request, not one per visit."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    headers = bearer(member_a)
+    client = Client()
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/api/v1/visits?limit=50", **headers)
+        assert response.status_code == 200
+        return len(captured), len(response.json()["items"])
+
+    for day in range(1, 3):
+        VisitFactory(beneficiary=person, visit_date=datetime.date(2026, 3, day), created_by=member_a)
+    queries()  # the token's first use of the minute writes last_used_at
+    few, shown = queries()
+    assert shown == 2
+    for day in range(3, 13):
+        VisitFactory(beneficiary=person, visit_date=datetime.date(2026, 3, day), created_by=member_a)
+    many, shown = queries()
+    assert shown == 12 and many == few
